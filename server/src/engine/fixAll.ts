@@ -1,0 +1,19 @@
+/** "Fix all": the preferred fix of every finding, skipping any that would overlap one already taken. */
+import { editsOverlap, LineIndex } from './text';
+import type { Finding, TextEdit } from './types';
+
+export function preferredFix(f: Finding) {
+  return f.fixes.find((x) => x.preferred) ?? f.fixes[0];
+}
+
+/** Non-overlapping edits for one pass; callers re-analyze and repeat until nothing is left to fix. */
+export function fixAllEdits(text: string, findings: readonly Finding[]): TextEdit[] {
+  const index = new LineIndex(text);
+  const taken: TextEdit[] = [];
+  for (const f of findings) {
+    const fix = preferredFix(f);
+    if (!fix || editsOverlap(fix.edits, taken, index)) continue;
+    taken.push(...fix.edits);
+  }
+  return taken;
+}

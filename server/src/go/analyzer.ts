@@ -1,0 +1,69 @@
+/** Runs the Go rules over a parsed file, one top-level declaration at a time. */
+import type { Node } from 'web-tree-sitter';
+import { effectiveSeverity, type LeakLensConfig } from '../engine/config';
+import { suppressionFilter } from '../engine/suppress';
+import { compareFindings, type Finding } from '../engine/types';
+import { buildDeclIndex } from './declIndex';
+import type { GoFile } from './file';
+import type { GoRule, GoRuleContext } from './rule';
+import { nodeRange } from './syntax';
+
+/** Called when a rule throws; the rule's other work and the remaining rules go on. */
+export type RuleErrorHandler = (rule: string, error: unknown) => void;
+
+/** Runs `rules` over one declaration and returns their raw findings (no config or suppressions yet). */
+export function checkDecl(file: GoFile, decl: Node, rules: readonly GoRule[], onError: RuleErrorHandler): Finding[] {
+  const findings: Finding[] = [];
+  const index = buildDeclIndex(decl);
+  for (const rule of rules) {
+    const ctx: GoRuleContext = {
+      file,
+      decl,
+      index,
+      report(at, message, options = {}) {
+        const range = 'type' in at ? nodeRange(at as Node) : at;
+        findings.push({
+          rule: rule.id,
+          severity: options.severity ?? rule.defaultSeverity,
+          message,
+          range,
+          fixes: options.fixes ?? [],
+          related: options.related,
+        });
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      onError(rule.id, err);
+    }
+  }
+  return findings;
+}
+
+/**
+ * Applies configuration (severity overrides, rules turned off) and in-file suppressions to raw
+ * findings, and sorts them.
+ */
+export function finalizeFindings(file: GoFile, raw: Finding[], config: LeakLensConfig): Finding[] {
+  const suppressed = suppressionFilter(file.comments());
+  const out: Finding[] = [];
+  for (const f of raw) {
+    const severity = effectiveSeverity(config, f.rule, f.severity);
+    if (!severity || suppressed(f)) continue;
+    out.push(severity === f.severity ? f : { ...f, severity });
+  }
+  return out.sort(compareFindings);
+}
+
+/** Every finding for a whole file. */
+export function analyzeGoFile(
+  file: GoFile,
+  rules: readonly GoRule[],
+  config: LeakLensConfig,
+  onError: RuleErrorHandler,
+): Finding[] {
+  const enabled = rules.filter((r) => config.rules[r.id] !== 'off');
+  const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError));
+  return finalizeFindings(file, raw, config);
+}

@@ -1,0 +1,81 @@
+/** Text edits that Go fixes are built from; each keeps the result gofmt-clean. */
+import type { Node } from 'web-tree-sitter';
+import type { TextEdit } from '../engine/types';
+import type { GoFile } from './file';
+import { namedChildren } from './syntax';
+
+/** Leading whitespace of the line `node` starts on. */
+export function indentAt(file: GoFile, node: Node): string {
+  return file.lines.indentOf(node.startPosition.row);
+}
+
+/** Inserts `lines` (unindented) as new lines after the line where `stmt` ends, at `stmt`'s indentation. */
+export function insertLinesAfter(file: GoFile, stmt: Node, lines: readonly string[], extraIndent = ''): TextEdit {
+  const row = stmt.endPosition.row;
+  const end = { line: row, character: file.lines.lineText(row).length };
+  const indent = indentAt(file, stmt) + extraIndent;
+  return { range: { start: end, end }, newText: lines.map((l) => `\n${l ? indent + l : ''}`).join('') };
+}
+
+/** Inserts `lines` as new lines before the line where `stmt` starts, at its indentation. */
+export function insertLinesBefore(file: GoFile, stmt: Node, lines: readonly string[]): TextEdit {
+  const at = { line: stmt.startPosition.row, character: 0 };
+  const indent = indentAt(file, stmt);
+  return { range: { start: at, end: at }, newText: lines.map((l) => `${l ? indent + l : ''}\n`).join('') };
+}
+
+/** Replaces a node's text. */
+export function replaceNode(node: Node, newText: string): TextEdit {
+  return {
+    range: {
+      start: { line: node.startPosition.row, character: node.startPosition.column },
+      end: { line: node.endPosition.row, character: node.endPosition.column },
+    },
+    newText,
+  };
+}
+
+/**
+ * The name to write for `importPath` in a fix and the edits that import it when the file does not
+ * yet. New imports go into the standard-library group of an import block in sorted position, as
+ * gofmt would keep them.
+ */
+export function ensureImport(file: GoFile, importPath: string): { name: string; edits: TextEdit[] } {
+  const existing = file.localNameOf(importPath);
+  if (existing) return { name: existing, edits: [] };
+  const name = importPath.split('/').pop()!;
+  const quoted = `"${importPath}"`;
+  const decls = namedChildren(file.root).filter((n) => n.type === 'import_declaration');
+  const block = decls.map((d) => namedChildren(d).find((c) => c.type === 'import_spec_list')).find((b) => !!b);
+  if (block) {
+    const specs = namedChildren(block).filter((s) => s.type === 'import_spec');
+    // First group = specs up to the first blank line; gofmt sorts within a group.
+    const group: Node[] = [];
+    for (const spec of specs) {
+      const prev = group[group.length - 1];
+      if (prev && spec.startPosition.row > prev.endPosition.row + 1) break;
+      group.push(spec);
+    }
+    const after = group.find((s) => (s.childForFieldName('path')?.text ?? '') > quoted);
+    if (after) return { name, edits: [insertLinesBefore(file, after, [quoted])] };
+    if (group.length > 0) return { name, edits: [insertLinesAfter(file, group[group.length - 1], [quoted])] };
+    const open = { line: block.startPosition.row, character: block.startPosition.column + 1 };
+    return { name, edits: [{ range: { start: open, end: open }, newText: `\n\t${quoted}` }] };
+  }
+  if (decls.length > 0) {
+    const single = decls[0];
+    const spec = namedChildren(single).find((c) => c.type === 'import_spec');
+    if (spec) {
+      const lines = [spec.text, quoted].sort((a, b) => pathOf(a).localeCompare(pathOf(b)));
+      return { name, edits: [replaceNode(single, `import (\n\t${lines.join('\n\t')}\n)`)] };
+    }
+  }
+  const pkg = namedChildren(file.root).find((n) => n.type === 'package_clause');
+  if (!pkg) return { name, edits: [] };
+  return { name, edits: [insertLinesAfter(file, pkg, ['', `import ${quoted}`])] };
+}
+
+/** The import path inside an import spec's text (`c "context"` -> `context`). */
+function pathOf(specText: string): string {
+  return specText.slice(specText.indexOf('"'));
+}

@@ -1,0 +1,149 @@
+/** One parsed Go file and the facts rules ask about it: imports, package, Go semantics, comments. */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { LineComment } from '../engine/suppress';
+import { LineIndex } from '../engine/text';
+import { callParts, namedChildren, unparen } from './syntax';
+
+export interface GoSemantics {
+  /** The Go version the file is compiled with, when known (go.mod, setting or .leaklens.yaml). */
+  goVersion?: string;
+  /**
+   * Go >= 1.23 without `asynctimerchan=1`: unreferenced timers and tickers are garbage-collected
+   * even when never stopped, so the timer rules only hint.
+   */
+  timersCollected: boolean;
+}
+
+export interface ImportInfo {
+  path: string;
+  /** Local name: explicit alias, `.` for dot imports, `_` for blank ones, else the package's default name. */
+  name: string;
+  node: Node;
+}
+
+/** The name a package is referred to by when imported without an alias. */
+export function defaultImportName(importPath: string): string {
+  const parts = importPath.split('/');
+  let last = parts[parts.length - 1];
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  last = last.replace(/\.v\d+$/, '');
+  return last.replace(/^go-/, '').replace(/[-.]/g, '_');
+}
+
+export class GoFile {
+  private lineIndex?: LineIndex;
+  private importList?: ImportInfo[];
+  private byName?: Map<string, string>;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly tree: Tree,
+    readonly semantics: GoSemantics,
+  ) {}
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
+  get packageName(): string | undefined {
+    const clause = namedChildren(this.root).find((n) => n.type === 'package_clause');
+    return clause?.namedChild(0)?.text;
+  }
+
+  get imports(): ImportInfo[] {
+    if (this.importList) return this.importList;
+    const out: ImportInfo[] = [];
+    for (const decl of namedChildren(this.root)) {
+      if (decl.type !== 'import_declaration') continue;
+      for (const spec of decl.descendantsOfType('import_spec')) {
+        if (!spec) continue;
+        const pathNode = spec.childForFieldName('path');
+        if (!pathNode) continue;
+        const importPath = pathNode.text.slice(1, -1);
+        const alias = spec.childForFieldName('name');
+        out.push({ path: importPath, name: alias ? alias.text : defaultImportName(importPath), node: spec });
+      }
+    }
+    return (this.importList = out);
+  }
+
+  /** The import path a package name refers to in this file (`c` -> "context" after `import c "context"`). */
+  importPathOf(localName: string): string | undefined {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const imp of this.imports) if (imp.name !== '.' && imp.name !== '_') this.byName.set(imp.name, imp.path);
+    }
+    return this.byName.get(localName);
+  }
+
+  hasDotImport(importPath: string): boolean {
+    return this.imports.some((i) => i.path === importPath && i.name === '.');
+  }
+
+  /** The local name to write for a package in a fix, or undefined when it is not imported by name. */
+  localNameOf(importPath: string): string | undefined {
+    return this.imports.find((i) => i.path === importPath && i.name !== '_' && i.name !== '.')?.name;
+  }
+
+  /**
+   * `pkg.Name` resolved through imports: for `c.WithCancel` with `import c "context"` returns
+   * `{ pkg: "context", name: "WithCancel" }`; for dot imports a bare `WithCancel` resolves only when
+   * `dotPkg` says which dot-imported package to try.
+   */
+  qualifiedName(expr: Node): { pkg: string; name: string } | undefined {
+    expr = unparen(expr);
+    if (expr.type === 'selector_expression' || expr.type === 'qualified_type') {
+      const operand = expr.childForFieldName(expr.type === 'qualified_type' ? 'package' : 'operand');
+      const field = expr.childForFieldName(expr.type === 'qualified_type' ? 'name' : 'field');
+      if (!operand || !field || (operand.type !== 'identifier' && operand.type !== 'package_identifier')) return undefined;
+      const pkg = this.importPathOf(operand.text);
+      return pkg ? { pkg, name: field.text } : undefined;
+    }
+    return undefined;
+  }
+
+  /** True when `expr` names `pkg.name` (any of `names`), through an alias or a dot import. */
+  refersTo(expr: Node, pkg: string, names: readonly string[]): boolean {
+    expr = unparen(expr);
+    const q = this.qualifiedName(expr);
+    if (q) return q.pkg === pkg && names.includes(q.name);
+    if ((expr.type === 'identifier' || expr.type === 'type_identifier') && this.hasDotImport(pkg)) {
+      return names.includes(expr.text);
+    }
+    return false;
+  }
+
+  /** True when `call` is a call of the package-level function `pkg.name` (any of `names`). */
+  isPkgCall(call: Node, pkg: string, names: readonly string[]): boolean {
+    const parts = callParts(call);
+    return !!parts && this.refersTo(parts.fn, pkg, names);
+  }
+
+  /** True when `type` (a type node) is `pkg.name`, e.g. context.Context. */
+  isPkgType(type: Node, pkg: string, name: string): boolean {
+    return this.refersTo(type, pkg, [name]);
+  }
+
+  /** Every comment in the file with its line, for suppressions. */
+  comments(): LineComment[] {
+    const out: LineComment[] = [];
+    for (const c of this.root.descendantsOfType('comment')) {
+      if (!c) continue;
+      const text = c.text.startsWith('//') ? c.text.slice(2) : c.text.slice(2, -2);
+      const line = c.startPosition.row;
+      const before = this.lines.lineText(line).slice(0, c.startPosition.column);
+      out.push({ line, text: text.trim(), trailing: before.trim().length > 0 });
+    }
+    return out;
+  }
+
+  /** The top-level declarations: the units rules run on, and re-run on when an edit lands in them. */
+  topLevelDecls(): Node[] {
+    return namedChildren(this.root).filter((n) => n.type !== 'package_clause' && n.type !== 'import_declaration');
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Go-version awareness: finds the nearest go.mod above a file and reads its `go` directive and
+ * `godebug asynctimerchan=…` setting. go.mod is a line-oriented format of its own, not Go source.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface GoModInfo {
+  /** Path of the go.mod file. */
+  file: string;
+  /** The `go` directive, e.g. "1.22.3". */
+  goVersion?: string;
+  /** `godebug asynctimerchan=1` restores the pre-1.23 timer implementation. */
+  asyncTimerChan: boolean;
+}
+
+/** Tokens of go.mod's directives, with block forms `godebug ( … )` flattened to "godebug k=v". */
+function directives(text: string): string[][] {
+  const out: string[][] = [];
+  let block: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (!line) continue;
+    const words = line.split(/\s+/);
+    if (block) {
+      if (words[0] === ')') block = undefined;
+      else out.push([block, ...words]);
+    } else if (words[words.length - 1] === '(') block = words[0];
+    else out.push(words);
+  }
+  return out;
+}
+
+export function parseGoMod(text: string, file: string): GoModInfo {
+  const info: GoModInfo = { file, asyncTimerChan: false };
+  for (const [verb, ...args] of directives(text)) {
+    if (verb === 'go' && args[0]) info.goVersion = args[0];
+    if (verb === 'godebug') {
+      for (const setting of args) {
+        const [k, v] = setting.split('=');
+        if (k === 'asynctimerchan') info.asyncTimerChan = v === '1';
+      }
+    }
+  }
+  return info;
+}
+
+/** Finds and reads go.mod files, caching per directory (a CLI run sees thousands of files). */
+export class GoModLocator {
+  private readonly byDir = new Map<string, GoModInfo | undefined>();
+
+  forFile(file: string): GoModInfo | undefined {
+    return this.forDir(path.dirname(path.resolve(file)));
+  }
+
+  /** Forgets cached lookups, e.g. when a go.mod changed on disk. */
+  clear(): void {
+    this.byDir.clear();
+  }
+
+  private forDir(dir: string): GoModInfo | undefined {
+    if (this.byDir.has(dir)) return this.byDir.get(dir);
+    const file = path.join(dir, 'go.mod');
+    let info: GoModInfo | undefined;
+    try {
+      info = parseGoMod(fs.readFileSync(file, 'utf8'), file);
+    } catch {
+      const parent = path.dirname(dir);
+      info = parent === dir ? undefined : this.forDir(parent);
+    }
+    this.byDir.set(dir, info);
+    return info;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Loads web-tree-sitter and the Go grammar once per process. Both .wasm files sit beside the bundle
+ * in dist/; when running from sources (tests) they are found in node_modules.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+
+const WASM_FILES = {
+  runtime: { file: 'web-tree-sitter.wasm', pkg: 'web-tree-sitter' },
+  go: { file: 'tree-sitter-go.wasm', pkg: 'tree-sitter-go' },
+} as const;
+
+function locateWasm(which: keyof typeof WASM_FILES): string {
+  const { file, pkg } = WASM_FILES[which];
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    for (const candidate of [path.join(dir, file), path.join(dir, 'node_modules', pkg, file)]) {
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    if (path.dirname(dir) === dir) throw new Error(`LeakLens: cannot find ${file} beside ${__dirname}`);
+  }
+}
+
+let loading: Promise<Language> | undefined;
+let language: Language | undefined;
+
+/** Initializes the WASM runtime and the Go grammar; safe to call many times. */
+export function loadGo(): Promise<Language> {
+  loading ??= (async () => {
+    await Parser.init({ locateFile: () => locateWasm('runtime') });
+    language = await Language.load(fs.readFileSync(locateWasm('go')));
+    return language;
+  })();
+  return loading;
+}
+
+export function goLanguage(): Language {
+  if (!language) throw new Error('LeakLens: loadGo() must finish before parsing');
+  return language;
+}
+
+/** A parser bound to the Go grammar. The caller owns it and must delete() it. */
+export function newGoParser(): Parser {
+  const parser = new Parser();
+  parser.setLanguage(goLanguage());
+  return parser;
+}
+
+let shared: Parser | undefined;
+
+/** Parses a whole file with a process-wide parser. The caller owns the tree and must delete() it. */
+export function parseGo(text: string, oldTree?: Tree): Tree {
+  shared ??= newGoParser();
+  const tree = shared.parse(text, oldTree);
+  if (!tree) throw new Error('LeakLens: tree-sitter returned no tree');
+  return tree;
+}
+
+/** Drops the shared parser, e.g. to release WASM memory after a huge file. */
+export function resetSharedParser(): void {
+  shared?.delete();
+  shared = undefined;
+}
+
+const queries = new Map<string, Query>();
+
+/** Compiles a query once and keeps it for the life of the process (queries are immutable). */
+export function goQuery(source: string): Query {
+  let q = queries.get(source);
+  if (!q) queries.set(source, (q = new Query(goLanguage(), source)));
+  return q;
+}
+
+/**
+ * Memory held outside the JS heap, which in this process is dominated by the tree-sitter WASM
+ * memory; that memory only grows, so the server watches this figure to recycle its parser.
+ */
+export function externalMemoryBytes(): number {
+  return process.memoryUsage().external;
+}

@@ -1,0 +1,32 @@
+/** The shape of a Go rule, in the style of go/analysis: metadata plus a check over one declaration. */
+import type { Node } from 'web-tree-sitter';
+import type { Fix, RelatedLocation, Range, RuleMeta, Severity } from '../engine/types';
+import type { GoFile } from './file';
+import type { DeclIndex } from './declIndex';
+
+export interface ReportOptions {
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+  /** Overrides the rule's default severity for this finding (e.g. hints under Go >= 1.23 timers). */
+  severity?: Severity;
+}
+
+export interface GoRuleContext {
+  file: GoFile;
+  /** The top-level declaration being checked. */
+  decl: Node;
+  /** Nodes of interest inside `decl`, collected by one combined query. */
+  index: DeclIndex;
+  /** Reports a finding starting at `at` (a node's first line or an explicit range). */
+  report(at: Node | Range, message: string, options?: ReportOptions): void;
+}
+
+export interface GoRule extends RuleMeta {
+  language: 'go';
+  /**
+   * True when findings depend on other declarations of the file (e.g. "the file never calls
+   * Shutdown"): the server then re-runs the rule on every edit, not just where the edit landed.
+   */
+  fileScoped?: boolean;
+  check(ctx: GoRuleContext): void;
+}

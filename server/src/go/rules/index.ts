@@ -1,0 +1,7 @@
+/** Every Go rule, one module each. */
+import type { GoRule } from '../rule';
+import { contextInStruct } from './contextInStruct';
+
+export const goRules: readonly GoRule[] = [
+  contextInStruct,
+];

@@ -1,0 +1,213 @@
+/** A small typed layer over tree-sitter-go nodes: what the rules ask of the syntax tree. */
+import type { Node } from 'web-tree-sitter';
+import type { Range } from '../engine/types';
+
+export type { Node };
+
+export function nodeRange(node: Node): Range {
+  return {
+    start: { line: node.startPosition.row, character: node.startPosition.column },
+    end: { line: node.endPosition.row, character: node.endPosition.column },
+  };
+}
+
+export function isFunctionNode(node: Node): boolean {
+  return node.type === 'function_declaration' || node.type === 'method_declaration' || node.type === 'func_literal';
+}
+
+/** Strips parentheses: `(x)` -> `x`. */
+export function unparen(node: Node): Node {
+  while (node.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0)!;
+  return node;
+}
+
+export function namedChildren(node: Node): Node[] {
+  const out: Node[] = [];
+  for (let i = 0; i < node.namedChildCount; i++) {
+    const c = node.namedChild(i);
+    if (c && c.type !== 'comment') out.push(c);
+  }
+  return out;
+}
+
+/**
+ * The statements directly inside a block, a case clause or a source file. tree-sitter-go 0.25
+ * wraps them in a `statement_list` node; this hides that.
+ */
+export function statementsOf(node: Node | null): Node[] {
+  if (!node) return [];
+  const list = node.type === 'statement_list' ? node : namedChildren(node).find((c) => c.type === 'statement_list');
+  return list ? namedChildren(list) : node.type === 'block' ? [] : [];
+}
+
+/** The innermost function (declaration, method or literal) containing `node`, itself excluded. */
+export function enclosingFunction(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (isFunctionNode(p)) return p;
+  return null;
+}
+
+/** The statement directly inside a statement list that contains `node`. */
+export function enclosingStatement(node: Node): Node | null {
+  for (let n: Node | null = node; n; n = n.parent) {
+    if (n.parent?.type === 'statement_list') return n;
+    if (isFunctionNode(n) && n !== node) return null;
+  }
+  return null;
+}
+
+/** Ancestors of `node` up to (not including) `stop`. */
+export function* ancestors(node: Node, stop?: Node | null): Generator<Node> {
+  for (let p = node.parent; p && (!stop || p.id !== stop.id); p = p.parent) yield p;
+}
+
+export function isInside(node: Node, container: Node): boolean {
+  return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex && node.tree === container.tree;
+}
+
+/** The function's body block, for declarations, methods and literals. */
+export function functionBody(fn: Node): Node | null {
+  return fn.childForFieldName('body');
+}
+
+export interface Param {
+  name: string;
+  type: Node;
+  node: Node;
+}
+
+/** Named parameters of a function (`_` and unnamed ones are skipped). */
+export function parametersOf(fn: Node): Param[] {
+  const list = fn.childForFieldName('parameters');
+  const out: Param[] = [];
+  for (const decl of list ? namedChildren(list) : []) {
+    const type = decl.childForFieldName('type');
+    if (!type) continue;
+    for (const name of decl.childrenForFieldName('name')) {
+      if (name && name.text !== '_') out.push({ name: name.text, type, node: name });
+    }
+  }
+  return out;
+}
+
+/** Result types of a function, one entry per result (named results are expanded). */
+export function resultsOf(fn: Node): Node[] {
+  const result = fn.childForFieldName('result');
+  if (!result) return [];
+  if (result.type !== 'parameter_list') return [result];
+  const out: Node[] = [];
+  for (const decl of namedChildren(result)) {
+    const type = decl.childForFieldName('type');
+    if (!type) continue;
+    const names = decl.childrenForFieldName('name').length;
+    for (let i = 0; i < Math.max(1, names); i++) out.push(type);
+  }
+  return out;
+}
+
+/** The expressions of an expression_list (or the node itself when it is a single expression). */
+export function expressionsOf(node: Node | null): Node[] {
+  if (!node) return [];
+  return node.type === 'expression_list' ? namedChildren(node) : [node];
+}
+
+/** For `a, b := f()` / `a, b = f()` / `var a, b = f()`: the names on the left, in order. */
+export function assignedNames(stmt: Node): Node[] {
+  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+    return expressionsOf(stmt.childForFieldName('left'));
+  }
+  if (stmt.type === 'var_spec') return stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
+  return [];
+}
+
+/** The right-hand side of an assignment-like statement. */
+export function assignedValues(stmt: Node): Node[] {
+  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+    return expressionsOf(stmt.childForFieldName('right'));
+  }
+  if (stmt.type === 'var_spec') return expressionsOf(stmt.childForFieldName('value'));
+  return [];
+}
+
+/**
+ * When `expr` is the value assigned by a statement (`x := expr`, `x, y = expr`, `var x = expr`),
+ * returns that statement and the names it assigns; otherwise undefined.
+ */
+export function assignmentOf(expr: Node): { stmt: Node; names: Node[] } | undefined {
+  let n = expr;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'expression_list')) {
+    n = n.parent;
+  }
+  const stmt = n.parent;
+  if (!stmt) return undefined;
+  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement' || stmt.type === 'var_spec') {
+    const values = assignedValues(stmt);
+    if (values.some((v) => v.id === expr.id || isInside(expr, v))) return { stmt, names: assignedNames(stmt) };
+  }
+  return undefined;
+}
+
+/** Identifiers named `name` inside `scope` (including nested function literals). */
+export function identifiersNamed(scope: Node, name: string): Node[] {
+  return scope.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === name);
+}
+
+/** A call's function, argument nodes and the parts of a selector callee. */
+export interface CallParts {
+  call: Node;
+  fn: Node;
+  args: Node[];
+  /** `x.y(...)`: the operand `x`; undefined for plain calls. */
+  operand?: Node;
+  /** The called name: `y` in `x.y(...)`, `f` in `f(...)`. */
+  name: string;
+}
+
+export function callParts(call: Node): CallParts | undefined {
+  if (call.type !== 'call_expression') return undefined;
+  const fnNode = call.childForFieldName('function');
+  if (!fnNode) return undefined;
+  const fn = unparen(fnNode);
+  const argList = call.childForFieldName('arguments');
+  const args = argList ? namedChildren(argList) : [];
+  if (fn.type === 'selector_expression') {
+    const operand = fn.childForFieldName('operand');
+    const field = fn.childForFieldName('field');
+    if (!operand || !field) return undefined;
+    return { call, fn, args, operand: unparen(operand), name: field.text };
+  }
+  return { call, fn, args, name: fn.type === 'identifier' ? fn.text : '' };
+}
+
+/** True when the statement (or expression) list is in a loop body, without a function boundary in between. */
+export function enclosingLoop(node: Node, stop?: Node | null): Node | null {
+  for (const a of ancestors(node, stop)) {
+    if (a.type === 'for_statement') return a;
+    if (isFunctionNode(a)) return null;
+  }
+  return null;
+}
+
+/**
+ * Zero-value expression for a Go result type, used when a fix inserts a `return`; undefined for
+ * named types, which may be structs or interfaces (no type information here).
+ */
+export function zeroValue(type: Node): string | undefined {
+  switch (type.type) {
+    case 'pointer_type':
+    case 'slice_type':
+    case 'map_type':
+    case 'channel_type':
+    case 'function_type':
+    case 'interface_type':
+      return 'nil';
+    case 'struct_type':
+    case 'array_type':
+      return `${type.text}{}`;
+  }
+  const t = type.text;
+  if (t === 'error' || t === 'any') return 'nil';
+  if (t === 'string') return '""';
+  if (t === 'bool') return 'false';
+  if (/^(u?int(8|16|32|64)?|uintptr|float(32|64)|complex(64|128)|byte|rune)$/.test(t)) return '0';
+  return undefined;
+}
