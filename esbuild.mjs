@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
+const pkg = require('./package.json');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
@@ -16,7 +17,8 @@ const common = {
   format: 'cjs',
   sourcemap: !production,
   minify: production,
-  logLevel: 'info',
+  logLevel: 'warning',
+  define: { LEAKLENS_VERSION: JSON.stringify(pkg.version) },
   // The ES build of web-tree-sitter relies on import.meta, which CommonJS output empties.
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter').replace(/\.js$/, '.cjs') },
 };

@@ -1,0 +1,77 @@
+/** Finds the files `leaklens lint` reads: walks directories, skipping vendored, test-data and git-ignored files. */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { languageOf } from '../engine/analyze';
+
+const SKIPPED_DIRS = new Set(['vendor', 'testdata', 'node_modules', '.git']);
+
+export interface WalkResult {
+  files: string[];
+  /** Paths given on the command line that do not exist or cannot be read. */
+  missing: string[];
+}
+
+/** Files under `paths` that LeakLens analyzes (an explicitly named file is taken whatever its directory). */
+export function collectFiles(paths: readonly string[]): WalkResult {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      missing.push(dir);
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) walk(full);
+      } else if (e.isFile() && languageOf(e.name)) {
+        files.push(full);
+      }
+    }
+  };
+  const kept: string[] = [];
+  for (const p of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (stat.isDirectory()) {
+      files.length = 0;
+      walk(p);
+      kept.push(...withoutGitIgnored(files, p));
+    } else kept.push(p);
+  }
+  return { files: kept, missing };
+}
+
+/**
+ * Drops files git ignores, asking git from inside the walked directory so its own repository
+ * answers; outside a git work tree (or without git) nothing is dropped.
+ */
+function withoutGitIgnored(files: string[], dir: string): string[] {
+  if (files.length === 0) return [];
+  const absolute = files.map((f) => path.resolve(f));
+  const r = spawnSync('git', ['check-ignore', '--stdin', '-z'], {
+    cwd: dir,
+    input: absolute.join('\0'),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  // Exit 1 means "nothing ignored"; 128 means not a repository or no git.
+  if (r.error || (r.status !== 0 && r.status !== 1)) return [...files];
+  const ignored = new Set(r.stdout.split('\0').filter(Boolean));
+  return files.filter((_, i) => !ignored.has(absolute[i]));
+}
+
+/** True when the buffer looks binary (a NUL byte in its first 8 KB). */
+export function looksBinary(buf: Buffer): boolean {
+  return buf.subarray(0, 8192).includes(0);
+}

@@ -1,0 +1,109 @@
+/**
+ * Which context.Context is in scope at a point of the code. Rules flag work that ignores it and
+ * fixes pass it on by name.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../engine/types';
+import { replaceNode } from './edits';
+import type { GoFile } from './file';
+import type { GoRuleContext } from './rule';
+import { assignedNames, assignedValues, callParts, isFunctionNode, namedChildren, parametersOf } from './syntax';
+
+/** Package functions of "context" whose first result is a context. */
+const CONTEXT_CONSTRUCTORS = [
+  'Background',
+  'TODO',
+  'WithCancel',
+  'WithCancelCause',
+  'WithDeadline',
+  'WithDeadlineCause',
+  'WithTimeout',
+  'WithTimeoutCause',
+  'WithValue',
+  'WithoutCancel',
+];
+
+/** The name of `fn`'s first context.Context parameter. */
+export function contextParamOf(file: GoFile, fn: Node): string | undefined {
+  return parametersOf(fn).find((p) => file.isPkgType(p.type, 'context', 'Context'))?.name;
+}
+
+/**
+ * The context parameter visible at `node`: that of the innermost enclosing function which has one
+ * (a func literal sees the parameters of the functions around it).
+ */
+export function contextParamAt(file: GoFile, node: Node): string | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (!isFunctionNode(p)) continue;
+    const name = contextParamOf(file, p);
+    if (name) return name;
+  }
+  return undefined;
+}
+
+/** The context variable a statement declares: `ctx, cancel := context.WithCancel(…)`, `var ctx context.Context`. */
+function declaredContext(file: GoFile, stmt: Node): string | undefined {
+  const specs = stmt.type === 'var_declaration' ? stmt.descendantsOfType('var_spec').filter((s): s is Node => !!s) : [stmt];
+  for (const spec of specs) {
+    const type = spec.type === 'var_spec' ? spec.childForFieldName('type') : null;
+    const value = assignedValues(spec)[0];
+    const isContext = type
+      ? file.isPkgType(type, 'context', 'Context')
+      : !!value && file.isPkgCall(value, 'context', CONTEXT_CONSTRUCTORS);
+    const name = isContext ? assignedNames(spec)[0] : undefined;
+    if (name?.type === 'identifier' && name.text !== '_') return name.text;
+  }
+  return undefined;
+}
+
+/**
+ * A context in scope at `node`, nearest first: a variable declared earlier in an enclosing block
+ * or a parameter of an enclosing function.
+ */
+export function contextInScope(file: GoFile, node: Node): string | undefined {
+  for (let child = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'statement_list') {
+      const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
+      for (const stmt of before.reverse()) {
+        const name = declaredContext(file, stmt);
+        if (name) return name;
+      }
+    } else if (isFunctionNode(p)) {
+      const name = contextParamOf(file, p);
+      if (name) return name;
+    }
+  }
+  return undefined;
+}
+
+/** Calls of `pkg.name` made where a context parameter is in scope, with that parameter's name. */
+export function callsIgnoringContext(
+  { file, index }: GoRuleContext,
+  pkg: string,
+  names: readonly string[],
+): { call: Node; ctxName: string }[] {
+  const out: { call: Node; ctxName: string }[] = [];
+  for (const call of index.calls) {
+    if (!file.isPkgCall(call, pkg, names)) continue;
+    const ctxName = contextParamAt(file, call);
+    if (ctxName) out.push({ call, ctxName });
+  }
+  return out;
+}
+
+/** Rewrites `pkg.F(a, b)` to `pkg.FContext(ctx, a, b)` (the context-taking variant, passed `ctxName`). */
+export function passContextFix(call: Node, variant: string, ctxName: string): Fix | undefined {
+  const parts = callParts(call);
+  const args = call.childForFieldName('arguments');
+  const nameNode = parts?.fn.type === 'selector_expression' ? parts.fn.childForFieldName('field') : parts?.fn;
+  if (!parts || !args || !nameNode) return undefined;
+  const first = parts.args[0];
+  const at = first
+    ? { line: first.startPosition.row, character: first.startPosition.column }
+    : { line: args.startPosition.row, character: args.startPosition.column + 1 };
+  return {
+    title: `Use ${variant}(${ctxName}, …)`,
+    preferred: true,
+    edits: [replaceNode(nameNode, variant), { range: { start: at, end: at }, newText: first ? `${ctxName}, ` : ctxName }],
+  };
+}

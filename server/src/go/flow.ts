@@ -1,0 +1,68 @@
+/**
+ * Control flow the goroutine and select rules reason about: infinite loops, the jumps that leave
+ * them, and select statements. Purely syntactic: a jump leaves a loop when its target is outside it.
+ */
+import type { Node } from 'web-tree-sitter';
+import { isFunctionNode, isInside, namedChildren } from './syntax';
+
+/** Descendants of `scope` of the given types that run in `scope`'s own function, not in a nested func literal. */
+export function ownDescendants(scope: Node, types: string | string[]): Node[] {
+  return scope.descendantsOfType(types).filter((n): n is Node => {
+    if (!n) return false;
+    for (let p = n.parent; p && p.id !== scope.id; p = p.parent) if (isFunctionNode(p)) return false;
+    return true;
+  });
+}
+
+/** `for { … }` and `for ;; { … }`: a loop with neither a condition nor a range clause. */
+export function isInfiniteLoop(loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  return namedChildren(loop).every((c) => {
+    if (c.id === loop.childForFieldName('body')?.id) return true;
+    return c.type === 'for_clause' && !c.childForFieldName('condition');
+  });
+}
+
+const BREAKABLE = new Set(['for_statement', 'select_statement', 'expression_switch_statement', 'type_switch_statement']);
+
+/** The statement a `break`/`continue` jumps out of or to: the labeled statement's body, or the nearest enclosing one. */
+function jumpTarget(jump: Node): Node | null {
+  const label = namedChildren(jump).find((c) => c.type === 'label_name')?.text;
+  for (let p = jump.parent; p && !isFunctionNode(p); p = p.parent) {
+    if (label) {
+      if (p.type === 'labeled_statement' && p.childForFieldName('label')?.text === label) {
+        return namedChildren(p).find((c) => c.type !== 'label_name') ?? null;
+      }
+    } else if (jump.type === 'break_statement' ? BREAKABLE.has(p.type) : p.type === 'for_statement') {
+      return p;
+    }
+  }
+  return null;
+}
+
+/**
+ * True when the loop has a way out: a `return` (outside nested func literals), a `break` whose
+ * target is the loop or encloses it (a plain `break` in a select or switch only leaves that), or a
+ * labeled `continue` of an enclosing loop.
+ */
+export function loopCanExit(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  if (ownDescendants(body, 'return_statement').length > 0) return true;
+  return ownDescendants(body, ['break_statement', 'continue_statement']).some((jump) => {
+    const target = jumpTarget(jump);
+    if (!target) return false;
+    if (target.id === loop.id) return jump.type === 'break_statement';
+    return isInside(loop, target);
+  });
+}
+
+/** The `case` clauses of a select (send and receive cases), without `default`. */
+export function communicationCases(select: Node): Node[] {
+  return namedChildren(select).filter((c) => c.type === 'communication_case');
+}
+
+/** A select with a `default` case never blocks. */
+export function hasDefaultCase(select: Node): boolean {
+  return namedChildren(select).some((c) => c.type === 'default_case');
+}
