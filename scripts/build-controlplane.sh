@@ -87,7 +87,7 @@ export GOWORK=off
 log "go: $(go version)"
 log "building kube-apiserver $K8S_VERSION and etcd $ETCD_VERSION into $OUT_DIR"
 log "scratch module: $WORK  (GOMODCACHE=$(go env GOMODCACHE), GOCACHE=$(go env GOCACHE))"
-log "first build from a cold cache takes roughly 10-20 minutes on 2 cores; later runs reuse the cache"
+log "a build from cold Go caches takes about 5 minutes on 2 cores (~570 MB of modules, ~2.2 GB of GOCACHE); later runs reuse the result"
 
 cd "$WORK"
 cat >go.mod <<EOF
@@ -153,7 +153,7 @@ go mod download k8s.io/kubernetes go.etcd.io/etcd/server/v3 >&2 || die "go mod d
 # Adds the go.sum entries and any requirement the two main packages still miss.
 go list -deps k8s.io/kubernetes/cmd/kube-apiserver go.etcd.io/etcd/server/v3 >/dev/null \
   || die "could not resolve the packages of kube-apiserver/etcd"
-log "resolved in $((SECONDS - t0))s; selected: $(go list -m -f '{{.Path}}@{{.Version}}' k8s.io/apiserver go.etcd.io/etcd/server/v3 | tr '\n' ' ')"
+log "resolved in $((SECONDS - t0))s; selected: $(go list -m -f '{{.Path}}@{{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}' k8s.io/apiserver go.etcd.io/etcd/server/v3 | tr '\n' ' ')"
 
 t0=$SECONDS
 log "go build kube-apiserver (k8s.io/kubernetes/cmd/kube-apiserver@$K8S_VERSION) ..."

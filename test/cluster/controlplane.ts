@@ -107,7 +107,15 @@ export interface StartOptions {
   extraApiServerArgs?: string[];
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** The repository root: two levels above this file (CommonJS), else found upwards from the cwd. */
+function findRepoRoot(): string {
+  if (typeof __dirname !== 'undefined') return path.resolve(__dirname, '..', '..');
+  for (let d = process.cwd(); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'scripts', 'build-controlplane.sh'))) return d;
+    if (path.dirname(d) === d) return process.cwd();
+  }
+}
+const REPO_ROOT = findRepoRoot();
 const BUILD_SCRIPT = path.join(REPO_ROOT, 'scripts', 'build-controlplane.sh');
 
 let cachedBinDir: string | undefined;

@@ -4,10 +4,10 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../engine/types';
-import { replaceNode } from './edits';
+import { prependArgument, renameCallee } from './callEdits';
 import type { GoFile } from './file';
 import type { GoRuleContext } from './rule';
-import { assignedNames, assignedValues, callParts, isFunctionNode, namedChildren, parametersOf } from './syntax';
+import { assignedNames, assignedValues, isFunctionNode, namedChildren, parametersOf } from './syntax';
 
 /** Package functions of "context" whose first result is a context. */
 const CONTEXT_CONSTRUCTORS = [
@@ -93,17 +93,8 @@ export function callsIgnoringContext(
 
 /** Rewrites `pkg.F(a, b)` to `pkg.FContext(ctx, a, b)` (the context-taking variant, passed `ctxName`). */
 export function passContextFix(call: Node, variant: string, ctxName: string): Fix | undefined {
-  const parts = callParts(call);
-  const args = call.childForFieldName('arguments');
-  const nameNode = parts?.fn.type === 'selector_expression' ? parts.fn.childForFieldName('field') : parts?.fn;
-  if (!parts || !args || !nameNode) return undefined;
-  const first = parts.args[0];
-  const at = first
-    ? { line: first.startPosition.row, character: first.startPosition.column }
-    : { line: args.startPosition.row, character: args.startPosition.column + 1 };
-  return {
-    title: `Use ${variant}(${ctxName}, …)`,
-    preferred: true,
-    edits: [replaceNode(nameNode, variant), { range: { start: at, end: at }, newText: first ? `${ctxName}, ` : ctxName }],
-  };
+  const rename = renameCallee(call, variant);
+  const pass = prependArgument(call, ctxName);
+  if (!rename || !pass) return undefined;
+  return { title: `Use ${variant}(${ctxName}, …)`, preferred: true, edits: [rename, pass] };
 }

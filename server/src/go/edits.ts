@@ -17,10 +17,12 @@ export function insertLinesAfter(file: GoFile, stmt: Node, lines: readonly strin
   return { range: { start: end, end }, newText: lines.map((l) => `\n${l ? indent + l : ''}`).join('') };
 }
 
-/** Inserts `lines` as new lines before the line where `stmt` starts, at its indentation. */
-export function insertLinesBefore(file: GoFile, stmt: Node, lines: readonly string[]): TextEdit {
+/**
+ * Inserts `lines` as new lines before the line where `stmt` starts, at its indentation (or at
+ * `indent`: a labeled statement's label sits one tab left of the statement).
+ */
+export function insertLinesBefore(file: GoFile, stmt: Node, lines: readonly string[], indent = indentAt(file, stmt)): TextEdit {
   const at = { line: stmt.startPosition.row, character: 0 };
-  const indent = indentAt(file, stmt);
   return { range: { start: at, end: at }, newText: lines.map((l) => `${l ? indent + l : ''}\n`).join('') };
 }
 
@@ -78,4 +80,46 @@ export function ensureImport(file: GoFile, importPath: string): { name: string; 
 /** The import path inside an import spec's text (`c "context"` -> `context`). */
 function pathOf(specText: string): string {
   return specText.slice(specText.indexOf('"'));
+}
+
+/** `base` when no identifier in `scope` is called that yet, else `base2`, `base3`, … */
+export function freeName(scope: Node, base: string): string {
+  const taken = new Set(scope.descendantsOfType('identifier').map((n) => n?.text));
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  return name;
+}
+
+/** Deletes the whole lines `node` spans; a blank line right after goes too, so none is left behind at the top of a block. */
+export function deleteLines(file: GoFile, node: Node): TextEdit {
+  let next = node.endPosition.row + 1;
+  if (next < file.lines.lineCount - 1 && file.lines.lineText(next).trim() === '') next++;
+  return { range: { start: { line: node.startPosition.row, character: 0 }, end: { line: next, character: 0 } }, newText: '' };
+}
+
+/** The rows strictly between a block's braces, when each brace ends or starts its own line. */
+export function rowsInsideBraces(block: Node): { first: number; last: number } | undefined {
+  const inner = namedChildren(block);
+  const first = block.startPosition.row + 1;
+  const last = block.endPosition.row - 1;
+  if (last < first || inner.some((n) => n.startPosition.row < first || n.endPosition.row > last)) return undefined;
+  return { first, last };
+}
+
+/**
+ * Replaces rows `first`..`last` with the line `open`, those rows one tab deeper, and the line
+ * `close`; `open` and `close` get `indent`. Callers make sure no multi-line string or comment
+ * sits in those rows (re-indenting would change it).
+ */
+export function wrapRows(file: GoFile, first: number, last: number, indent: string, open: string, close: string): TextEdit {
+  const rows: string[] = [];
+  for (let r = first; r <= last; r++) {
+    const line = file.lines.lineText(r);
+    rows.push(line.trim() === '' ? '' : `\t${line}`);
+  }
+  const end = { line: last, character: file.lines.lineText(last).length };
+  return {
+    range: { start: { line: first, character: 0 }, end },
+    newText: [indent + open, ...rows, indent + close].join('\n'),
+  };
 }

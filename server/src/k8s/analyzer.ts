@@ -1,18 +1,207 @@
-import type { LeakLensConfig } from '../engine/config';
-import type { Finding } from '../engine/types';
+/**
+ * Runs the Kubernetes rules over manifest files: parse each file once, run every enabled rule, then
+ * apply configuration, comment and annotation suppressions.
+ */
+import { isNode, isPair, isScalar, stringify, type Node } from 'yaml';
+import { defaultConfig, effectiveSeverity, type LeakLensConfig } from '../engine/config';
+import { suppressionFilter } from '../engine/suppress';
+import { compareFindings, type Finding, type Severity } from '../engine/types';
 import type { RuleErrorHandler } from '../go/analyzer';
+import { HelmTemplates } from './helm';
+import {
+  indexManifest,
+  isManifestIndex,
+  podTemplatesOf,
+  type ManifestIndex,
+  type ManifestInput,
+  type PodTemplateInfo,
+} from './manifestIndex';
+import { ManifestFile } from './manifestFile';
+import type { K8sObject } from './objects';
+import { podSpecOf } from './podSpec';
+import type { K8sLocation, K8sRule, K8sRuleContext } from './rule';
+import { k8sRules } from './rules';
+import { rulesSilencedForObject } from './suppressAnnotations';
+import { YamlEditor } from './yamlEdits';
 
-export interface ManifestInput {
-  path: string;
-  text: string;
-}
+export { indexManifest, type ManifestIndex, type ManifestInput, type PodTemplateInfo, type RuleErrorHandler };
 
-/** Placeholder until the Kubernetes engine lands: no manifest findings. */
+/** A workspace file as text, or as the index the language server cached for it. */
+export type WorkspaceManifest = ManifestInput | ManifestIndex;
+
+/**
+ * Findings per target path. Cross-file rules (k8s/dangling-service) see the targets and `workspace`
+ * together; a workspace entry with a target's path is ignored (the target's text is newer).
+ */
 export function analyzeManifests(
   targets: readonly ManifestInput[],
-  _config: LeakLensConfig,
-  _onError: RuleErrorHandler,
-  _workspace: readonly ManifestInput[] = [],
+  config: LeakLensConfig,
+  onError: RuleErrorHandler,
+  workspace: readonly WorkspaceManifest[] = [],
 ): Map<string, Finding[]> {
-  return new Map(targets.map((t) => [t.path, []]));
+  const out = new Map<string, Finding[]>(targets.map((t) => [t.path, []]));
+  if (!config.enableKubernetes) return out;
+  const rules = k8sRules.filter((r) => config.rules[r.id] !== 'off');
+  const helm = new HelmTemplates();
+  const files: ManifestFile[] = [];
+  for (const t of targets) {
+    if (helm.isTemplate(t.path, t.text)) continue;
+    const file = parseManifest(t, onError);
+    if (file) files.push(file);
+  }
+  let pods: PodTemplateInfo[] | undefined;
+  const podTemplates = () => (pods ??= collectPodTemplates(files, workspace, helm, onError));
+  for (const file of files) out.set(file.path, checkFile(file, rules, config, podTemplates, onError));
+  return out;
+}
+
+/** A rule-level view of one finding of `lintObject`. */
+export interface ObjectFinding {
+  rule: string;
+  severity: Severity;
+  message: string;
+}
+
+/**
+ * Lints one in-memory object (e.g. a Deployment read from the API server) with the same rules,
+ * by serializing it to YAML. Cross-file rules are skipped: one object has no workspace.
+ */
+export function lintObject(
+  obj: unknown,
+  config: LeakLensConfig = defaultConfig(),
+  onError: RuleErrorHandler = () => {},
+): ObjectFinding[] {
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return [];
+  const { status: _status, ...rest } = obj as Record<string, unknown>;
+  const metadata = rest.metadata && typeof rest.metadata === 'object' ? { ...(rest.metadata as object) } : rest.metadata;
+  if (metadata && typeof metadata === 'object') delete (metadata as Record<string, unknown>).managedFields;
+  let text: string;
+  try {
+    text = stringify({ ...rest, metadata }, { version: '1.1' });
+  } catch (err) {
+    onError('k8s/yaml-syntax', err);
+    return [];
+  }
+  const file = parseManifest({ path: 'object.yaml', text }, onError);
+  if (!file) return [];
+  const rules = k8sRules.filter((r) => !r.crossFile && config.rules[r.id] !== 'off');
+  return checkFile(file, rules, config, () => [], onError).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
+}
+
+function parseManifest(input: ManifestInput, onError: RuleErrorHandler): ManifestFile | undefined {
+  try {
+    return new ManifestFile(input.path, input.text);
+  } catch (err) {
+    // The parser reports errors as data; this guards against the unexpected so one file never stops a run.
+    onError('k8s/yaml-syntax', err);
+    return undefined;
+  }
+}
+
+function collectPodTemplates(
+  files: readonly ManifestFile[],
+  workspace: readonly WorkspaceManifest[],
+  helm: HelmTemplates,
+  onError: RuleErrorHandler,
+): PodTemplateInfo[] {
+  const targetPaths = new Set(files.map((f) => f.path));
+  const pods = files.flatMap(podTemplatesOf);
+  for (const entry of workspace) {
+    if (targetPaths.has(entry.path)) continue;
+    if (isManifestIndex(entry)) pods.push(...entry.podTemplates);
+    else {
+      try {
+        pods.push(...indexManifest(entry, helm).podTemplates);
+      } catch (err) {
+        onError('k8s/dangling-service', err);
+      }
+    }
+  }
+  return pods;
+}
+
+interface RawFinding {
+  finding: Finding;
+  object?: K8sObject;
+}
+
+function checkFile(
+  file: ManifestFile,
+  rules: readonly K8sRule[],
+  config: LeakLensConfig,
+  podTemplates: () => readonly PodTemplateInfo[],
+  onError: RuleErrorHandler,
+): Finding[] {
+  const raw: RawFinding[] = [];
+  const edits = new YamlEditor(file);
+  for (const rule of rules) {
+    const ctx: K8sRuleContext = {
+      file,
+      objects: file.objects,
+      edits,
+      podTemplates,
+      report(at, message, options = {}) {
+        const { start, end } = locate(file, at);
+        raw.push({
+          object: file.objects.find((o) => contains(o, start)),
+          finding: {
+            rule: rule.id,
+            severity: options.severity ?? rule.defaultSeverity,
+            message,
+            range: file.range(start, end),
+            fixes: options.fixes ?? [],
+            related: options.related,
+          },
+        });
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      onError(rule.id, err);
+    }
+  }
+  return finalize(file, raw, config);
+}
+
+function finalize(file: ManifestFile, raw: readonly RawFinding[], config: LeakLensConfig): Finding[] {
+  const commented = suppressionFilter(file.comments());
+  const silenced = new Map<K8sObject, Set<string>>();
+  const silencedFor = (o: K8sObject) => {
+    let set = silenced.get(o);
+    if (!set) silenced.set(o, (set = rulesSilencedForObject(o, podSpecOf(o))));
+    return set;
+  };
+  const out: Finding[] = [];
+  for (const { finding, object } of raw) {
+    const severity = effectiveSeverity(config, finding.rule, finding.severity);
+    if (!severity || commented(finding) || (object && silencedFor(object).has(finding.rule))) continue;
+    out.push(severity === finding.severity ? finding : { ...finding, severity });
+  }
+  return out.sort(compareFindings);
+}
+
+function contains(o: K8sObject, offset: number): boolean {
+  const r = o.node.range;
+  return !!r && r[0] <= offset && offset < r[2];
+}
+
+/** Offsets of a finding: a pair's key through its scalar value, or a node's start, clipped to one line. */
+function locate(file: ManifestFile, at: K8sLocation): { start: number; end: number } {
+  let start: number;
+  let end: number;
+  if (isPair(at)) {
+    const key = at.key as Node | null;
+    const value = at.value as Node | null;
+    start = key?.range?.[0] ?? 0;
+    end = isScalar(value) && value.range && value.range[1] > value.range[0] ? value.range[1] : (key?.range?.[1] ?? start);
+  } else if (isNode(at)) {
+    start = at.range?.[0] ?? 0;
+    end = at.range?.[1] ?? start;
+  } else {
+    ({ start, end } = at);
+  }
+  if (file.positionAt(end).line === file.positionAt(start).line) return { start, end };
+  const lineEnd = file.nextLineStartOf(start) - 1;
+  return { start, end: file.text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd };
 }

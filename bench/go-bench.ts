@@ -1,0 +1,119 @@
+/**
+ * Go engine benchmark: LeakLens lint vs a parse-only pass over the same corpus (one process, one
+ * core), the CLI with worker threads, cold `go vet ./...`, and golangci-lint with the linters that
+ * overlap LeakLens when its binary is available (scripts/build-golangci-lint.sh builds it).
+ *
+ *   npx tsx bench/go-bench.ts [--packages 50] [--files 20]
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeGoText, initEngine } from '../server/src/engine/analyze';
+import { defaultConfig } from '../server/src/engine/config';
+import { GoModLocator } from '../server/src/go/gomod';
+import { parseGo } from '../server/src/go/parser';
+import { generateCorpus } from './goCorpus';
+
+const ROOT = path.join(__dirname, '..');
+const CORPUS = path.join(__dirname, '.corpus', 'go');
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+
+function listGoFiles(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.go')).map((f) => path.join(dir, f)).sort();
+}
+
+function bestOf<T>(runs: number, fn: () => T): { ms: number; result: T } {
+  let best = Infinity;
+  let result!: T;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { ms: best, result };
+}
+
+/** Wall time and the children's CPU time of a shell command (bash's `times`). */
+function timed(cmd: string, env: NodeJS.ProcessEnv = process.env, cwd = ROOT): { wallMs: number; cpuMs: number; status: number | null; stderr: string } {
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', `${cmd} >/dev/null 2>/tmp/leaklens-bench.err; s=$?; times; exit $s`], { env, cwd, encoding: 'utf8' });
+  const wallMs = performance.now() - t0;
+  const lines = r.stdout.trim().split('\n');
+  const toMs = (s: string) => s.split(/\s+/).reduce((sum, t) => {
+    const m = /(\d+)m([\d.]+)s/.exec(t);
+    return m ? sum + (Number(m[1]) * 60 + Number(m[2])) * 1000 : sum;
+  }, 0);
+  return { wallMs, cpuMs: toMs(lines[lines.length - 1] ?? ''), status: r.status, stderr: fs.readFileSync('/tmp/leaklens-bench.err', 'utf8') };
+}
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main() {
+  const stats = generateCorpus(CORPUS, arg('packages', 50), arg('files', 20), 16);
+  console.log(`corpus: ${stats.files} files, ${stats.lines} lines, ${(stats.bytes / 1e6).toFixed(1)} MB in ${path.relative(ROOT, CORPUS)}`);
+  const files = listGoFiles(CORPUS);
+  const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
+
+  await initEngine();
+  const config = defaultConfig();
+  // Warm up the WASM code paths once, as an editor or CLI run would after its first file.
+  for (const t of texts.slice(0, 20)) parseGo(t).delete();
+
+  const parse = bestOf(3, () => {
+    for (const t of texts) parseGo(t).delete();
+  });
+  const lint = bestOf(3, () => {
+    const goMods = new GoModLocator();
+    let n = 0;
+    texts.forEach((t, i) => {
+      n += analyzeGoText(files[i], t, config, goMods, (rule, err) => {
+        throw new Error(`${rule}: ${err}`);
+      }).length;
+    });
+    return n;
+  });
+  console.log(`\nin one process, one core (best of 3):`);
+  console.log(`  tree-sitter parse only   ${fmt(parse.ms)}`);
+  console.log(`  LeakLens lint            ${fmt(lint.ms)}  (${lint.result} findings)`);
+  console.log(`  lint / parse ratio       ${(lint.ms / parse.ms).toFixed(2)}x   (target <= 1.5x)`);
+
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  const cli1 = timed(`node ${cli} lint --format json --fail-on never --jobs 1 ${CORPUS}`);
+  const cliN = timed(`node ${cli} lint --format json --fail-on never --jobs ${os.availableParallelism()} ${CORPUS}`);
+  console.log(`\nCLI, whole process (node start-up, walking, output included):`);
+  console.log(`  leaklens lint --jobs 1   ${fmt(cli1.wallMs)} wall, ${fmt(cli1.cpuMs)} CPU`);
+  console.log(`  leaklens lint --jobs ${os.availableParallelism()}   ${fmt(cliN.wallMs)} wall, ${fmt(cliN.cpuMs)} CPU (${(cliN.cpuMs / cliN.wallMs).toFixed(2)} cores busy)`);
+
+  const goCache = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-gocache-'));
+  const vet = timed('go vet ./...', { ...process.env, GOCACHE: goCache, GOFLAGS: '-mod=mod' }, CORPUS);
+  fs.rmSync(goCache, { recursive: true, force: true });
+  console.log(`\ncold go vet ./... (fresh GOCACHE): ${fmt(vet.wallMs)} wall, ${fmt(vet.cpuMs)} CPU, exit ${vet.status}`);
+  if (vet.status !== 0) console.log(vet.stderr.slice(0, 2000));
+  console.log(`  LeakLens CLI is ${(vet.wallMs / cliN.wallMs).toFixed(1)}x faster than cold go vet (target >= 5x)`);
+
+  const golangci = path.join(process.env.LEAKLENS_CACHE ?? path.join(os.homedir(), '.cache', 'leaklens'), 'bin', 'golangci-lint');
+  if (fs.existsSync(golangci)) {
+    fs.writeFileSync(
+      path.join(CORPUS, '.golangci.yml'),
+      'version: "2"\nlinters:\n  default: none\n  enable: [bodyclose, noctx, contextcheck, containedctx, sqlclosecheck, spancheck, gosec, govet]\n',
+    );
+    const lintCache = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-golangci-'));
+    const g = timed(`${golangci} run --issues-exit-code 0 ./...`, { ...process.env, GOCACHE: path.join(lintCache, 'go'), GOLANGCI_LINT_CACHE: path.join(lintCache, 'lint') }, CORPUS);
+    fs.rmSync(lintCache, { recursive: true, force: true });
+    console.log(`cold golangci-lint run (bodyclose noctx contextcheck containedctx sqlclosecheck spancheck gosec govet): ${fmt(g.wallMs)} wall, ${fmt(g.cpuMs)} CPU, exit ${g.status}`);
+    if (g.status !== 0) console.log(g.stderr.slice(0, 2000));
+    console.log(`  LeakLens CLI is ${(g.wallMs / cliN.wallMs).toFixed(1)}x faster than cold golangci-lint`);
+  } else {
+    console.log(`golangci-lint not built (${golangci}); run scripts/build-golangci-lint.sh to include it`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+/** The LeakLens-specific messages between the client and the language server, beyond plain LSP. */
+import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageclient/node';
+
+/** Fix every fixable finding in one document (the preferred fix each, non-overlapping). */
+export const FixAllRequest = new RequestType<{ uri: string }, WorkspaceEdit | null, void>('leaklens/fixAll');
+
+/** Re-scan the whole workspace now, whatever `leaklens.scope` says about reporting. */
+export const LintWorkspaceRequest = new RequestType0<unknown, void>('leaklens/lintWorkspace');
+
+export interface FindingCount {
+  /** Findings across the workspace. */
+  total: number;
+  /** Files with at least one finding. */
+  files: number;
+}
+
+/** Sent by the server whenever the workspace's finding count changes. */
+export const FindingCountNotification = new NotificationType<FindingCount>('leaklens/findingCount');
+
+/** The code action kind of "fix all LeakLens findings", for `editor.codeActionsOnSave`. */
+export const FIX_ALL_KIND = 'source.fixAll.leaklens';

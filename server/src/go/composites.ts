@@ -1,0 +1,65 @@
+/** Composite literals of a package type and the fields they set, in the literal or right after it. */
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from './file';
+import { assignedValues, assignmentOf, enclosingFunction, expressionsOf, namedChildren, unparen } from './syntax';
+
+/** The elements of a composite literal's `{ … }`, in order, without comments. */
+export function literalElements(literal: Node): Node[] {
+  const body = literal.childForFieldName('body');
+  return body ? namedChildren(body) : [];
+}
+
+/** The key of a keyed element (`Timeout` in `Timeout: d`). */
+export function elementKey(element: Node): string | undefined {
+  return element.type === 'keyed_element' ? element.childForFieldName('key')?.text : undefined;
+}
+
+/**
+ * The name of the variable a literal is assigned to (`c := &http.Client{…}`, `var c = http.Client{…}`),
+ * so that later `c.Timeout = …` assignments count as setting the field.
+ */
+function assignedVariable(literal: Node): string | undefined {
+  const expr = literal.parent?.type === 'unary_expression' ? literal.parent : literal;
+  const assignment = assignmentOf(expr);
+  if (!assignment) return undefined;
+  const at = assignedValues(assignment.stmt).findIndex((v) => unparen(v).id === expr.id);
+  const name = at >= 0 ? assignment.names[at] : undefined;
+  return name?.type === 'identifier' ? name.text : undefined;
+}
+
+/** True when `v.field = …` (any of `fields`) is assigned in the function where `literal` is assigned to `v`. */
+function fieldAssignedLater(literal: Node, fields: readonly string[]): boolean {
+  const variable = assignedVariable(literal);
+  const scope = enclosingFunction(literal);
+  if (!variable || !scope) return false;
+  return scope.descendantsOfType('assignment_statement').some((stmt) =>
+    expressionsOf(stmt?.childForFieldName('left') ?? null).some((target) => {
+      if (target.type !== 'selector_expression') return false;
+      return (
+        target.childForFieldName('operand')?.text === variable && fields.includes(target.childForFieldName('field')?.text ?? '')
+      );
+    }),
+  );
+}
+
+/**
+ * Keyed (or empty) literals of type `pkg.typeName` among `composites` that set none of `fields`,
+ * neither inside the literal nor by assigning the variable's field afterwards. Positional literals
+ * list every field, so they are never returned.
+ */
+export function literalsMissingFields(
+  file: GoFile,
+  composites: readonly Node[],
+  pkg: string,
+  typeName: string,
+  fields: readonly string[],
+): Node[] {
+  return composites.filter((literal) => {
+    const type = literal.childForFieldName('type');
+    if (!type || !file.isPkgType(type, pkg, typeName)) return false;
+    const elements = literalElements(literal);
+    if (elements.some((e) => e.type !== 'keyed_element')) return false;
+    if (elements.some((e) => fields.includes(elementKey(e) ?? ''))) return false;
+    return !fieldAssignedLater(literal, fields);
+  });
+}

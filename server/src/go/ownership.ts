@@ -1,0 +1,533 @@
+/**
+ * Who owns a resource after the call that created it: a cancel func, ticker, timer, HTTP response,
+ * sql.Rows or span. Like go vet's lostcancel, a structured walk over the statements that follow
+ * the acquisition decides whether every path leaving the function releases the resource or hands
+ * it on (returns, stores, sends or passes it). Every resource rule asks this one module, so they
+ * agree on what counts as released — the source of most false positives in other tools.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Range } from '../engine/types';
+import type { GoFile } from './file';
+import {
+  callParts,
+  enclosingFunction,
+  expressionsOf,
+  functionBody,
+  identifiersNamed,
+  isFunctionNode,
+  isInside,
+  namedChildren,
+  nodeRange,
+  statementsOf,
+  unparen,
+} from './syntax';
+
+/** What a resource is, as far as ownership goes. */
+export interface ResourceKind {
+  /** Which result of the acquiring call is the resource: 1 for the cancel func of context.WithCancel. */
+  slot: number;
+  /**
+   * Selectors from the variable to the call that releases it: [] for `cancel()`, ['Stop'] for
+   * `t.Stop()`, ['Body', 'Close'] for `resp.Body.Close()`. Passing on any prefix (`resp.Body`,
+   * `t.Stop`) hands the resource on.
+   */
+  releasePath: readonly string[];
+  /** Calls that only read what they are given and do not take the resource over (io.Copy of resp.Body). */
+  borrows?(call: Node, file: GoFile): boolean;
+}
+
+/** Where an expression's value goes, looking through parentheses and `&`. */
+export type ValuePosition =
+  | { kind: 'called'; call: Node }
+  | { kind: 'member'; selector: Node; field: string }
+  | { kind: 'argument'; call: Node }
+  | { kind: 'assigned'; left: Node[]; right: Node[]; index: number; stmt: Node }
+  | { kind: 'returned' | 'element' | 'sent' | 'dropped' | 'target' | 'key' | 'other' };
+
+const ASSIGNMENTS = new Set(['short_var_declaration', 'assignment_statement']);
+
+export function positionOf(expr: Node): ValuePosition {
+  let n = expr;
+  for (let p = n.parent; p; p = n.parent) {
+    const addressOf = p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '&';
+    if (p.type !== 'parenthesized_expression' && !addressOf) break;
+    n = p;
+  }
+  const p = n.parent;
+  switch (p?.type) {
+    case 'call_expression':
+      return p.childForFieldName('function')?.id === n.id ? { kind: 'called', call: p } : { kind: 'other' };
+    case 'argument_list':
+      return p.parent?.type === 'call_expression' ? { kind: 'argument', call: p.parent } : { kind: 'other' };
+    case 'selector_expression': {
+      const field = p.childForFieldName('field');
+      const isOperand = p.childForFieldName('operand')?.id === n.id;
+      return isOperand && field ? { kind: 'member', selector: p, field: field.text } : { kind: 'other' };
+    }
+    case 'literal_element': {
+      const keyed = p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id;
+      return { kind: keyed ? 'key' : 'element' };
+    }
+    case 'send_statement':
+      return { kind: p.childForFieldName('value')?.id === n.id ? 'sent' : 'other' };
+    case 'expression_statement':
+      return { kind: 'dropped' };
+    case 'return_statement':
+      return { kind: 'returned' };
+    case 'var_spec':
+      return { kind: p.childrenForFieldName('name').some((x) => x?.id === n.id) ? 'target' : 'other' };
+    case 'expression_list':
+      return listPosition(p, n);
+  }
+  return { kind: 'other' };
+}
+
+function listPosition(list: Node, n: Node): ValuePosition {
+  const owner = list.parent;
+  if (!owner) return { kind: 'other' };
+  if (owner.type === 'return_statement') return { kind: 'returned' };
+  const field = (name: string) => owner.childForFieldName(name)?.id === list.id;
+  const index = namedChildren(list).findIndex((c) => c.id === n.id);
+  if (ASSIGNMENTS.has(owner.type) || owner.type === 'range_clause' || owner.type === 'receive_statement') {
+    if (field('left')) return { kind: 'target' };
+    if (field('right') && owner.type !== 'range_clause' && owner.type !== 'receive_statement') {
+      return { kind: 'assigned', left: expressionsOf(owner.childForFieldName('left')), right: namedChildren(list), index, stmt: owner };
+    }
+  }
+  if (owner.type === 'var_spec' && field('value')) {
+    const left = owner.childrenForFieldName('name').filter((x): x is Node => !!x);
+    return { kind: 'assigned', left, right: namedChildren(list), index, stmt: owner };
+  }
+  if (owner.type === 'type_switch_statement' && field('alias')) return { kind: 'target' };
+  return { kind: 'other' };
+}
+
+/** The variables (or other targets) an `assigned` position's value goes to. */
+function targetsOf(pos: Extract<ValuePosition, { kind: 'assigned' }>): Node[] {
+  if (pos.left.length === pos.right.length) return pos.left[pos.index] ? [pos.left[pos.index]] : [];
+  return pos.left;
+}
+
+const isBlank = (n: Node) => n.type === 'identifier' && n.text === '_';
+
+/** True when a value in this position leaves the variable's hands: returned, stored, sent or passed on. */
+function handsOn(pos: ValuePosition, kind: ResourceKind, file: GoFile): boolean {
+  switch (pos.kind) {
+    case 'returned':
+    case 'element':
+    case 'sent':
+      return true;
+    case 'argument':
+      return !kind.borrows?.(pos.call, file);
+    case 'assigned':
+      return targetsOf(pos).some((t) => !isBlank(t));
+  }
+  return false;
+}
+
+type UseKind = 'release' | 'handoff' | 'rebind' | 'none';
+
+/** What one mention of the resource's variable does with it. */
+function useKind(ident: Node, kind: ResourceKind, file: GoFile, body: Node): UseKind {
+  let expr = ident;
+  for (let depth = 0; ; depth++) {
+    const pos = positionOf(expr);
+    if (pos.kind === 'target') return depth === 0 ? 'rebind' : 'none';
+    if (pos.kind === 'key') return 'none';
+    if (pos.kind === 'called' && depth === kind.releasePath.length) return 'release';
+    if (pos.kind === 'member' && pos.field === kind.releasePath[depth]) {
+      expr = pos.selector;
+      continue;
+    }
+    if (handsOn(pos, kind, file)) return 'handoff';
+    return capturedByEscapingClosure(ident, kind, file, body) ? 'handoff' : 'none';
+  }
+}
+
+/** A closure that mentions the variable and is itself returned, stored or passed takes the resource along. */
+function capturedByEscapingClosure(ident: Node, kind: ResourceKind, file: GoFile, body: Node): boolean {
+  for (let p = ident.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'func_literal' && handsOn(positionOf(p), { ...kind, borrows: undefined }, file)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The path walk
+
+/** Where a path leaves the function (or the variable's scope) without releasing the resource. */
+export interface LeakPoint {
+  range: Range;
+  /** The `return` statement, when the path leaves through one (else it falls off a block's end). */
+  returnStmt?: Node;
+}
+
+const FALL = 'fall';
+
+/** How the paths through some statements end: leaks, and exits ('fall', 'break[:label]', 'continue[:label]'). */
+interface Flow {
+  leaks: LeakPoint[];
+  exits: Set<string>;
+}
+
+const ended = (): Flow => ({ leaks: [], exits: new Set() });
+const fallen = (): Flow => ({ leaks: [], exits: new Set([FALL]) });
+
+function merge(...flows: Flow[]): Flow {
+  return { leaks: flows.flatMap((f) => f.leaks), exits: new Set(flows.flatMap((f) => [...f.exits])) };
+}
+
+function jump(s: Node): Flow {
+  const label = namedChildren(s).find((c) => c.type === 'label_name')?.text;
+  const kind = s.type === 'break_statement' ? 'break' : 'continue';
+  return { leaks: [], exits: new Set([label ? `${kind}:${label}` : kind]) };
+}
+
+/** Splits an exit into its kind and label. */
+function parseExit(exit: string): [string, string | undefined] {
+  const i = exit.indexOf(':');
+  return i < 0 ? [exit, undefined] : [exit.slice(0, i), exit.slice(i + 1)];
+}
+
+const SWITCHES = new Set(['expression_switch_statement', 'type_switch_statement']);
+const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
+/** Methods that end the goroutine or the process: t.Fatal, log.Fatalf, b.SkipNow, logger.Panic… */
+const TERMINATING_METHODS = /^(Fatal|Fatalf|Fatalln|FailNow|Skip|Skipf|SkipNow|Panic|Panicf|Panicln|Exit|Goexit)$/;
+
+/** panic(…), os.Exit, runtime.Goexit, log.Fatal*, t.Fatal*: the path ends without returning. */
+export function isTerminating(file: GoFile, stmt: Node): boolean {
+  const expr = stmt.type === 'expression_statement' ? namedChildren(stmt)[0] : undefined;
+  const parts = expr && callParts(unparen(expr));
+  if (!parts) return false;
+  if (!parts.operand) return parts.fn.type === 'identifier' && parts.name === 'panic';
+  return TERMINATING_METHODS.test(parts.name) || file.isPkgCall(parts.call, 'os', ['Exit']);
+}
+
+/**
+ * Walks statements the way control flows through them. `settles(node)` says whether evaluating a
+ * simple statement or a compound statement's header releases, hands on or rebinds the resource;
+ * such a path is done with it.
+ */
+class PathWalker {
+  constructor(
+    private readonly file: GoFile,
+    private readonly settles: (node: Node) => boolean,
+    /** The `if err != nil` right after the acquisition and the branch of it that runs on failure. */
+    private readonly errCheck?: { stmt: Node; failure: 'consequence' | 'alternative' },
+  ) {}
+
+  list(stmts: readonly Node[]): Flow {
+    const flow = ended();
+    let live = true;
+    for (const s of stmts) {
+      const f = this.stmt(s);
+      flow.leaks.push(...f.leaks);
+      for (const e of f.exits) if (e !== FALL) flow.exits.add(e);
+      live = f.exits.has(FALL);
+      if (!live) break;
+    }
+    if (live) flow.exits.add(FALL);
+    return flow;
+  }
+
+  stmt(s: Node, label?: string): Flow {
+    switch (s.type) {
+      case 'return_statement':
+        return this.settles(s) ? ended() : { leaks: [{ range: nodeRange(s), returnStmt: s }], exits: new Set() };
+      case 'block':
+        return this.list(statementsOf(s));
+      case 'if_statement':
+        return this.ifStmt(s);
+      case 'for_statement':
+        return this.forStmt(s, label);
+      case 'select_statement':
+        return this.casesStmt(s, label);
+      case 'labeled_statement': {
+        const inner = namedChildren(s).find((c) => c.type !== 'label_name');
+        return inner ? this.stmt(inner, s.childForFieldName('label')?.text) : fallen();
+      }
+      case 'break_statement':
+      case 'continue_statement':
+        return jump(s);
+      case 'goto_statement':
+      case 'fallthrough_statement':
+        return ended(); // rare; giving up on the path avoids false positives
+    }
+    if (SWITCHES.has(s.type)) return this.casesStmt(s, label);
+    return this.settles(s) || isTerminating(this.file, s) ? ended() : fallen();
+  }
+
+  private settlesAny(...nodes: (Node | null)[]): boolean {
+    return nodes.some((n) => !!n && this.settles(n));
+  }
+
+  private ifStmt(s: Node): Flow {
+    if (this.settlesAny(s.childForFieldName('initializer'), s.childForFieldName('condition'))) return ended();
+    const skip = this.errCheck?.stmt.id === s.id ? this.errCheck.failure : undefined;
+    const cons = s.childForFieldName('consequence');
+    const alt = s.childForFieldName('alternative');
+    return merge(
+      skip === 'consequence' ? ended() : cons ? this.stmt(cons) : fallen(),
+      skip === 'alternative' ? ended() : alt ? this.stmt(alt) : fallen(),
+    );
+  }
+
+  /** Loop bodies may run zero times; a loop without condition ends only through a break. */
+  private forStmt(s: Node, label?: string): Flow {
+    const body = s.childForFieldName('body');
+    const header = namedChildren(s).filter((c) => c.id !== body?.id);
+    if (this.settlesAny(...header)) return ended();
+    const inner = body ? this.stmt(body) : fallen();
+    const out: Flow = { leaks: inner.leaks, exits: new Set() };
+    let exits = header.some((h) => h.type !== 'for_clause' || !!h.childForFieldName('condition'));
+    for (const e of inner.exits) {
+      const [kind, target] = parseExit(e);
+      if (kind === FALL) continue;
+      if (!target || target === label) exits ||= kind === 'break';
+      else out.exits.add(e);
+    }
+    if (exits) out.exits.add(FALL);
+    return out;
+  }
+
+  /** switch and select: each case is a path; a switch without default can skip them all. */
+  private casesStmt(s: Node, label?: string): Flow {
+    const header = ['initializer', 'value', 'alias'].map((f) => s.childForFieldName(f));
+    if (this.settlesAny(...header)) return ended();
+    const cases = namedChildren(s).filter((c) => CASES.has(c.type));
+    const flows = cases.map((c) =>
+      this.settlesAny(c.childForFieldName('communication')) ? ended() : this.list(statementsOf(c)),
+    );
+    if (s.type !== 'select_statement' && !cases.some((c) => c.type === 'default_case')) flows.push(fallen());
+    const inner = merge(...flows);
+    const out: Flow = { leaks: inner.leaks, exits: new Set() };
+    for (const e of inner.exits) {
+      const [kind, target] = parseExit(e);
+      if (kind === FALL || (kind === 'break' && (!target || target === label))) out.exits.add(FALL);
+      else out.exits.add(e);
+    }
+    return out;
+  }
+}
+
+/** The point where control falls off the end of a block (its closing brace) or another container. */
+function endOf(container: Node): LeakPoint {
+  const last = container.child(container.childCount - 1);
+  const at = last?.type === '}' ? last : container;
+  return { range: { start: { line: at.endPosition.row, character: Math.max(0, at.endPosition.column - 1) }, end: { line: at.endPosition.row, character: at.endPosition.column } } };
+}
+
+/** The statement a block or case belongs to, climbing else-if chains; undefined at a function boundary. */
+function owningStatement(container: Node): Node | undefined {
+  let owner: Node | null = container.type === 'block' && container.parent?.type === 'statement_list' ? container : container.parent;
+  while (owner?.type === 'if_statement' && owner.parent?.type === 'if_statement') owner = owner.parent;
+  if (!owner || isFunctionNode(owner)) return undefined;
+  return owner.parent?.type === 'labeled_statement' ? owner.parent : owner;
+}
+
+function statementsAfter(stmt: Node): Node[] {
+  const list = stmt.parent;
+  return list ? namedChildren(list).filter((s) => s.startIndex >= stmt.endIndex) : [];
+}
+
+/**
+ * Leak points of the paths that start right after `start` (or at it, with `inclusive`) and leave
+ * `scope` — the block a variable is declared in — or the function. Falling off the end of a nested
+ * block continues after the statement that owns it.
+ */
+function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: Node, body: Node): LeakPoint[] {
+  const leaks: LeakPoint[] = [];
+  let cur = start;
+  let flow = walker.list(inclusive ? [start, ...statementsAfter(start)] : statementsAfter(start));
+  for (;;) {
+    leaks.push(...flow.leaks);
+    if (flow.exits.size === 0) return leaks;
+    const container = cur.parent?.parent;
+    if (!container) return leaks;
+    if (container.id === body.id || container.id === scope.id) {
+      if (flow.exits.has(FALL)) leaks.push(endOf(container));
+      return leaks;
+    }
+    const owner = owningStatement(container);
+    if (!owner || owner.parent?.type !== 'statement_list') return leaks;
+    const inner = owner.type === 'labeled_statement' ? namedChildren(owner).find((c) => c.type !== 'label_name') : owner;
+    const label = owner.type === 'labeled_statement' ? owner.childForFieldName('label')?.text : undefined;
+    const loop = inner?.type === 'for_statement';
+    const breakable = loop || inner?.type === 'select_statement' || SWITCHES.has(inner?.type ?? '');
+    let falls = false;
+    const carried: string[] = [];
+    for (const e of flow.exits) {
+      const [kind, target] = parseExit(e);
+      const here = !target || target === label;
+      if (kind === FALL || (here && ((kind === 'break' && breakable) || (kind === 'continue' && loop)))) falls = true;
+      else carried.push(e);
+    }
+    cur = owner;
+    flow = falls ? walker.list(statementsAfter(owner)) : ended();
+    for (const e of carried) flow.exits.add(e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acquisitions
+
+/** How a resource was bound by the statement that acquired it. */
+export interface Binding {
+  /** The variable (an identifier, possibly `_`) the resource went to. */
+  target: Node;
+  /** The statement that binds it: short variable declaration, assignment or var declaration. */
+  stmt: Node;
+  /** True for `:=` and `var`: the statement declares the variable (so `_` can be renamed). */
+  declares: boolean;
+  /** The `if err != nil { … }` right after the statement, when there is one. */
+  errCheck?: Node;
+  /** True when some later mention returns, stores, sends or passes the resource on. */
+  handedOn: boolean;
+}
+
+export interface Ownership {
+  /**
+   * owned: released or handed on on every path (or stored directly, or too unusual to judge);
+   * discarded: bound to `_` or dropped; leaks: some path leaves without releasing it.
+   */
+  state: 'owned' | 'discarded' | 'leaks';
+  leaks: LeakPoint[];
+  binding?: Binding;
+  /** The function the acquisition happens in. */
+  fn?: Node;
+}
+
+const OWNED: Ownership = { state: 'owned', leaks: [] };
+
+/** The `if err != nil` (or `err == nil`) statement right after `stmt`, testing one of `errNames`. */
+function errCheckOf(ifStmt: Node | undefined, errNames: readonly string[]): PathWalker['errCheck'] {
+  if (ifStmt?.type !== 'if_statement') return undefined;
+  const cond = ifStmt.childForFieldName('condition');
+  const test = cond && unparen(cond);
+  if (test?.type !== 'binary_expression') return undefined;
+  const left = test.childForFieldName('left');
+  const right = test.childForFieldName('right');
+  const op = test.childForFieldName('operator')?.text;
+  if (left?.type !== 'identifier' || !errNames.includes(left.text) || right?.type !== 'nil') return undefined;
+  if (op === '!=') return { stmt: ifStmt, failure: 'consequence' };
+  if (op === '==') return { stmt: ifStmt, failure: 'alternative' };
+  return undefined;
+}
+
+/** The block (or header statement) a variable assigned with `=` at `stmt` was declared in; 'outside' when not in `fn`. */
+function declarationScope(name: string, stmt: Node, fn: Node): Node | 'outside' | 'result' {
+  const declares = (s: Node) =>
+    (s.type === 'short_var_declaration' && expressionsOf(s.childForFieldName('left')).some((n) => n.text === name)) ||
+    (s.type === 'var_declaration' &&
+      s.descendantsOfType('var_spec').some((v) => v?.childrenForFieldName('name').some((n) => n?.text === name)));
+  for (let child = stmt, p = stmt.parent; p; child = p, p = p.parent) {
+    if (p.type === 'statement_list') {
+      const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
+      if (before.some(declares) && p.parent) return p.parent;
+    } else if (isFunctionNode(p)) {
+      const params = p.childForFieldName('parameters');
+      const result = p.childForFieldName('result');
+      if (result && identifiersNamed(result, name).length > 0) return 'result';
+      if (params && identifiersNamed(params, name).length > 0) return functionBody(p) ?? 'outside';
+      if (p.id === fn.id) return 'outside';
+    } else {
+      const header = namedChildren(p).filter((c) => c.id !== child.id && !isInside(child, c));
+      const headerDeclares = header.some(
+        (h) => h.type === 'short_var_declaration' || h.type === 'for_clause' || h.type === 'range_clause'
+          ? h.descendantsOfType('identifier').some((n) => n?.text === name)
+          : false,
+      );
+      if (headerDeclares) return p;
+    }
+  }
+  return 'outside';
+}
+
+/**
+ * Decides who owns the resource `call` returns (`call` is the acquiring call, e.g. time.NewTicker(…)).
+ */
+export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): Ownership {
+  const fn = enclosingFunction(call);
+  const body = fn && functionBody(fn);
+  if (!fn || !body) return OWNED;
+  const pos = positionOf(call);
+  if (pos.kind === 'dropped') return { state: 'discarded', leaks: [], fn };
+  if (pos.kind === 'member') {
+    // `time.NewTicker(d).C`: nothing can release it; it leaks if control can leave the function.
+    if (pos.field === kind.releasePath[0]) return OWNED;
+    const stmt = statementOf(call);
+    if (!stmt) return OWNED;
+    const leaks = leaksFrom(new PathWalker(file, () => false), stmt, true, body, body);
+    return leaks.length ? { state: 'leaks', leaks, fn } : OWNED;
+  }
+  if (pos.kind !== 'assigned') return OWNED;
+  const multi = pos.left.length > 1 && pos.right.length === 1;
+  const target = multi ? pos.left[kind.slot] : pos.left.length === pos.right.length ? pos.left[pos.index] : undefined;
+  if (!target || target.type !== 'identifier') return OWNED; // a field, map entry, *p…: stored
+  const declares = pos.stmt.type !== 'assignment_statement';
+  const stmt = pos.stmt.type === 'var_spec' ? pos.stmt.parent?.type === 'var_spec_list' ? pos.stmt.parent.parent : pos.stmt.parent : pos.stmt;
+  if (!stmt) return OWNED;
+  const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && n.type === 'identifier' && !isBlank(n)).map((n) => n.text);
+  const inHeader = stmt.parent?.type === 'if_statement' && stmt.parent.childForFieldName('initializer')?.id === stmt.id;
+  const errCheck = errCheckOf(inHeader ? stmt.parent! : nextStatement(stmt), errNames);
+  const binding: Omit<Binding, 'handedOn'> = { target, stmt, declares, errCheck: errCheck?.stmt };
+  if (isBlank(target)) return { state: 'discarded', leaks: [], binding: { ...binding, handedOn: false }, fn };
+
+  let scope: Node | undefined;
+  if (declares) scope = inHeader ? stmt.parent! : stmt.parent?.parent ?? undefined;
+  else {
+    const declared = declarationScope(target.text, stmt, fn);
+    if (declared === 'outside' || declared === 'result') return OWNED; // stored in an outer variable or a named result
+    scope = declared;
+  }
+  if (!scope || (!inHeader && stmt.parent?.type !== 'statement_list')) return OWNED;
+
+  const uses = identifiersNamed(body, target.text).filter((u) => u.startIndex >= stmt.endIndex);
+  const kinds = new Map<number, UseKind>();
+  const kindOf = (u: Node) => {
+    let k = kinds.get(u.id);
+    if (!k) kinds.set(u.id, (k = useKind(u, kind, file, body)));
+    return k;
+  };
+  const settles = (node: Node) => uses.some((u) => isInside(u, node) && kindOf(u) !== 'none');
+  const walker = new PathWalker(file, settles, errCheck);
+  let leaks: LeakPoint[];
+  if (inHeader) {
+    const flow = walker.stmt(stmt.parent!);
+    leaks = flow.exits.size ? [...flow.leaks, endOf(stmt.parent!)] : flow.leaks;
+  } else {
+    leaks = leaksFrom(walker, stmt, false, scope, body);
+  }
+  if (leaks.length === 0) return OWNED;
+  const handedOn = uses.some((u) => kindOf(u) === 'handoff');
+  return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn }, fn };
+}
+
+function dedupe(leaks: LeakPoint[]): LeakPoint[] {
+  const seen = new Set<string>();
+  return leaks.filter((l) => {
+    const key = `${l.range.start.line}:${l.range.start.character}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+}
+
+/** The statement, directly in a statement list, that contains `node` within its own function. */
+function statementOf(node: Node): Node | undefined {
+  for (let n: Node | null = node; n; n = n.parent) {
+    if (n.parent?.type === 'statement_list') return n;
+    if (isFunctionNode(n)) return undefined;
+  }
+  return undefined;
+}
+
+function nextStatement(stmt: Node): Node | undefined {
+  return statementsAfter(stmt)[0];
+}
+
+/** True when control can leave `fn` normally: some `return` or the end of the body is reachable. */
+export function canReturn(file: GoFile, fn: Node): boolean {
+  const body = functionBody(fn);
+  if (!body) return true;
+  const flow = new PathWalker(file, () => false).list(statementsOf(body));
+  return flow.leaks.length > 0 || flow.exits.has(FALL);
+}

@@ -1,0 +1,26 @@
+import { callsIgnoringContext } from '../contextScope';
+import { replaceNode } from '../edits';
+import type { GoRule } from '../rule';
+import { callParts } from '../syntax';
+
+export const contextBackground: GoRule = {
+  id: 'go/context-background',
+  language: 'go',
+  title: 'context.Background() where a context is available',
+  defaultSeverity: 'info',
+  fixable: true,
+  docs: {
+    description:
+      'A function that receives a context and starts work with `context.Background()` or `context.TODO()` cuts that work loose: cancellation and deadlines of the caller no longer reach it, so it runs on (and holds what it holds) after everyone stopped waiting. Pass the parameter on instead.',
+    bad: 'func (s *Store) Load(ctx context.Context, id string) (*Item, error) {\n\treturn s.db.Get(context.Background(), id)\n}',
+    good: 'func (s *Store) Load(ctx context.Context, id string) (*Item, error) {\n\treturn s.db.Get(ctx, id)\n}',
+  },
+  check(ctx) {
+    for (const { call, ctxName } of callsIgnoringContext(ctx, 'context', ['Background', 'TODO'])) {
+      const name = callParts(call)?.name;
+      ctx.report(call, `context.${name}() in a function that receives ${ctxName}: pass ${ctxName} so cancellation reaches this work`, {
+        fixes: [{ title: `Use ${ctxName}`, preferred: true, edits: [replaceNode(call, ctxName)] }],
+      });
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import { selectWatchesDone } from '../channels';
+import { contextParamAt } from '../contextScope';
+import { hasDefaultCase } from '../flow';
+import type { GoRule } from '../rule';
+import { doneCaseFix } from '../selectEdits';
+import { enclosingLoop } from '../syntax';
+
+export const selectNoCancel: GoRule = {
+  id: 'go/select-no-cancel',
+  language: 'go',
+  title: 'Blocking select in a loop ignores the context',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      'A function that receives a context and loops over a blocking `select` without a `case <-ctx.Done()` cannot be stopped: when the caller cancels, the loop keeps waiting on its other channels and the goroutine, with everything it references, leaks.',
+    bad: 'func consume(ctx context.Context, in <-chan Job) {\n\tfor {\n\t\tselect {\n\t\tcase job := <-in:\n\t\t\thandle(job)\n\t\t}\n\t}\n}',
+    good: 'func consume(ctx context.Context, in <-chan Job) {\n\tfor {\n\t\tselect {\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase job := <-in:\n\t\t\thandle(job)\n\t\t}\n\t}\n}',
+  },
+  check({ file, index, report }) {
+    for (const select of index.selects) {
+      if (hasDefaultCase(select) || !enclosingLoop(select) || selectWatchesDone(select)) continue;
+      const ctxName = contextParamAt(file, select);
+      if (!ctxName) continue;
+      const fix = doneCaseFix(file, select, ctxName);
+      report(select, `select in a loop without case <-${ctxName}.Done(): cancelling ${ctxName} does not stop this loop`, {
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+};

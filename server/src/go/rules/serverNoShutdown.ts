@@ -1,0 +1,43 @@
+import type { GoFile } from '../file';
+import type { GoRule } from '../rule';
+import { callParts, type Node } from '../syntax';
+
+const SERVE_METHODS = ['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS'];
+/** Calls that stop a server gracefully: net/http's Shutdown, and gRPC's GracefulStop. */
+const GRACEFUL_STOPS = new Set(['Shutdown', 'GracefulStop']);
+
+/** `srv.ListenAndServe()`, `s.http.Serve(l)` or `http.ListenAndServe(…)`; not other packages' functions. */
+function startsServer(file: GoFile, call: Node): boolean {
+  if (file.isPkgCall(call, 'net/http', SERVE_METHODS)) return true;
+  const parts = callParts(call);
+  if (!parts?.operand || !SERVE_METHODS.includes(parts.name)) return false;
+  return !(parts.operand.type === 'identifier' && file.importPathOf(parts.operand.text));
+}
+
+function callsGracefulStop(file: GoFile): boolean {
+  return file.root.descendantsOfType('call_expression').some((c) => !!c && GRACEFUL_STOPS.has(callParts(c)?.name ?? ''));
+}
+
+export const serverNoShutdown: GoRule = {
+  id: 'go/server-no-shutdown',
+  language: 'go',
+  title: 'Server started in main without graceful shutdown',
+  defaultSeverity: 'info',
+  fixable: false,
+  fileScoped: true,
+  docs: {
+    description:
+      'When `main` starts a server and nothing ever calls `Shutdown`, a SIGTERM (every Kubernetes rollout) kills the process with requests in flight: clients see reset connections and work half done is lost. Catch the signal with `signal.NotifyContext`, then call `srv.Shutdown` with a deadline so open requests can finish.',
+    bad: 'func main() {\n\tsrv := &http.Server{Addr: ":8080", ReadHeaderTimeout: 10 * time.Second}\n\tlog.Fatal(srv.ListenAndServe())\n}',
+    good: 'func main() {\n\tctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)\n\tdefer stop()\n\tsrv := &http.Server{Addr: ":8080", ReadHeaderTimeout: 10 * time.Second}\n\tgo func() {\n\t\tif err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {\n\t\t\tlog.Fatal(err)\n\t\t}\n\t}()\n\t<-ctx.Done()\n\tshutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)\n\tdefer cancel()\n\tif err := srv.Shutdown(shutdownCtx); err != nil {\n\t\tlog.Print(err)\n\t}\n}',
+  },
+  check({ file, decl, index, report }) {
+    if (file.packageName !== 'main' || decl.type !== 'function_declaration') return;
+    if (decl.childForFieldName('name')?.text !== 'main') return;
+    const starts = index.calls.filter((call) => startsServer(file, call));
+    if (starts.length === 0 || callsGracefulStop(file)) return;
+    for (const call of starts) {
+      report(call, 'server started in main but the file never calls Shutdown: SIGTERM cuts off requests in flight');
+    }
+  },
+};

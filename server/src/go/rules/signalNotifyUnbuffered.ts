@@ -1,0 +1,43 @@
+import { bufferOfOne, unbufferedChanMake } from '../channels';
+import type { GoRule } from '../rule';
+import { assignmentOf, callParts, isFunctionNode, type Node } from '../syntax';
+
+/** The unbuffered `make(chan …)` assigned to `name` in the nearest function around `at` that assigns one. */
+function unbufferedMakeOf(name: string, at: Node): Node | undefined {
+  for (let fn = at.parent; fn; fn = fn.parent) {
+    if (!isFunctionNode(fn)) continue;
+    const make = fn
+      .descendantsOfType('call_expression')
+      .find((c) => !!c && !!unbufferedChanMake(c) && assignmentOf(c)?.names.some((n) => n.text === name));
+    if (make) return make;
+  }
+  return undefined;
+}
+
+export const signalNotifyUnbuffered: GoRule = {
+  id: 'go/signal-notify-unbuffered',
+  language: 'go',
+  title: 'signal.Notify on an unbuffered channel',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      '`signal.Notify` does not block when it delivers a signal: if nobody is receiving at that moment, the signal is dropped. With an unbuffered channel a SIGTERM that arrives while the program is busy is lost, and the graceful shutdown it should have started never runs.',
+    bad: 'sig := make(chan os.Signal)\nsignal.Notify(sig, syscall.SIGTERM)',
+    good: 'sig := make(chan os.Signal, 1)\nsignal.Notify(sig, syscall.SIGTERM)',
+  },
+  check({ file, index, report }) {
+    const seen = new Set<number>();
+    for (const call of index.calls) {
+      if (!file.isPkgCall(call, 'os/signal', ['Notify'])) continue;
+      const channel = callParts(call)?.args[0];
+      const make = channel?.type === 'identifier' ? unbufferedMakeOf(channel.text, call) : undefined;
+      if (!make || seen.has(make.id)) continue;
+      seen.add(make.id);
+      const edit = bufferOfOne(make);
+      report(make, 'signal.Notify drops signals sent while nobody receives from an unbuffered channel: give it a buffer of 1', {
+        fixes: edit ? [{ title: 'Give the channel a buffer of 1', preferred: true, edits: [edit] }] : [],
+      });
+    }
+  },
+};

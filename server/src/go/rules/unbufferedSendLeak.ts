@@ -1,0 +1,53 @@
+import { bufferOfOne, caseReceivedChannel, unbufferedChanMake } from '../channels';
+import { communicationCases, ownDescendants } from '../flow';
+import type { GoRule } from '../rule';
+import { assignmentOf, enclosingFunction, functionBody, namedChildren, unparen, type Node } from '../syntax';
+
+/** True when a goroutine started by a func literal in `fn` sends on `name` with a plain (not select) send. */
+function goroutineSends(fn: Node, name: string): boolean {
+  return ownDescendants(fn, 'go_statement').some((go) => {
+    const callee = namedChildren(go)[0]?.childForFieldName('function');
+    const literal = callee && unparen(callee);
+    const body = literal?.type === 'func_literal' ? functionBody(literal) : null;
+    return !!body?.descendantsOfType('send_statement').some(
+      (send) => send?.parent?.type !== 'communication_case' && send?.childForFieldName('channel')?.text === name,
+    );
+  });
+}
+
+/** A select in `fn` that receives from `name` and has another case that returns instead (timeout, ctx, default). */
+function receiverCanGiveUp(fn: Node, name: string): Node | undefined {
+  return ownDescendants(fn, 'select_statement').find((select) => {
+    const cases = namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case');
+    const receiving = communicationCases(select).find((c) => caseReceivedChannel(c)?.text === name);
+    return !!receiving && cases.some((c) => c.id !== receiving.id && ownDescendants(c, 'return_statement').length > 0);
+  });
+}
+
+export const unbufferedSendLeak: GoRule = {
+  id: 'go/unbuffered-send-leak',
+  language: 'go',
+  title: 'Goroutine blocks forever sending on an unbuffered channel',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      'A goroutine sends its result on an unbuffered channel while the receiver selects on that channel with a timeout or cancellation case that returns. When the receiver gives up first, nobody will ever receive: the send blocks forever and the goroutine leaks with everything it holds. A buffer of one lets the send complete.',
+    bad: 'ch := make(chan result)\ngo func() { ch <- fetch() }()\nselect {\ncase r := <-ch:\n\treturn r, nil\ncase <-ctx.Done():\n\treturn result{}, ctx.Err()\n}',
+    good: 'ch := make(chan result, 1)\ngo func() { ch <- fetch() }()\nselect {\ncase r := <-ch:\n\treturn r, nil\ncase <-ctx.Done():\n\treturn result{}, ctx.Err()\n}',
+  },
+  check({ index, report }) {
+    for (const call of index.calls) {
+      if (!unbufferedChanMake(call)) continue;
+      const names = assignmentOf(call)?.names ?? [];
+      const fn = enclosingFunction(call);
+      if (names.length !== 1 || names[0].type !== 'identifier' || !fn) continue;
+      const name = names[0].text;
+      if (!goroutineSends(fn, name) || !receiverCanGiveUp(fn, name)) continue;
+      const edit = bufferOfOne(call);
+      report(call, `unbuffered channel ${name}: when the receiver returns early, the goroutine sending on it blocks forever`, {
+        fixes: edit ? [{ title: 'Give the channel a buffer of 1', preferred: true, edits: [edit] }] : [],
+      });
+    }
+  },
+};

@@ -1,0 +1,34 @@
+/** Adding a `case <-ctx.Done(): return …` to a select, with results the enclosing function can return. */
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../engine/types';
+import { insertLinesBefore } from './edits';
+import type { GoFile } from './file';
+import { enclosingFunction, namedChildren, resultsOf, zeroValue } from './syntax';
+
+/**
+ * The `return` a function makes when `ctxName` is done: zero values, with `ctxName.Err()` as a last
+ * error result. Undefined when a result has no writable zero value (named types).
+ */
+function cancelReturn(fn: Node, ctxName: string): string | undefined {
+  const results = resultsOf(fn);
+  const values: string[] = [];
+  for (const [i, type] of results.entries()) {
+    const value = i === results.length - 1 && type.text === 'error' ? `${ctxName}.Err()` : zeroValue(type);
+    if (value === undefined) return undefined;
+    values.push(value);
+  }
+  return values.length ? `return ${values.join(', ')}` : 'return';
+}
+
+/** Inserts `case <-ctx.Done(): return …` as the first case of `select`. */
+export function doneCaseFix(file: GoFile, select: Node, ctxName: string): Fix | undefined {
+  const first = namedChildren(select).find((c) => c.type === 'communication_case' || c.type === 'default_case');
+  const fn = enclosingFunction(select);
+  const ret = fn && cancelReturn(fn, ctxName);
+  if (!first || !ret) return undefined;
+  return {
+    title: `Add case <-${ctxName}.Done()`,
+    preferred: true,
+    edits: [insertLinesBefore(file, first, [`case <-${ctxName}.Done():`, `\t${ret}`])],
+  };
+}

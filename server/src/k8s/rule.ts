@@ -1,0 +1,38 @@
+/** The shape of a Kubernetes rule: metadata plus a check over one parsed manifest file. */
+import type { Fix, RelatedLocation, RuleMeta, Severity, TextEdit } from '../engine/types';
+import type { PodTemplateInfo } from './manifestIndex';
+import type { ManifestFile } from './manifestFile';
+import type { Pair, YamlNode } from './nodes';
+import type { K8sObject } from './objects';
+import type { YamlEditor } from './yamlEdits';
+
+export interface K8sReportOptions {
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+  severity?: Severity;
+}
+
+/** Where a finding starts: a pair (its key, through a scalar value), a node (its first line) or offsets. */
+export type K8sLocation = Pair | YamlNode | { start: number; end: number };
+
+export interface K8sRuleContext {
+  file: ManifestFile;
+  /** The Kubernetes objects of the file (`List` items included; broken documents and Helm templates excluded). */
+  objects: readonly K8sObject[];
+  edits: YamlEditor;
+  /** Pod templates of every manifest checked together (this file, the other targets and the workspace). */
+  podTemplates(): readonly PodTemplateInfo[];
+  report(at: K8sLocation, message: string, options?: K8sReportOptions): void;
+}
+
+export interface K8sRule extends RuleMeta {
+  language: 'k8s';
+  /** Needs manifests beyond the object itself (a Service and the pods it selects); not run by `lintObject`. */
+  crossFile?: boolean;
+  check(ctx: K8sRuleContext): void;
+}
+
+/** A one-fix list, or none when the edit could not be computed safely. */
+export function fixIf(title: string, edits: TextEdit[] | undefined): Fix[] {
+  return edits ? [{ title, edits, preferred: true }] : [];
+}
