@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseDirective, suppressionFilter } from '../../server/src/engine/suppress';
+import { applyEdits, LineIndex } from '../../server/src/engine/text';
+import type { Finding } from '../../server/src/engine/types';
+
+test('LineIndex maps offsets and UTF-16 positions both ways', () => {
+  const text = 'a😀b\r\nsecond\nthird';
+  const idx = new LineIndex(text);
+  assert.equal(idx.lineCount, 3);
+  assert.deepEqual(idx.positionAt(text.indexOf('b')), { line: 0, character: 3 });
+  assert.equal(idx.offsetAt({ line: 1, character: 2 }), text.indexOf('cond'));
+  assert.equal(idx.lineText(0), 'a😀b');
+  assert.equal(idx.offsetAt({ line: 9, character: 0 }), text.length);
+  assert.equal(idx.offsetAt({ line: 1, character: 99 }), text.indexOf('\nthird'));
+});
+
+test('applyEdits applies in any order and refuses overlaps', () => {
+  const text = 'one\ntwo\nthree\n';
+  const out = applyEdits(text, [
+    { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 5 } }, newText: 'THREE' },
+    { range: { start: { line: 0, character: 3 }, end: { line: 0, character: 3 } }, newText: '!' },
+  ]);
+  assert.equal(out, 'one!\ntwo\nTHREE\n');
+  assert.throws(() =>
+    applyEdits(text, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } }, newText: 'x' },
+      { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 2 } }, newText: 'y' },
+    ]),
+  );
+});
+
+test('directives: leaklens:ignore lists, nolint linters mapped to rules, bare nolint', () => {
+  assert.deepEqual(parseDirective('leaklens:ignore go/lost-cancel,go/time-tick because'), ['go/lost-cancel', 'go/time-tick']);
+  assert.deepEqual(parseDirective('leaklens:ignore'), ['*']);
+  assert.deepEqual(parseDirective('nolint:bodyclose'), ['go/response-body-not-closed']);
+  assert.deepEqual(parseDirective('nolint:unused,sqlclosecheck // reason'), ['go/rows-not-closed']);
+  assert.deepEqual(parseDirective('nolint'), ['*']);
+  assert.equal(parseDirective('nolintish'), undefined);
+  assert.equal(parseDirective('just a comment'), undefined);
+});
+
+function finding(line: number, rule: string): Finding {
+  return { rule, severity: 'warning', message: '', range: { start: { line, character: 0 }, end: { line, character: 1 } }, fixes: [] };
+}
+
+test('a directive covers its own line, and the next line only when it stands alone', () => {
+  const suppressed = suppressionFilter([
+    { line: 1, text: 'leaklens:ignore go/a', trailing: false },
+    { line: 5, text: 'leaklens:ignore go/b', trailing: true },
+  ]);
+  assert.equal(suppressed(finding(1, 'go/a')), true);
+  assert.equal(suppressed(finding(2, 'go/a')), true);
+  assert.equal(suppressed(finding(2, 'go/b')), false);
+  assert.equal(suppressed(finding(5, 'go/b')), true);
+  assert.equal(suppressed(finding(6, 'go/b')), false);
+  assert.equal(suppressed(finding(3, 'go/a')), false);
+});
