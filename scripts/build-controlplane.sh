@@ -79,6 +79,7 @@ cleanup() {
   rm -f "$OUT_DIR"/.kube-apiserver.tmp.$$ "$OUT_DIR"/.etcd.tmp.$$
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 export CGO_ENABLED=0
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
@@ -100,8 +101,13 @@ EOF
 # replaces them with ./staging/src/... paths, which only work inside its own repository. Every one
 # of them is published as its own module at v0.<minor>.<patch>, so map each to that version.
 log "fetching k8s.io/kubernetes@$K8S_VERSION go.mod"
-K8S_GOMOD="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
-[[ -n "$K8S_GOMOD" && -f "$K8S_GOMOD" ]] || die "could not download k8s.io/kubernetes@$K8S_VERSION (is the Go module proxy reachable?)"
+json_field() { sed -n "s/^[[:space:]]*\"$1\": \"\(.*\)\",\{0,1\}\$/\1/p"; }
+DL_JSON="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" 2>&1)" || true
+DL_ERR="$(printf '%s\n' "$DL_JSON" | json_field Error)"
+K8S_GOMOD="$(printf '%s\n' "$DL_JSON" | json_field GoMod)"
+if [[ -n "$DL_ERR" || -z "$K8S_GOMOD" || ! -f "$K8S_GOMOD" ]]; then
+  die "could not download k8s.io/kubernetes@$K8S_VERSION through the Go module proxy ($(go env GOPROXY)): ${DL_ERR:-$DL_JSON}"
+fi
 STAGING_VERSION="$(printf '%s' "$K8S_VERSION" | sed -E 's/^v1\.([0-9]+\.[0-9]+.*)$/v0.\1/')"
 [[ "$STAGING_VERSION" == v0.* ]] || die "cannot derive staging module version from $K8S_VERSION"
 

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { allRules } from '../server/src/engine/registry';
 import { NOLINT_LINTERS } from '../server/src/engine/suppress';
 import type { RuleMeta } from '../server/src/engine/types';
+import { LEAKLENS_IGNORE_ANNOTATION, SUPPRESSION_ANNOTATIONS } from '../server/src/k8s/suppressAnnotations';
 
 export const RULES_MD = path.join(__dirname, '..', 'docs', 'rules.md');
 
@@ -72,6 +73,13 @@ export function renderRulesMd(): string {
     '| golangci-lint linter | LeakLens rules |',
     '|---|---|',
     ...Object.entries(NOLINT_LINTERS).map(([l, ids]) => `| ${l} | ${ids.join(', ')} |`),
+    '',
+    `In manifests, the annotation \`${LEAKLENS_IGNORE_ANNOTATION}: "k8s/rule-a,k8s/rule-b"\` on the object's or the pod`,
+    "template's metadata silences those rules for the object, and so do the annotations other linters use:",
+    '',
+    '| tool | check | annotation | LeakLens rules |',
+    '|---|---|---|---|',
+    ...SUPPRESSION_ANNOTATIONS.map((a) => `| ${a.tool} | ${a.check} | \`${a.annotation}\` | ${a.rules.join(', ')} |`),
     '',
     ...[...go, ...k8s].map(section),
   ].join('\n');

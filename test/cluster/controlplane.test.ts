@@ -11,7 +11,7 @@ const OTHER_NS = 'team-b';
 
 before(async () => {
   cp = await startControlPlane({ auditPolicy: 'all' });
-  process.stderr.write(`# control plane ready at ${cp.url} in ${cp.startupMs} ms (dir ${cp.dir})\n`);
+  process.stderr.write(`control plane ready at ${cp.url} in ${cp.startupMs} ms (dir ${cp.dir})\n`);
 });
 
 after(async () => {

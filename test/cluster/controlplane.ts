@@ -158,6 +158,8 @@ export function binDir(): string {
 // process bookkeeping: every child is its own process group; all are killed on exit.
 
 const liveGroups = new Set<number>();
+/** Temp dirs of running control planes, removed at exit when a test forgot stop(). */
+const liveDirs = new Set<string>();
 let exitHooksInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -168,16 +170,20 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+function cleanupAllSync(): void {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  liveGroups.clear();
+  for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
+  liveDirs.clear();
+}
+
 function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
+  process.on('exit', cleanupAllSync);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
-      for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-      liveGroups.clear();
+      cleanupAllSync();
       // Re-raise with the default action now that our listener is gone.
       if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
     });
@@ -209,6 +215,9 @@ function startProc(name: string, bin: string, args: string[], logPath: string): 
   const [cmd, argv] = hasSetprivPdeathsig() ? ['setpriv', ['--pdeathsig', 'KILL', '--', bin, ...args]] : [bin, args];
   const child = spawn(cmd, argv as string[], { detached: true, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
+  // Do not keep the test process alive for the servers' sake: a forgotten stop() must not hang
+  // a test run; the 'exit' hook (and the parent-death signal) still kill them.
+  child.unref();
   let done = false;
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -400,6 +409,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-cp-'));
   const procs: Proc[] = [];
   let stopped = false;
+  if (!keepDir) liveDirs.add(dir);
 
   const stop = async () => {
     if (stopped) return;
@@ -407,6 +417,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     // API server first, so it does not log a storm of etcd errors.
     for (const p of [...procs].reverse()) await stopProc(p);
     if (!keepDir) fs.rmSync(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
   };
 
   try {

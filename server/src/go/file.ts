@@ -34,6 +34,7 @@ export class GoFile {
   private lineIndex?: LineIndex;
   private importList?: ImportInfo[];
   private byName?: Map<string, string>;
+  private pkgName?: string | null;
 
   constructor(
     readonly path: string,
@@ -51,8 +52,12 @@ export class GoFile {
   }
 
   get packageName(): string | undefined {
-    const clause = namedChildren(this.root).find((n) => n.type === 'package_clause');
-    return clause?.namedChild(0)?.text;
+    // Memoized: rules ask once per declaration, and scanning the root's children each time is quadratic.
+    if (this.pkgName === undefined) {
+      const clause = namedChildren(this.root).find((n) => n.type === 'package_clause');
+      this.pkgName = clause?.namedChild(0)?.text ?? null;
+    }
+    return this.pkgName ?? undefined;
   }
 
   get imports(): ImportInfo[] {
@@ -121,7 +126,8 @@ export class GoFile {
   /** True when `call` is a call of the package-level function `pkg.name` (any of `names`). */
   isPkgCall(call: Node, pkg: string, names: readonly string[]): boolean {
     const parts = callParts(call);
-    return !!parts && this.refersTo(parts.fn, pkg, names);
+    // The name check is free (memoized); import resolution only runs for candidates.
+    return !!parts && names.includes(parts.name) && this.refersTo(parts.fn, pkg, names);
   }
 
   /** True when `type` (a type node) is `pkg.name`, e.g. context.Context. */
@@ -129,14 +135,15 @@ export class GoFile {
     return this.refersTo(type, pkg, [name]);
   }
 
-  /** Every comment in the file with its line, for suppressions. */
-  comments(): LineComment[] {
+  /** Every comment in the file (or inside `within`) with its line, for suppressions. */
+  comments(within: Node = this.root): LineComment[] {
     const out: LineComment[] = [];
-    for (const c of this.root.descendantsOfType('comment')) {
+    for (const c of within.descendantsOfType('comment')) {
       if (!c) continue;
       const text = c.text.startsWith('//') ? c.text.slice(2) : c.text.slice(2, -2);
       const line = c.startPosition.row;
-      const before = this.lines.lineText(line).slice(0, c.startPosition.column);
+      // What precedes the comment on its line, without building a LineIndex of the whole file.
+      const before = this.text.slice(this.text.lastIndexOf('\n', c.startIndex - 1) + 1, c.startIndex);
       out.push({ line, text: text.trim(), trailing: before.trim().length > 0 });
     }
     return out;

@@ -153,29 +153,71 @@ export function identifiersNamed(scope: Node, name: string): Node[] {
 
 /** A call's function, argument nodes and the parts of a selector callee. */
 export interface CallParts {
-  call: Node;
-  fn: Node;
-  args: Node[];
+  readonly call: Node;
+  readonly fn: Node;
+  readonly args: Node[];
   /** `x.y(...)`: the operand `x`; undefined for plain calls. */
-  operand?: Node;
+  readonly operand?: Node;
   /** The called name: `y` in `x.y(...)`, `f` in `f(...)`. */
-  name: string;
+  readonly name: string;
+}
+
+/** Arguments are read lazily: most callers only look at the callee's name. */
+class LazyCallParts implements CallParts {
+  private argNodes?: Node[];
+
+  constructor(
+    readonly call: Node,
+    readonly fn: Node,
+    readonly name: string,
+    readonly operand: Node | undefined,
+    private readonly argList: Node | null,
+  ) {}
+
+  get args(): Node[] {
+    return (this.argNodes ??= this.argList ? namedChildren(this.argList) : []);
+  }
+}
+
+/**
+ * Every rule asks about the same call nodes, and each step through the tree crosses into WASM,
+ * so call parts are memoized per tree and node id (node objects are recreated on each access).
+ */
+const callPartsCache = new WeakMap<object, Map<number, CallParts | null>>();
+
+function cacheFor(node: Node): Map<number, CallParts | null> {
+  let byId = callPartsCache.get(node.tree);
+  if (!byId) callPartsCache.set(node.tree, (byId = new Map()));
+  return byId;
+}
+
+/** Records call parts already known from a query match, sparing the tree walk. */
+export function rememberCallParts(call: Node, fn: Node, name: string, operand: Node | undefined, argList: Node | null): void {
+  cacheFor(call).set(call.id, new LazyCallParts(call, fn, name, operand, argList));
 }
 
 export function callParts(call: Node): CallParts | undefined {
+  const cache = cacheFor(call);
+  const known = cache.get(call.id);
+  if (known !== undefined) return known ?? undefined;
+  const parts = computeCallParts(call);
+  cache.set(call.id, parts ?? null);
+  return parts;
+}
+
+function computeCallParts(call: Node): CallParts | undefined {
   if (call.type !== 'call_expression') return undefined;
   const fnNode = call.childForFieldName('function');
   if (!fnNode) return undefined;
   const fn = unparen(fnNode);
   const argList = call.childForFieldName('arguments');
-  const args = argList ? namedChildren(argList) : [];
   if (fn.type === 'selector_expression') {
     const operand = fn.childForFieldName('operand');
     const field = fn.childForFieldName('field');
     if (!operand || !field) return undefined;
-    return { call, fn, args, operand: unparen(operand), name: field.text };
+    return new LazyCallParts(call, fn, field.text, unparen(operand), argList);
   }
-  return { call, fn, args, name: fn.type === 'identifier' ? fn.text : '' };
+  return new LazyCallParts(call, fn, fn.type === 'identifier' ? fn.text : '', undefined, argList);
 }
 
 /** True when the statement (or expression) list is in a loop body, without a function boundary in between. */

@@ -12,6 +12,7 @@ import {
   indexManifest,
   isManifestIndex,
   podTemplatesOf,
+  PodTemplateSet,
   type ManifestIndex,
   type ManifestInput,
   type PodTemplateInfo,
@@ -39,21 +40,49 @@ export function analyzeManifests(
   onError: RuleErrorHandler,
   workspace: readonly WorkspaceManifest[] = [],
 ): Map<string, Finding[]> {
+  return analyzeManifestsWith(k8sRules, targets, config, onError, workspace);
+}
+
+/** `analyzeManifests` with a chosen rule set (tests run a rule that throws next to the real ones). */
+export function analyzeManifestsWith(
+  allRules: readonly K8sRule[],
+  targets: readonly ManifestInput[],
+  config: LeakLensConfig,
+  onError: RuleErrorHandler,
+  workspace: readonly WorkspaceManifest[] = [],
+): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>(targets.map((t) => [t.path, []]));
   if (!config.enableKubernetes) return out;
-  const rules = k8sRules.filter((r) => config.rules[r.id] !== 'off');
+  const rules = allRules.filter((r) => config.rules[r.id] !== 'off');
+  const local = rules.filter((r) => !r.crossFile);
+  const cross = rules.filter((r) => r.crossFile);
   const helm = new HelmTemplates();
-  const files: ManifestFile[] = [];
+  const targetPods: PodTemplateInfo[] = [];
+  const deferred: { file: ManifestFile; raw: RawFinding[] }[] = [];
   for (const t of targets) {
     if (helm.isTemplate(t.path, t.text)) continue;
     const file = parseManifest(t, onError);
-    if (file) files.push(file);
+    if (!file) continue;
+    targetPods.push(...podTemplatesOf(file));
+    const raw = runRules(file, local, noPodTemplates, onError);
+    // Only files holding objects a cross-file rule reads stay in memory until every target is indexed.
+    if (cross.some((r) => file.objects.some((o) => r.crossFile!.kinds.includes(o.kind)))) deferred.push({ file, raw });
+    else out.set(file.path, finalize(file, raw, config));
   }
-  let pods: PodTemplateInfo[] | undefined;
-  const podTemplates = () => (pods ??= collectPodTemplates(files, workspace, helm, onError));
-  for (const file of files) out.set(file.path, checkFile(file, rules, config, podTemplates, onError));
+  if (deferred.length > 0) {
+    const targetPaths = new Set(targets.map((t) => t.path));
+    const pods = new PodTemplateSet([...targetPods, ...workspacePods(workspace, targetPaths, helm, onError)]);
+    for (const { file, raw } of deferred) {
+      out.set(file.path, finalize(file, [...raw, ...runRules(file, cross, () => pods, onError)], config));
+    }
+  }
   return out;
 }
+
+/** What rules that are not cross-file get for `podTemplates()`: asking is a bug in the rule. */
+const noPodTemplates = (): PodTemplateSet => {
+  throw new Error('podTemplates() is only available to rules with crossFile set');
+};
 
 /** A rule-level view of one finding of `lintObject`. */
 export interface ObjectFinding {
@@ -85,7 +114,7 @@ export function lintObject(
   const file = parseManifest({ path: 'object.yaml', text }, onError);
   if (!file) return [];
   const rules = k8sRules.filter((r) => !r.crossFile && config.rules[r.id] !== 'off');
-  return checkFile(file, rules, config, () => [], onError).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
+  return finalize(file, runRules(file, rules, noPodTemplates, onError), config).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
 }
 
 function parseManifest(input: ManifestInput, onError: RuleErrorHandler): ManifestFile | undefined {
@@ -98,23 +127,20 @@ function parseManifest(input: ManifestInput, onError: RuleErrorHandler): Manifes
   }
 }
 
-function collectPodTemplates(
-  files: readonly ManifestFile[],
+/** Pod templates of the workspace files that are not targets. */
+function workspacePods(
   workspace: readonly WorkspaceManifest[],
+  targetPaths: ReadonlySet<string>,
   helm: HelmTemplates,
   onError: RuleErrorHandler,
 ): PodTemplateInfo[] {
-  const targetPaths = new Set(files.map((f) => f.path));
-  const pods = files.flatMap(podTemplatesOf);
+  const pods: PodTemplateInfo[] = [];
   for (const entry of workspace) {
     if (targetPaths.has(entry.path)) continue;
-    if (isManifestIndex(entry)) pods.push(...entry.podTemplates);
-    else {
-      try {
-        pods.push(...indexManifest(entry, helm).podTemplates);
-      } catch (err) {
-        onError('k8s/dangling-service', err);
-      }
+    try {
+      pods.push(...(isManifestIndex(entry) ? entry : indexManifest(entry, helm)).podTemplates);
+    } catch (err) {
+      onError('k8s/dangling-service', err);
     }
   }
   return pods;
@@ -125,13 +151,13 @@ interface RawFinding {
   object?: K8sObject;
 }
 
-function checkFile(
+/** Raw findings of `rules` on one file: no configuration or suppression applied yet. */
+function runRules(
   file: ManifestFile,
   rules: readonly K8sRule[],
-  config: LeakLensConfig,
-  podTemplates: () => readonly PodTemplateInfo[],
+  podTemplates: () => PodTemplateSet,
   onError: RuleErrorHandler,
-): Finding[] {
+): RawFinding[] {
   const raw: RawFinding[] = [];
   const edits = new YamlEditor(file);
   for (const rule of rules) {
@@ -143,7 +169,7 @@ function checkFile(
       report(at, message, options = {}) {
         const { start, end } = locate(file, at);
         raw.push({
-          object: file.objects.find((o) => contains(o, start)),
+          object: file.objectAt(start),
           finding: {
             rule: rule.id,
             severity: options.severity ?? rule.defaultSeverity,
@@ -161,7 +187,7 @@ function checkFile(
       onError(rule.id, err);
     }
   }
-  return finalize(file, raw, config);
+  return raw;
 }
 
 function finalize(file: ManifestFile, raw: readonly RawFinding[], config: LeakLensConfig): Finding[] {
@@ -179,11 +205,6 @@ function finalize(file: ManifestFile, raw: readonly RawFinding[], config: LeakLe
     out.push(severity === finding.severity ? finding : { ...finding, severity });
   }
   return out.sort(compareFindings);
-}
-
-function contains(o: K8sObject, offset: number): boolean {
-  const r = o.node.range;
-  return !!r && r[0] <= offset && offset < r[2];
 }
 
 /** Offsets of a finding: a pair's key through its scalar value, or a node's start, clipped to one line. */

@@ -27,24 +27,25 @@ export class ManifestFile {
   readonly syntaxErrors: SyntaxProblem[] = [];
   /** JSON manifests get JSON-style fixes (quoted keys, no block syntax). */
   readonly isJson: boolean;
-  private readonly cst: CST.Token[];
-  private commentList?: LineComment[];
+  private readonly commentTokens: CST.SourceToken[];
+  private trailingByLine?: Map<number, number>;
 
   constructor(
     readonly path: string,
     readonly text: string,
   ) {
     this.isJson = path.toLowerCase().endsWith('.json');
-    this.cst = Array.from(new Parser(this.lines.addNewLine).parse(text));
-    this.documents = Array.from(new Composer(PARSE_OPTIONS).compose(this.cst, true, text.length));
-    const hasAliases = text.includes('*') && this.cst.some(containsAlias);
+    const cst = Array.from(new Parser(this.lines.addNewLine).parse(text));
+    this.documents = Array.from(new Composer(PARSE_OPTIONS).compose(cst, true, text.length));
+    const { comments, hasAlias } = scanCst(cst);
+    this.commentTokens = comments;
     const broken: Document.Parsed[] = [];
     for (const doc of this.documents) {
       if (doc.errors.length > 0) {
         broken.push(doc);
         continue;
       }
-      if (hasAliases) registerAliases(doc);
+      if (hasAlias) registerAliases(doc);
       this.objects.push(...objectsOf(doc));
     }
     // A broken document is reported only when it is recognizably a manifest, or sits among manifests:
@@ -88,17 +89,38 @@ export class ManifestFile {
 
   /** Every `#` comment with its line, from the CST (also comments the composed documents drop). */
   comments(): LineComment[] {
-    if (!this.commentList) {
-      const tokens: CST.SourceToken[] = [];
-      for (const t of this.cst) collectComments(t, tokens);
-      this.commentList = tokens.map((t) => ({
-        line: this.positionAt(t.offset).line,
-        text: t.source.slice(1).trim(),
-        trailing: !this.startsLine(t.offset),
-      }));
-    }
-    return this.commentList;
+    return this.commentTokens.map((t) => ({
+      line: this.positionAt(t.offset).line,
+      text: t.source.slice(1).trim(),
+      trailing: !this.startsLine(t.offset),
+    }));
   }
+
+  /** Offset of the comment that ends the line holding `offset`, when code precedes it on that line. */
+  trailingCommentAt(offset: number): number | undefined {
+    if (!this.trailingByLine) {
+      this.trailingByLine = new Map();
+      for (const t of this.commentTokens) {
+        if (!this.startsLine(t.offset)) this.trailingByLine.set(this.positionAt(t.offset).line, t.offset);
+      }
+    }
+    return this.trailingByLine.get(this.positionAt(offset).line);
+  }
+
+  /** The object whose mapping holds `offset` (objects are in source order and do not overlap). */
+  objectAt(offset: number): K8sObject | undefined {
+    let lo = 0;
+    let hi = this.objects.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [start, , end] = this.objects[mid].node.range ?? [0, 0, 0];
+      if (offset < start) hi = mid - 1;
+      else if (offset >= end) lo = mid + 1;
+      else return this.objects[mid];
+    }
+    return undefined;
+  }
+
 }
 
 function syntaxProblem(error: YAMLParseError, text: string): SyntaxProblem {
@@ -110,25 +132,26 @@ function syntaxProblem(error: YAMLParseError, text: string): SyntaxProblem {
   };
 }
 
-type AnyToken = CST.Token | CST.CollectionItem;
+const CHILD_FIELDS = ['start', 'key', 'sep', 'value', 'end', 'props', 'items'] as const;
 
-/** Child tokens of a CST token, whatever its type. */
-function* children(t: AnyToken): Generator<AnyToken> {
-  const rec = t as unknown as Record<string, unknown>;
-  for (const field of ['start', 'key', 'sep', 'value', 'end', 'props', 'items']) {
-    const v = rec[field];
-    if (Array.isArray(v)) yield* v as AnyToken[];
-    else if (v && typeof v === 'object') yield v as AnyToken;
+/**
+ * One pass over the CST: its comment tokens in source order, and whether it uses aliases. Iterative,
+ * since flow collections can nest arbitrarily deep.
+ */
+function scanCst(tokens: readonly CST.Token[]): { comments: CST.SourceToken[]; hasAlias: boolean } {
+  const comments: CST.SourceToken[] = [];
+  let hasAlias = false;
+  const stack: unknown[] = [...tokens];
+  while (stack.length > 0) {
+    const t = stack.pop() as Record<string, unknown>;
+    if (t.type === 'comment') comments.push(t as unknown as CST.SourceToken);
+    else if (t.type === 'alias') hasAlias = true;
+    for (const field of CHILD_FIELDS) {
+      const v = t[field];
+      if (Array.isArray(v)) for (const c of v) stack.push(c);
+      else if (v && typeof v === 'object') stack.push(v);
+    }
   }
-}
-
-function collectComments(t: AnyToken, out: CST.SourceToken[]): void {
-  if ('type' in t && t.type === 'comment') out.push(t as CST.SourceToken);
-  for (const c of children(t)) collectComments(c, out);
-}
-
-function containsAlias(t: AnyToken): boolean {
-  if ('type' in t && t.type === 'alias') return true;
-  for (const c of children(t)) if (containsAlias(c)) return true;
-  return false;
+  comments.sort((a, b) => a.offset - b.offset);
+  return { comments, hasAlias };
 }

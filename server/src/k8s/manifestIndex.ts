@@ -4,6 +4,7 @@
  * such as k8s/dangling-service.
  */
 import { HelmTemplates } from './helm';
+import { selectorMatches, type LabelSelector } from './labels';
 import { ManifestFile } from './manifestFile';
 import { labelsOf } from './objects';
 import { podSpecsOf } from './podSpec';
@@ -36,4 +37,27 @@ export function indexManifest(input: ManifestInput, helm: HelmTemplates = new He
 
 export function isManifestIndex(entry: ManifestInput | ManifestIndex): entry is ManifestIndex {
   return 'podTemplates' in entry;
+}
+
+/** Pod templates indexed by label, so matching each Service of a large workspace stays cheap. */
+export class PodTemplateSet {
+  private readonly byLabel = new Map<string, PodTemplateInfo[]>();
+
+  constructor(private readonly all: readonly PodTemplateInfo[]) {
+    for (const pod of all) {
+      for (const [k, v] of Object.entries(pod.labels)) {
+        const key = `${k}=${v}`;
+        const list = this.byLabel.get(key);
+        if (list) list.push(pod);
+        else this.byLabel.set(key, [pod]);
+      }
+    }
+  }
+
+  /** True when some template in a compatible namespace (either side unset, or equal) carries the labels. */
+  anySelected(selector: LabelSelector, namespace: string | undefined): boolean {
+    const [first] = Object.entries(selector.matchLabels);
+    const candidates = first ? (this.byLabel.get(`${first[0]}=${first[1]}`) ?? []) : this.all;
+    return candidates.some((p) => (!namespace || !p.namespace || namespace === p.namespace) && selectorMatches(selector, p.labels));
+  }
 }

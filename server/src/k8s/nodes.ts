@@ -3,7 +3,7 @@
  * `<<` merge keys and aliases followed. Every helper tolerates any node shape (a half-typed
  * manifest can put a scalar where a mapping belongs) and returns undefined instead of throwing.
  */
-import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 
 export type { Pair, YAMLMap, YAMLSeq };
 export type YamlNode = Node;
@@ -13,11 +13,30 @@ const aliasTargets = new WeakMap<Alias, Node | undefined>();
 
 /** Records what every alias of `doc` points at; call once per parsed document that may contain aliases. */
 export function registerAliases(doc: Document.Parsed): void {
-  visit(doc, {
-    Alias(_, alias) {
-      aliasTargets.set(alias, alias.resolve(doc) as Node | undefined);
-    },
+  forEachNode(doc.contents, (node) => {
+    if (isAlias(node)) aliasTargets.set(node, node.resolve(doc) as Node | undefined);
+    return false;
   });
+}
+
+/**
+ * Visits nodes and pairs depth-first without recursion (flow collections can nest arbitrarily deep);
+ * stops when `fn` returns true. Aliases are not followed.
+ */
+export function forEachNode(root: unknown, fn: (item: Node | Pair) => boolean): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (isPair(item)) {
+      if (fn(item)) return;
+      stack.push(item.value, item.key);
+    } else if (isMap(item) || isSeq(item)) {
+      if (fn(item)) return;
+      for (let i = item.items.length - 1; i >= 0; i--) stack.push(item.items[i]);
+    } else if (isScalar(item) || isAlias(item)) {
+      if (fn(item)) return;
+    }
+  }
 }
 
 /** The node itself, or what an alias points at. */
@@ -48,41 +67,52 @@ function isMergeKey(pair: Pair): boolean {
   return isScalar(pair.key) && typeof pair.key.value === 'symbol';
 }
 
+/** Merge chains deeper than this are ignored (they can also be circular: `<<: *self`). */
+const MAX_MERGE_DEPTH = 8;
+
 /**
  * The pair for `key` in a mapping. Keys written in the mapping itself win over keys merged in with
  * `<<: *anchor` (YAML 1.1 merge semantics).
  */
-export function pairOf(map: YAMLMap | undefined, key: string): Pair | undefined {
+export function pairOf(map: YAMLMap | undefined, key: string, depth = 0): Pair | undefined {
   if (!map) return undefined;
   for (const pair of map.items) if (keyName(pair) === key) return pair;
-  for (const pair of map.items) {
-    if (!isMergeKey(pair)) continue;
-    const sources = asSeq(pair.value)?.items ?? [pair.value];
-    for (const source of sources) {
-      const found = pairOf(asMap(source), key);
-      if (found) return found;
-    }
+  if (depth >= MAX_MERGE_DEPTH) return undefined;
+  for (const source of mergeSources(map)) {
+    const found = pairOf(source, key, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }
 
 /** Every key/value pair of a mapping, merged ones included, own keys first. */
-export function pairsOf(map: YAMLMap | undefined): Pair[] {
+function pairsOf(map: YAMLMap | undefined, depth = 0): Pair[] {
   if (!map) return [];
   const own = map.items.filter((p) => !isMergeKey(p));
+  if (depth >= MAX_MERGE_DEPTH) return own;
   const seen = new Set(own.map(keyName));
   const merged: Pair[] = [];
-  for (const pair of map.items) {
-    if (!isMergeKey(pair)) continue;
-    for (const source of asSeq(pair.value)?.items ?? [pair.value]) {
-      for (const p of pairsOf(asMap(source))) {
-        if (seen.has(keyName(p))) continue;
-        seen.add(keyName(p));
-        merged.push(p);
-      }
+  for (const source of mergeSources(map)) {
+    for (const p of pairsOf(source, depth + 1)) {
+      if (seen.has(keyName(p))) continue;
+      seen.add(keyName(p));
+      merged.push(p);
     }
   }
   return [...own, ...merged];
+}
+
+/** The mappings a `<<: *a` or `<<: [*a, *b]` pulls in. */
+function mergeSources(map: YAMLMap): YAMLMap[] {
+  const out: YAMLMap[] = [];
+  for (const pair of map.items) {
+    if (!isMergeKey(pair)) continue;
+    for (const source of asSeq(pair.value)?.items ?? [pair.value]) {
+      const m = asMap(source);
+      if (m) out.push(m);
+    }
+  }
+  return out;
 }
 
 export function valueOf(map: YAMLMap | undefined, key: string): Node | undefined {

@@ -16,7 +16,7 @@ export interface K8sObject {
 }
 
 /** A mapping is a Kubernetes object when it has string `apiVersion` and `kind`. */
-export function asObject(node: unknown): K8sObject | undefined {
+function asObject(node: unknown): K8sObject | undefined {
   const map = asMap(node);
   const apiVersion = stringOf(pairOf(map, 'apiVersion')?.value);
   const kindPair = pairOf(map, 'kind');

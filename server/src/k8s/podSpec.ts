@@ -69,11 +69,15 @@ export function podSpecsOf(objects: readonly K8sObject[]): PodSpecRef[] {
   return out;
 }
 
-/** `containers` then `initContainers` of a pod. */
+/**
+ * `containers` then `initContainers` of a pod. A container without `image` is a patch fragment
+ * (kustomize strategic-merge patches list only what they change): it is not checked.
+ */
 export function containersOf(pod: PodSpecRef): ContainerRef[] {
   const out: ContainerRef[] = [];
   for (const [key, init] of [['containers', false], ['initContainers', true]] as const) {
     for (const node of mapsIn(asSeq(pairOf(pod.spec, key)?.value))) {
+      if (!pairOf(node, 'image')) continue;
       const namePair = pairOf(node, 'name');
       out.push({ pod, node, init, name: stringOf(namePair?.value) ?? '', anchor: namePair ?? node });
     }

@@ -1,6 +1,6 @@
 /** The shape of a Kubernetes rule: metadata plus a check over one parsed manifest file. */
 import type { Fix, RelatedLocation, RuleMeta, Severity, TextEdit } from '../engine/types';
-import type { PodTemplateInfo } from './manifestIndex';
+import type { PodTemplateSet } from './manifestIndex';
 import type { ManifestFile } from './manifestFile';
 import type { Pair, YamlNode } from './nodes';
 import type { K8sObject } from './objects';
@@ -21,14 +21,17 @@ export interface K8sRuleContext {
   objects: readonly K8sObject[];
   edits: YamlEditor;
   /** Pod templates of every manifest checked together (this file, the other targets and the workspace). */
-  podTemplates(): readonly PodTemplateInfo[];
+  podTemplates(): PodTemplateSet;
   report(at: K8sLocation, message: string, options?: K8sReportOptions): void;
 }
 
 export interface K8sRule extends RuleMeta {
   language: 'k8s';
-  /** Needs manifests beyond the object itself (a Service and the pods it selects); not run by `lintObject`. */
-  crossFile?: boolean;
+  /**
+   * Set for rules that need manifests beyond the object itself (a Service and the pods it selects):
+   * they run once every target is indexed, on files holding one of `kinds`; `lintObject` skips them.
+   */
+  crossFile?: { kinds: readonly string[] };
   check(ctx: K8sRuleContext): void;
 }
 

@@ -5,10 +5,10 @@
  * manifests) get flow-style insertions. An edit that cannot be made safely returns undefined, and the
  * rule then offers no fix.
  */
-import { isMap, isPair, isScalar, isSeq, stringify, visit, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { TextEdit } from '../engine/types';
 import type { ManifestFile } from './manifestFile';
-import { isNullish, keyName, pairOf } from './nodes';
+import { forEachNode, isNullish, keyName, pairOf } from './nodes';
 
 export type YamlValue = string | number | boolean | readonly YamlValue[] | { readonly [key: string]: YamlValue };
 
@@ -19,56 +19,104 @@ export interface EditStyle {
   seqIndented: boolean;
   /** Quote keys and strings as JSON does. */
   json: boolean;
+  /** Line break of inserted lines: the file's own. */
+  eol: '\n' | '\r\n';
 }
 
-const styles = new WeakMap<ManifestFile, EditStyle>();
+type Layout = Pick<EditStyle, 'indentUnit' | 'seqIndented'>;
 
-/** The file's indentation unit and sequence style, from the first nested block mapping and sequence. */
-export function styleOf(file: ManifestFile): EditStyle {
-  let style = styles.get(file);
-  if (style) return style;
-  let indentUnit: number | undefined;
-  let seqIndented: boolean | undefined;
-  for (const doc of file.documents) {
-    visit(doc, {
-      Pair(_, pair) {
-        const key = pair.key as Node | null;
-        const value = pair.value as Node | null;
-        if (!key?.range || !value?.range || (value as YAMLMap).flow) return;
-        const keyCol = file.columnOf(key.range[0]);
-        // A mapping value must start its own line to tell the indentation (not `- name: x`).
-        if (indentUnit === undefined && isMap(value) && file.startsLine(value.range![0]) && file.startsLine(key.range[0])) {
-          const unit = file.columnOf(value.range![0]) - keyCol;
-          if (unit > 0) indentUnit = unit;
-        }
-        if (seqIndented === undefined && isSeq(value) && file.startsLine(key.range[0])) {
-          seqIndented = file.columnOf(value.range![0]) > keyCol;
-        }
-        if (indentUnit !== undefined && seqIndented !== undefined) return visit.BREAK;
-      },
-    });
-    if (indentUnit !== undefined && seqIndented !== undefined) break;
+/** A document's indentation unit and sequence style, from its first nested block mapping and sequence. */
+function layoutOf(doc: Document.Parsed, file: ManifestFile): Partial<Layout> {
+  const found: Partial<Layout> = {};
+  forEachNode(doc.contents, (item) => {
+    if (!isPair(item)) return false;
+    const key = item.key as Node | null;
+    const value = item.value as Node | null;
+    if (!key?.range || !value?.range || (value as YAMLMap).flow || !file.startsLine(key.range[0])) return false;
+    const keyCol = file.columnOf(key.range[0]);
+    // A mapping value must start its own line to tell the indentation (not `- name: x`).
+    if (found.indentUnit === undefined && isMap(value) && file.startsLine(value.range[0])) {
+      const unit = file.columnOf(value.range[0]) - keyCol;
+      if (unit > 0) found.indentUnit = unit;
+    }
+    if (found.seqIndented === undefined && isSeq(value)) found.seqIndented = file.columnOf(value.range[0]) > keyCol;
+    return found.indentUnit !== undefined && found.seqIndented !== undefined;
+  });
+  return found;
+}
+
+/** Edit styles of one file: each document's own layout, else the file's first, else 2 spaces and indented sequences. */
+class FileStyles {
+  private readonly layouts = new Map<Document.Parsed, Partial<Layout>>();
+  private fileLayout?: Layout;
+  private readonly json: boolean;
+  private readonly eol: EditStyle['eol'];
+
+  constructor(private readonly file: ManifestFile) {
+    this.json = file.isJson;
+    this.eol = file.text.includes('\r\n') ? '\r\n' : '\n';
   }
-  style = { indentUnit: indentUnit ?? 2, seqIndented: seqIndented ?? true, json: file.isJson };
-  styles.set(file, style);
-  return style;
+
+  /** The style for an edit in the document holding `offset`. */
+  at(offset: number): EditStyle {
+    const doc = this.file.documents.find((d) => d.range[0] <= offset && offset <= d.range[2]);
+    const own = doc ? this.layout(doc) : {};
+    const fallback = this.fileDefault();
+    return {
+      indentUnit: own.indentUnit ?? fallback.indentUnit,
+      seqIndented: own.seqIndented ?? fallback.seqIndented,
+      json: this.json,
+      eol: this.eol,
+    };
+  }
+
+  private layout(doc: Document.Parsed): Partial<Layout> {
+    let layout = this.layouts.get(doc);
+    if (!layout) this.layouts.set(doc, (layout = layoutOf(doc, this.file)));
+    return layout;
+  }
+
+  private fileDefault(): Layout {
+    if (!this.fileLayout) {
+      const found: Partial<Layout> = {};
+      for (const doc of this.file.documents) {
+        const l = this.layout(doc);
+        found.indentUnit ??= l.indentUnit;
+        found.seqIndented ??= l.seqIndented;
+        if (found.indentUnit !== undefined && found.seqIndented !== undefined) break;
+      }
+      this.fileLayout = { indentUnit: found.indentUnit ?? 2, seqIndented: found.seqIndented ?? true };
+    }
+    return this.fileLayout;
+  }
 }
 
 /** Builds edits for one file. */
 export class YamlEditor {
-  constructor(private readonly file: ManifestFile) {}
+  private readonly styles: FileStyles;
+  /** Style of the document the current public call edits (set on entry: edits never span documents). */
+  private style!: EditStyle;
 
-  private get style(): EditStyle {
-    return styleOf(this.file);
+  constructor(private readonly file: ManifestFile) {
+    this.styles = new FileStyles(file);
   }
 
-  /** Sets `map[path...]` to a scalar or structure, creating missing mappings along the way. */
+  private enter(node: YAMLMap): void {
+    this.style = this.styles.at(node.range?.[0] ?? 0);
+  }
+
+  /**
+   * Sets `map[path...]` to a scalar or structure, creating missing mappings along the way. A mapping
+   * value merges into an existing mapping: only the keys it lacks are added, the others are set.
+   */
   set(map: YAMLMap, path: readonly string[], value: YamlValue): TextEdit[] | undefined {
-    return this.walk(map, path, value, (pair, parent) => this.replaceValue(pair, parent, value));
+    this.enter(map);
+    return this.walk(map, path, value, (pair, parent) => this.setPairValue(pair, parent, value));
   }
 
   /** Adds `item` to the sequence at `map[path...]`, creating the sequence (and mappings) when missing. */
   addToSeq(map: YAMLMap, path: readonly string[], item: YamlValue): TextEdit[] | undefined {
+    this.enter(map);
     return this.walk(map, path, [item], (pair, parent) => {
       const value = pair.value as Node | null;
       if (isSeq(value)) return this.appendItem(value, item);
@@ -78,6 +126,7 @@ export class YamlEditor {
 
   /** Deletes a scalar-valued pair from a mapping. */
   removePair(map: YAMLMap, pair: Pair): TextEdit[] | undefined {
+    this.enter(map);
     const index = map.items.indexOf(pair);
     const key = pair.key as Node | null;
     const value = pair.value as Node | null;
@@ -90,10 +139,9 @@ export class YamlEditor {
       return [this.edit(lastContentEnd(prev), end, '')];
     }
     if (!this.file.startsLine(key.range[0])) return undefined;
-    const line = this.file.positionAt(key.range[0]).line;
-    const commented = this.file.comments().some((c) => c.line === line && c.trailing);
-    // Keep a trailing comment where it was; otherwise drop the whole line.
-    if (commented) return [this.edit(key.range[0], end, '')];
+    // Keep a trailing comment where it was (on its own line now); otherwise drop the whole line.
+    const comment = this.file.trailingCommentAt(end);
+    if (comment !== undefined) return [this.edit(key.range[0], comment, '')];
     return [this.edit(this.file.lineStartOf(key.range[0]), this.file.nextLineStartOf(end), '')];
   }
 
@@ -122,11 +170,32 @@ export class YamlEditor {
     return undefined;
   }
 
-  private replaceValue(pair: Pair, parent: YAMLMap, value: YamlValue): TextEdit[] | undefined {
+  private setPairValue(pair: Pair, parent: YAMLMap, value: YamlValue): TextEdit[] | undefined {
     const node = pair.value as Node | null;
-    if (isNullish(node)) return this.fill(pair, parent, value);
+    if (isNullish(node) && !isAliasLike(node)) return this.fill(pair, parent, value);
+    if (isMap(node) && isRecord(value)) return this.merge(node, value);
     if (!isScalar(node) || !node.range || !isScalarValue(value)) return undefined;
     return [this.edit(node.range[0], node.range[1], this.scalar(value))];
+  }
+
+  /** Adds the entries a mapping lacks (in one insertion) and sets the ones it has. */
+  private merge(map: YAMLMap, entries: Readonly<Record<string, YamlValue>>): TextEdit[] | undefined {
+    const edits: TextEdit[] = [];
+    const missing: Record<string, YamlValue> = {};
+    for (const [key, value] of Object.entries(entries)) {
+      const pair = map.items.find((p) => keyName(p) === key);
+      if (!pair) {
+        if (pairOf(map, key)) return undefined;
+        missing[key] = value;
+        continue;
+      }
+      const set = this.setPairValue(pair, map, value);
+      if (!set) return undefined;
+      edits.push(...set);
+    }
+    if (Object.keys(missing).length === 0) return edits;
+    const inserted = this.insertPairs(map, missing);
+    return inserted && [...edits, ...inserted];
   }
 
   /** Gives an empty (`key:`) or `null` value its first content. */
@@ -143,16 +212,22 @@ export class YamlEditor {
     const col = this.file.columnOf(key.range[0]);
     const text = Array.isArray(value)
       ? this.seqItems(value, col + (this.style.seqIndented ? this.style.indentUnit : 0))
-      : this.mapEntries(value as Record<string, YamlValue>, col + this.style.indentUnit);
+      : this.mapEntries(value as Readonly<Record<string, YamlValue>>, col + this.style.indentUnit);
     return this.insertLines(this.file.nextLineStartOf(key.range[1]), text);
   }
 
   private insertPair(map: YAMLMap, key: string, value: YamlValue): TextEdit[] | undefined {
-    if (map.flow) return this.insertFlowItem(map, `${this.key(key)}: ${this.flow(value)}`);
+    return this.insertPairs(map, { [key]: value });
+  }
+
+  private insertPairs(map: YAMLMap, entries: Readonly<Record<string, YamlValue>>): TextEdit[] | undefined {
+    if (map.flow) {
+      const items = Object.entries(entries).map(([k, v]) => `${this.key(k)}: ${this.flow(v)}`);
+      return this.insertFlowItem(map, items.join(', '));
+    }
     const first = map.items[0]?.key as Node | null | undefined;
     if (!first?.range) return undefined;
-    const col = this.file.columnOf(first.range[0]);
-    return this.insertLines(this.afterLastLine(map), this.blockPair(key, value, col));
+    return this.insertLines(this.afterLastLine(map), this.mapEntries(entries, this.file.columnOf(first.range[0])));
   }
 
   private appendItem(seq: YAMLSeq, item: YamlValue): TextEdit[] | undefined {
@@ -202,7 +277,7 @@ export class YamlEditor {
     return `${pad}${key}:\n${this.mapEntries(value as Record<string, YamlValue>, col + this.style.indentUnit)}`;
   }
 
-  private mapEntries(value: Record<string, YamlValue>, col: number): string {
+  private mapEntries(value: Readonly<Record<string, YamlValue>>, col: number): string {
     return Object.entries(value)
       .map(([k, v]) => this.blockPair(k, v, col))
       .join('');
@@ -238,8 +313,10 @@ export class YamlEditor {
     return this.style.json ? JSON.stringify(key) : key;
   }
 
+  /** New text is built with `\n`; CRLF files get CRLF. */
   private edit(start: number, end: number, newText: string): TextEdit {
-    return { range: this.file.range(start, end), newText };
+    const text = this.style.eol === '\n' ? newText : newText.replaceAll('\n', this.style.eol);
+    return { range: this.file.range(start, end), newText: text };
   }
 }
 
@@ -250,6 +327,10 @@ function nest(path: readonly string[], leaf: YamlValue): YamlValue {
 
 function isScalarValue(v: YamlValue): v is string | number | boolean {
   return typeof v !== 'object';
+}
+
+function isRecord(v: YamlValue): v is Readonly<Record<string, YamlValue>> {
+  return typeof v === 'object' && !Array.isArray(v);
 }
 
 function isEmptyValue(v: YamlValue): boolean {

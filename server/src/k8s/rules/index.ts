@@ -1,4 +1,51 @@
 /** Every Kubernetes rule, one module each. */
-import type { RuleMeta } from '../../engine/types';
+import type { K8sRule } from '../rule';
+import { capabilitiesNotDropped } from './capabilitiesNotDropped';
+import { cronjobConcurrency } from './cronjobConcurrency';
+import { cronjobNoStartingDeadline } from './cronjobNoStartingDeadline';
+import { danglingService } from './danglingService';
+import { gracePeriodPrestop } from './gracePeriodPrestop';
+import { hostNamespace } from './hostNamespace';
+import { hostPath } from './hostPath';
+import { imageLatest } from './imageLatest';
+import { jobNoDeadline } from './jobNoDeadline';
+import { jobNoTtl } from './jobNoTtl';
+import { noLivenessProbe } from './noLivenessProbe';
+import { noMemoryLimit } from './noMemoryLimit';
+import { noReadinessProbe } from './noReadinessProbe';
+import { noResourceRequests } from './noResourceRequests';
+import { privileged } from './privileged';
+import { privilegeEscalation } from './privilegeEscalation';
+import { probePort } from './probePort';
+import { runAsRoot } from './runAsRoot';
+import { secretInEnv } from './secretInEnv';
+import { selectorMismatch } from './selectorMismatch';
+import { singleReplica } from './singleReplica';
+import { writableRootFs } from './writableRootFs';
+import { yamlSyntax } from './yamlSyntax';
 
-export const k8sRules: readonly RuleMeta[] = [];
+export const k8sRules: readonly K8sRule[] = [
+  yamlSyntax,
+  noResourceRequests,
+  noMemoryLimit,
+  noLivenessProbe,
+  noReadinessProbe,
+  runAsRoot,
+  writableRootFs,
+  privilegeEscalation,
+  capabilitiesNotDropped,
+  privileged,
+  hostNamespace,
+  hostPath,
+  imageLatest,
+  secretInEnv,
+  jobNoTtl,
+  jobNoDeadline,
+  cronjobConcurrency,
+  cronjobNoStartingDeadline,
+  gracePeriodPrestop,
+  singleReplica,
+  danglingService,
+  selectorMismatch,
+  probePort,
+];

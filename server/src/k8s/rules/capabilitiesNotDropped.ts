@@ -1,0 +1,26 @@
+import { asSeq, mapAt, pairOf, stringOf } from '../nodes';
+import { allContainers, describeContainer } from '../podSpec';
+import { fixIf, type K8sRule } from '../rule';
+
+export const capabilitiesNotDropped: K8sRule = {
+  id: 'k8s/capabilities-not-dropped',
+  language: 'k8s',
+  title: 'Container keeps the default Linux capabilities',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      'Container runtimes grant a default set of Linux capabilities (NET_RAW, CHOWN, SETUID, ...) that almost no service needs. Drop them all with `capabilities.drop: ["ALL"]` and add back only what the program uses.',
+    bad: 'containers:\n  - name: web\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: ["NET_RAW"]',
+    good: 'containers:\n  - name: web\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: ["ALL"]',
+  },
+  check({ objects, edits, report }) {
+    for (const c of allContainers(objects)) {
+      const drop = asSeq(pairOf(mapAt(c.node, 'securityContext', 'capabilities'), 'drop')?.value);
+      if (drop?.items.some((i) => stringOf(i)?.toUpperCase() === 'ALL')) continue;
+      report(c.anchor, `${describeContainer(c)} does not drop ALL capabilities`, {
+        fixes: fixIf('Add ALL to securityContext.capabilities.drop', edits.addToSeq(c.node, ['securityContext', 'capabilities', 'drop'], 'ALL')),
+      });
+    }
+  },
+};
