@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerClusterView } from './cluster';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
 import { FindingCountNotification, type FindingCount } from './protocol';
@@ -41,9 +42,6 @@ export function activate(context: vscode.ExtensionContext): LeakLensApi {
       findingCount: () => count,
     }),
   );
-  whenTrusted(context, () => {
-    // TODO(lead): call registerClusterView(context) from './cluster' once client/src/cluster/index.ts lands.
-  });
   const ready = languageClient.start();
   ready.catch((err: unknown) => {
     output.error(`could not start the language server: ${(err as Error)?.message ?? err}`);
@@ -51,11 +49,12 @@ export function activate(context: vscode.ExtensionContext): LeakLensApi {
       (choice) => choice && output.show(),
     );
   });
+  whenTrusted(context, () => registerClusterView(context));
   return { client: languageClient, ready, findingCount: () => count };
 }
 
 export function deactivate(): Promise<void> | undefined {
-  return client?.stop();
+  return client?.needsStop() ? client.stop() : undefined;
 }
 
 /** Runs `start` now in a trusted workspace, or once the user trusts it (Restricted Mode keeps it off). */

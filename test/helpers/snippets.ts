@@ -20,6 +20,14 @@ export function loadSnippets(language: 'go' | 'yaml', dir = SNIPPETS_DIR): Recor
   return JSON.parse(fs.readFileSync(path.join(dir, `${language}.json`), 'utf8'));
 }
 
+/** Indents every line after the first, except empty ones, as an editor does when inserting at `indent`. */
+export function indentSnippet(expansion: string, indent: string): string {
+  return expansion
+    .split('\n')
+    .map((l, i) => (i === 0 || l === '' ? l : indent + l))
+    .join('\n');
+}
+
 type Part = string | { tabstop: number; children?: Part[]; choices?: string[] };
 
 export function expandSnippet(body: string | string[]): string {

@@ -14,7 +14,7 @@ import { analyzeManifests } from '../../server/src/engine/analyze';
 import { defaultConfig } from '../../server/src/engine/config';
 import type { Finding } from '../../server/src/engine/types';
 import { initEngine, inspectGo, lintGo } from '../helpers/goEngine';
-import { expandSnippet, loadSnippets } from '../helpers/snippets';
+import { expandSnippet, indentSnippet, loadSnippets } from '../helpers/snippets';
 
 /** Where each Go snippet is used: a file with a `$SNIPPET` line, indented where the snippet goes. */
 const GO_USES: Record<string, string> = {
@@ -155,9 +155,7 @@ func list(ctx context.Context, db *sql.DB, owner string) error {
 /** Puts `snippet` in place of the `marker`, indenting every further non-empty line like it (as the editor does). */
 function placeSnippet(file: string, snippet: string, marker = '$SNIPPET'): string {
   const [before, after] = file.split(marker);
-  const indent = before.slice(before.lastIndexOf('\n') + 1);
-  const lines = snippet.split('\n').map((l, i) => (i === 0 || l === '' ? l : indent + l));
-  return before + lines.join('\n') + after;
+  return before + indentSnippet(snippet, before.slice(before.lastIndexOf('\n') + 1)) + after;
 }
 
 /** A Deployment whose one container gets `$FRAGMENTS` at the level of its keys. */

@@ -1,0 +1,30 @@
+/**
+ * LeakLens in Restricted Mode (untrusted workspace): linting works, the cluster view — which
+ * would read kubeconfigs and may run their credential plugins — stays off.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, activateLeakLens, open, waitForFindings } from './helpers';
+
+describe('LeakLens in Restricted Mode', () => {
+  before(async () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'the workspace should not be trusted');
+    await activateLeakLens();
+  });
+
+  it('lints Go files', async () => {
+    const { document } = await open('client.go');
+    await waitForFindings(document.uri, 'go/http-client-no-timeout');
+  });
+
+  it('registers the LeakLens commands but not the cluster view', async () => {
+    const commands = new Set(await vscode.commands.getCommands(true));
+    assert.ok(commands.has('leaklens.lintWorkspace'));
+    assert.ok(commands.has('leaklens.fixAllInFile'));
+    const contributed: { command: string }[] = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands;
+    const cluster = contributed.map((c) => c.command).filter((c) => c.startsWith('leaklens.cluster.'));
+    assert.ok(cluster.length > 0, 'the manifest contributes no cluster commands');
+    assert.deepEqual(cluster.filter((c) => commands.has(c)), [], 'cluster commands registered in Restricted Mode');
+  });
+});

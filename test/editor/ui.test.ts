@@ -1,0 +1,88 @@
+/**
+ * What a person sees, in a browser: code-server with the packaged VSIX installed, a Go file with a
+ * finding shows a squiggle and a Problems row; Ctrl+. offers the quick fix, which rewrites the code.
+ * Saves docs/images/quick-fix.png (the README's screenshot) with the quick fix menu open.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  REPO,
+  copyWorkspace,
+  installCodeServer,
+  installExtension,
+  launchBrowser,
+  makeRunDir,
+  packageVsix,
+  startCodeServer,
+  workbenchUrl,
+} from './codeServer';
+
+const SCREENSHOT = path.join(REPO, 'docs', 'images', 'quick-fix.png');
+const RULE = 'go/http-client-no-timeout';
+
+/** The editor's visible text, with the non-breaking spaces it renders turned back into spaces. */
+async function editorText(page: Page): Promise<string> {
+  return (await page.locator('.editor-instance .monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
+}
+
+test('squiggle, Problems row and the lightbulb quick fix in the browser', { timeout: 10 * 60_000 }, async () => {
+  const entry = installCodeServer();
+  const runDir = makeRunDir('ui');
+  installExtension(entry, runDir, packageVsix(runDir));
+  const workspace = copyWorkspace(runDir);
+  // One Go finding of the rule (in client.go) beside the manifest's: the Problems rows are unambiguous.
+  for (const other of ['billing.go', 'clients.go', 'session.go', 'worker.go']) fs.rmSync(path.join(workspace, other));
+  const server = await startCodeServer(entry, runDir);
+  const browser = await launchBrowser(runDir);
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(60_000);
+  let passed = false;
+  try {
+    await page.goto(workbenchUrl(server, workspace));
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
+
+    // Open client.go through Quick Open, as a person would.
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('client.go');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'client.go' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .view-line', { hasText: 'return &http.Client{}' }).waitFor();
+    const before = await editorText(page);
+
+    // The finding: a warning squiggle in the editor and a row in the Problems view.
+    await page.locator('.editor-instance .monaco-editor .squiggly-warning').first().waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: RULE });
+    await problem.first().waitFor();
+    assert.match(await problem.first().innerText(), /http\.Client without Timeout/);
+
+    // Cursor into the flagged literal, then the lightbulb menu with Ctrl+.
+    const flagged = page.locator('.editor-instance .view-line', { hasText: 'return &http.Client{}' });
+    await flagged.locator('span span', { hasText: /^Client$/ }).click();
+    await page.keyboard.press('Control+.');
+    // The preferred fix comes first and is focused: Enter applies it.
+    const focused = page.locator('.action-widget .monaco-list-row.focused');
+    await focused.waitFor();
+    assert.match(await focused.innerText(), /^Set Timeout: 30 \* time\.Second/);
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    await page.keyboard.press('Enter');
+
+    await page.locator('.editor-instance .view-line', { hasText: 'Timeout: 30 * time.Second' }).waitFor();
+    const after = await editorText(page);
+    assert.notEqual(after, before);
+    assert.match(after, /"time"/);
+    // The finding is gone from the Problems view once the server has re-analyzed the file.
+    await problem.first().waitFor({ state: 'detached' });
+    passed = true;
+  } finally {
+    if (!passed) await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
+    await browser.close();
+    await server.stop();
+    if (passed) fs.rmSync(runDir, { recursive: true, force: true });
+    else process.stdout.write(`  run directory kept for inspection: ${runDir}\n`);
+  }
+});
