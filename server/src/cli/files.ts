@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { languageOf } from '../engine/analyze';
 
-const SKIPPED_DIRS = new Set(['vendor', 'testdata', 'node_modules', '.git']);
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['vendor', 'testdata', 'node_modules', '.git']);
 
 export interface WalkResult {
   files: string[];

@@ -1,7 +1,7 @@
 /** Runs the Go rules over a parsed file, one top-level declaration at a time. */
 import type { Node } from 'web-tree-sitter';
 import { effectiveSeverity, type LeakLensConfig } from '../engine/config';
-import { suppressionFilter } from '../engine/suppress';
+import { suppressionFilter, type LineComment } from '../engine/suppress';
 import { compareFindings, type Finding } from '../engine/types';
 import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
@@ -43,10 +43,15 @@ export function checkDecl(file: GoFile, decl: Node, rules: readonly GoRule[], on
 
 /**
  * Applies configuration (severity overrides, rules turned off) and in-file suppressions to raw
- * findings, and sorts them.
+ * findings, and sorts them. The language server passes `comments` it keeps per declaration.
  */
-export function finalizeFindings(file: GoFile, raw: Finding[], config: LeakLensConfig): Finding[] {
-  const suppressed = suppressionFilter(file.comments());
+export function finalizeFindings(
+  file: GoFile,
+  raw: Finding[],
+  config: LeakLensConfig,
+  comments: Iterable<LineComment> = file.comments(),
+): Finding[] {
+  const suppressed = suppressionFilter(comments);
   const out: Finding[] = [];
   for (const f of raw) {
     const severity = effectiveSeverity(config, f.rule, f.severity);

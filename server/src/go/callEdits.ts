@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import { replaceNode } from './edits';
+import type { GoFile } from './file';
 import { callParts } from './syntax';
 
 /** `pkg.F(…)` / `F(…)` -> `pkg.name(…)` / `name(…)`. */
@@ -11,22 +12,35 @@ export function renameCallee(call: Node, name: string): TextEdit | undefined {
   return nameNode ? replaceNode(nameNode, name) : undefined;
 }
 
-/** `f(a, b)` -> `f(text, a, b)`. */
-export function prependArgument(call: Node, text: string): TextEdit | undefined {
+function insertAt(row: number, column: number, newText: string): TextEdit {
+  const at = { line: row, character: column };
+  return { range: { start: at, end: at }, newText };
+}
+
+/** `f(a, b)` -> `f(text, a, b)`; with one argument per line, `text` gets a line of its own. */
+export function prependArgument(file: GoFile, call: Node, text: string): TextEdit | undefined {
   const list = call.childForFieldName('arguments');
   const first = callParts(call)?.args[0];
   if (!list) return undefined;
-  const at = first
-    ? { line: first.startPosition.row, character: first.startPosition.column }
-    : { line: list.startPosition.row, character: list.startPosition.column + 1 };
-  return { range: { start: at, end: at }, newText: first ? `${text}, ` : text };
+  if (!first) return insertAt(list.startPosition.row, list.startPosition.column + 1, text);
+  const { row, column } = first.startPosition;
+  const ownLine = row > list.startPosition.row;
+  return insertAt(row, column, ownLine ? `${text},\n${file.lines.indentOf(row)}` : `${text}, `);
 }
 
-/** `f(a, b)` -> `f(a, b, text)`; undefined for a call without arguments. */
-export function appendArgument(call: Node, text: string): TextEdit | undefined {
+/**
+ * `f(a, b)` -> `f(a, b, text)`; with one argument per line, `text` gets a line of its own.
+ * Undefined for a call without arguments.
+ */
+export function appendArgument(file: GoFile, call: Node, text: string): TextEdit | undefined {
+  const list = call.childForFieldName('arguments');
   const args = callParts(call)?.args ?? [];
   const last = args[args.length - 1];
-  if (!last) return undefined;
-  const at = { line: last.endPosition.row, character: last.endPosition.column };
-  return { range: { start: at, end: at }, newText: `, ${text}` };
+  if (!list || !last) return undefined;
+  const comma = last.nextSibling;
+  const { row, column } = last.endPosition;
+  if (row > list.startPosition.row && comma?.type === ',' && list.endPosition.row > row) {
+    return insertAt(row, file.lines.lineText(row).length, `\n${file.lines.indentOf(last.startPosition.row)}${text},`);
+  }
+  return insertAt(row, column, `, ${text}`);
 }

@@ -1,12 +1,12 @@
-/** Channel operations the concurrency rules look for: receives, `x.Done()` channels and unbuffered makes. */
+/** Channel operations the concurrency rules look for: receives, stop channels and unbuffered makes. */
 import type { Node } from 'web-tree-sitter';
-import type { TextEdit } from '../engine/types';
+import type { Fix } from '../engine/types';
 import { replaceNode } from './edits';
 import { communicationCases, ownDescendants } from './flow';
-import { callParts, unparen } from './syntax';
+import { assignmentOf, callParts, unparen } from './syntax';
 
 /** The channel operand of `<-ch` when `expr` is a receive expression. */
-export function receivedChannel(expr: Node): Node | undefined {
+function receivedChannel(expr: Node): Node | undefined {
   if (expr.type !== 'unary_expression' || expr.childForFieldName('operator')?.text !== '<-') return undefined;
   const operand = expr.childForFieldName('operand');
   return operand ? unparen(operand) : undefined;
@@ -26,27 +26,29 @@ export function caseReceivedChannel(commCase: Node): Node | undefined {
   return expr ? receivedChannel(unparen(expr)) : undefined;
 }
 
-/** `x.Done()`: the cancellation channel of a context (or of anything shaped like one). */
-export function isDoneCall(expr: Node): boolean {
-  const parts = callParts(expr);
-  return !!parts?.operand && parts.name === 'Done' && parts.args.length === 0;
-}
-
-/** True when a select has a case receiving from some `x.Done()`. */
-export function selectWatchesDone(select: Node): boolean {
-  return communicationCases(select).some((c) => {
-    const ch = caseReceivedChannel(c);
-    return !!ch && isDoneCall(ch);
-  });
-}
-
 /** The name a channel expression is known by: `done`, `s.quit` -> `quit`, `ctx.Done()` -> `Done`. */
-export function channelName(expr: Node): string | undefined {
+function channelName(expr: Node): string | undefined {
   const parts = callParts(expr);
   if (parts) return parts.name || undefined;
   if (expr.type === 'identifier') return expr.text;
   if (expr.type === 'selector_expression') return expr.childForFieldName('field')?.text;
   return undefined;
+}
+
+/** Names that say a channel signals the end of work. */
+const STOP_NAME = /done|quit|stop|exit|clos(e|ing)|cancel/i;
+
+/** A channel that signals the end of work by its name: `ctx.Done()`, `done`, `s.quit`, `stopCh`, `closing`. */
+export function isStopChannel(expr: Node): boolean {
+  return STOP_NAME.test(channelName(expr) ?? '');
+}
+
+/** True when a select has a case receiving from a stop channel (`case <-ctx.Done():`, `case <-s.quit:`). */
+export function selectWatchesStop(select: Node): boolean {
+  return communicationCases(select).some((c) => {
+    const ch = caseReceivedChannel(c);
+    return !!ch && isStopChannel(ch);
+  });
 }
 
 /**
@@ -62,11 +64,17 @@ export function unbufferedChanMake(call: Node): Node | undefined {
   return type;
 }
 
+/** The variable a make is assigned to on its own: `ch := make(chan T)`, `var ch = make(chan T)`. */
+export function madeChannelName(make: Node): string | undefined {
+  const names = assignmentOf(make)?.names ?? [];
+  return names.length === 1 && names[0].type === 'identifier' ? names[0].text : undefined;
+}
+
 /** Gives an unbuffered `make(chan T)` / `make(chan T, 0)` a buffer of one. */
-export function bufferOfOne(call: Node): TextEdit | undefined {
+export function bufferOfOneFix(call: Node): Fix | undefined {
   const [type, size] = callParts(call)?.args ?? [];
   if (!type) return undefined;
-  if (size) return replaceNode(size, '1');
   const at = { line: type.endPosition.row, character: type.endPosition.column };
-  return { range: { start: at, end: at }, newText: ', 1' };
+  const edit = size ? replaceNode(size, '1') : { range: { start: at, end: at }, newText: ', 1' };
+  return { title: 'Give the channel a buffer of 1', preferred: true, edits: [edit] };
 }

@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../engine/types';
 import { prependArgument, renameCallee } from './callEdits';
+import { pkgCalls } from './callees';
 import type { GoFile } from './file';
 import type { GoRuleContext } from './rule';
 import { assignedNames, assignedValues, isFunctionNode, namedChildren, parametersOf } from './syntax';
@@ -83,8 +84,7 @@ export function callsIgnoringContext(
   names: readonly string[],
 ): { call: Node; ctxName: string }[] {
   const out: { call: Node; ctxName: string }[] = [];
-  for (const call of index.calls) {
-    if (!file.isPkgCall(call, pkg, names)) continue;
+  for (const call of pkgCalls(file, index.calls, pkg, names)) {
     const ctxName = contextParamAt(file, call);
     if (ctxName) out.push({ call, ctxName });
   }
@@ -92,9 +92,9 @@ export function callsIgnoringContext(
 }
 
 /** Rewrites `pkg.F(a, b)` to `pkg.FContext(ctx, a, b)` (the context-taking variant, passed `ctxName`). */
-export function passContextFix(call: Node, variant: string, ctxName: string): Fix | undefined {
+export function passContextFix(file: GoFile, call: Node, variant: string, ctxName: string): Fix | undefined {
   const rename = renameCallee(call, variant);
-  const pass = prependArgument(call, ctxName);
+  const pass = prependArgument(file, call, ctxName);
   if (!rename || !pass) return undefined;
   return { title: `Use ${variant}(${ctxName}, …)`, preferred: true, edits: [rename, pass] };
 }

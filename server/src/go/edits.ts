@@ -2,7 +2,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import type { GoFile } from './file';
-import { namedChildren } from './syntax';
+import { identifiersByName } from './identifiers';
+import { namedChildren, statementsOf } from './syntax';
 
 /** Leading whitespace of the line `node` starts on. */
 export function indentAt(file: GoFile, node: Node): string {
@@ -84,7 +85,7 @@ function pathOf(specText: string): string {
 
 /** `base` when no identifier in `scope` is called that yet, else `base2`, `base3`, … */
 export function freeName(scope: Node, base: string): string {
-  const taken = new Set(scope.descendantsOfType('identifier').map((n) => n?.text));
+  const taken = identifiersByName(scope);
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
   return name;
@@ -99,7 +100,7 @@ export function deleteLines(file: GoFile, node: Node): TextEdit {
 
 /** The rows strictly between a block's braces, when each brace ends or starts its own line. */
 export function rowsInsideBraces(block: Node): { first: number; last: number } | undefined {
-  const inner = namedChildren(block);
+  const inner = statementsOf(block);
   const first = block.startPosition.row + 1;
   const last = block.endPosition.row - 1;
   if (last < first || inner.some((n) => n.startPosition.row < first || n.endPosition.row > last)) return undefined;

@@ -30,11 +30,14 @@ export function defaultImportName(importPath: string): string {
   return last.replace(/^go-/, '').replace(/[-.]/g, '_');
 }
 
+const DECLARATIONS = new Set(['function_declaration', 'method_declaration', 'type_declaration', 'const_declaration', 'var_declaration']);
+
 export class GoFile {
   private lineIndex?: LineIndex;
   private importList?: ImportInfo[];
   private byName?: Map<string, string>;
   private pkgName?: string | null;
+  private headerNodes?: Node[];
 
   constructor(
     readonly path: string,
@@ -52,18 +55,30 @@ export class GoFile {
   }
 
   get packageName(): string | undefined {
-    // Memoized: rules ask once per declaration, and scanning the root's children each time is quadratic.
+    // Memoized: rules ask once per declaration.
     if (this.pkgName === undefined) {
-      const clause = namedChildren(this.root).find((n) => n.type === 'package_clause');
+      const clause = this.header().find((n) => n.type === 'package_clause');
       this.pkgName = clause?.namedChild(0)?.text ?? null;
     }
     return this.pkgName ?? undefined;
   }
 
+  /**
+   * The top-level nodes before the first declaration: the package clause and imports (Go allows
+   * no import after a declaration), with comments and half-typed code. Reading every top-level node
+   * of a large file costs milliseconds the language server does not have on each keystroke.
+   */
+  header(): Node[] {
+    if (this.headerNodes) return this.headerNodes;
+    const out: Node[] = [];
+    for (let n = this.root.firstNamedChild; n && !DECLARATIONS.has(n.type); n = n.nextNamedSibling) out.push(n);
+    return (this.headerNodes = out);
+  }
+
   get imports(): ImportInfo[] {
     if (this.importList) return this.importList;
     const out: ImportInfo[] = [];
-    for (const decl of namedChildren(this.root)) {
+    for (const decl of this.header()) {
       if (decl.type !== 'import_declaration') continue;
       for (const spec of decl.descendantsOfType('import_spec')) {
         if (!spec) continue;

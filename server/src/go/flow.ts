@@ -57,6 +57,11 @@ export function loopCanExit(loop: Node): boolean {
   });
 }
 
+/** The clauses of a select, `default` included. */
+export function selectCases(select: Node): Node[] {
+  return namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case');
+}
+
 /** The `case` clauses of a select (send and receive cases), without `default`. */
 export function communicationCases(select: Node): Node[] {
   return namedChildren(select).filter((c) => c.type === 'communication_case');

@@ -8,9 +8,11 @@
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 import type { GoFile } from './file';
+import { mentionsBetween } from './identifiers';
 import {
   callParts,
   enclosingFunction,
+  enclosingStatement,
   expressionsOf,
   functionBody,
   identifiersNamed,
@@ -34,6 +36,8 @@ export interface ResourceKind {
   releasePath: readonly string[];
   /** Calls that only read what they are given and do not take the resource over (io.Copy of resp.Body). */
   borrows?(call: Node, file: GoFile): boolean;
+  /** A field whose receive means the resource is spent: `<-t.C` for a timer that has fired. */
+  spentByReceiveFrom?: string;
 }
 
 /** Where an expression's value goes, looking through parentheses and `&`. */
@@ -135,6 +139,7 @@ function useKind(ident: Node, kind: ResourceKind, file: GoFile, body: Node): Use
     if (pos.kind === 'target') return depth === 0 ? 'rebind' : 'none';
     if (pos.kind === 'key') return 'none';
     if (pos.kind === 'called' && depth === kind.releasePath.length) return 'release';
+    if (pos.kind === 'member' && depth === 0 && pos.field === kind.spentByReceiveFrom && isReceived(pos.selector)) return 'release';
     if (pos.kind === 'member' && pos.field === kind.releasePath[depth]) {
       expr = pos.selector;
       continue;
@@ -142,6 +147,12 @@ function useKind(ident: Node, kind: ResourceKind, file: GoFile, body: Node): Use
     if (handsOn(pos, kind, file)) return 'handoff';
     return capturedByEscapingClosure(ident, kind, file, body) ? 'handoff' : 'none';
   }
+}
+
+function isReceived(expr: Node): boolean {
+  let p = expr.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'unary_expression' && p.childForFieldName('operator')?.text === '<-';
 }
 
 /** A closure that mentions the variable and is itself returned, stored or passed takes the resource along. */
@@ -192,7 +203,7 @@ function parseExit(exit: string): [string, string | undefined] {
 const SWITCHES = new Set(['expression_switch_statement', 'type_switch_statement']);
 const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
 /** Methods that end the goroutine or the process: t.Fatal, log.Fatalf, b.SkipNow, logger.Panic… */
-const TERMINATING_METHODS = /^(Fatal|Fatalf|Fatalln|FailNow|Skip|Skipf|SkipNow|Panic|Panicf|Panicln|Exit|Goexit)$/;
+const TERMINATING_METHODS = /^(Fatal|Fatalf|Fatalln|FailNow|Skip|Skipf|SkipNow|Panic|Panicf|Panicln)$/;
 
 /** panic(…), os.Exit, runtime.Goexit, log.Fatal*, t.Fatal*: the path ends without returning. */
 export function isTerminating(file: GoFile, stmt: Node): boolean {
@@ -200,7 +211,20 @@ export function isTerminating(file: GoFile, stmt: Node): boolean {
   const parts = expr && callParts(unparen(expr));
   if (!parts) return false;
   if (!parts.operand) return parts.fn.type === 'identifier' && parts.name === 'panic';
-  return TERMINATING_METHODS.test(parts.name) || file.isPkgCall(parts.call, 'os', ['Exit']);
+  return (
+    TERMINATING_METHODS.test(parts.name) ||
+    file.isPkgCall(parts.call, 'os', ['Exit']) ||
+    file.isPkgCall(parts.call, 'runtime', ['Goexit'])
+  );
+}
+
+/** `range time.Tick(d)` and `range t.C`: the time package never closes these channels, so the loop never ends by itself. */
+function rangesOverTimeChannel(file: GoFile, clause: Node): boolean {
+  const right = clause.type === 'range_clause' ? clause.childForFieldName('right') : null;
+  const ch = right && unparen(right);
+  if (!ch) return false;
+  if (ch.type === 'selector_expression') return ch.childForFieldName('field')?.text === 'C';
+  return ch.type === 'call_expression' && file.isPkgCall(ch, 'time', ['Tick']);
 }
 
 /**
@@ -212,11 +236,11 @@ class PathWalker {
   constructor(
     private readonly file: GoFile,
     private readonly settles: (node: Node) => boolean,
-    /** The `if err != nil` right after the acquisition and the branch of it that runs on failure. */
-    private readonly errCheck?: { stmt: Node; failure: 'consequence' | 'alternative' },
+    /** For an `if`, the branch on which the resource does not exist (the call failed, or it is nil). */
+    private readonly deadBranch: (ifStmt: Node) => Branch | undefined = () => undefined,
   ) {}
 
-  list(stmts: readonly Node[]): Flow {
+  list(stmts: Iterable<Node>): Flow {
     const flow = ended();
     let live = true;
     for (const s of stmts) {
@@ -263,7 +287,7 @@ class PathWalker {
 
   private ifStmt(s: Node): Flow {
     if (this.settlesAny(s.childForFieldName('initializer'), s.childForFieldName('condition'))) return ended();
-    const skip = this.errCheck?.stmt.id === s.id ? this.errCheck.failure : undefined;
+    const skip = this.deadBranch(s);
     const cons = s.childForFieldName('consequence');
     const alt = s.childForFieldName('alternative');
     return merge(
@@ -279,7 +303,9 @@ class PathWalker {
     if (this.settlesAny(...header)) return ended();
     const inner = body ? this.stmt(body) : fallen();
     const out: Flow = { leaks: inner.leaks, exits: new Set() };
-    let exits = header.some((h) => h.type !== 'for_clause' || !!h.childForFieldName('condition'));
+    let exits = header.some((h) =>
+      h.type === 'for_clause' ? !!h.childForFieldName('condition') : !rangesOverTimeChannel(this.file, h),
+    );
     for (const e of inner.exits) {
       const [kind, target] = parseExit(e);
       if (kind === FALL) continue;
@@ -314,7 +340,8 @@ class PathWalker {
 function endOf(container: Node): LeakPoint {
   const last = container.child(container.childCount - 1);
   const at = last?.type === '}' ? last : container;
-  return { range: { start: { line: at.endPosition.row, character: Math.max(0, at.endPosition.column - 1) }, end: { line: at.endPosition.row, character: at.endPosition.column } } };
+  const end = { line: at.endPosition.row, character: at.endPosition.column };
+  return { range: { start: { line: end.line, character: Math.max(0, end.character - 1) }, end } };
 }
 
 /** The statement a block or case belongs to, climbing else-if chains; undefined at a function boundary. */
@@ -325,9 +352,9 @@ function owningStatement(container: Node): Node | undefined {
   return owner.parent?.type === 'labeled_statement' ? owner.parent : owner;
 }
 
-function statementsAfter(stmt: Node): Node[] {
-  const list = stmt.parent;
-  return list ? namedChildren(list).filter((s) => s.startIndex >= stmt.endIndex) : [];
+/** The statements after `stmt` in its list, produced lazily: most walks stop long before the end. */
+function* statementsAfter(stmt: Node): Generator<Node> {
+  for (let n = stmt.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') yield n;
 }
 
 /**
@@ -345,12 +372,17 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
     const container = cur.parent?.parent;
     if (!container) return leaks;
     if (container.id === body.id || container.id === scope.id) {
-      if (flow.exits.has(FALL)) leaks.push(endOf(container));
+      // Falling off, breaking or continuing out of the variable's block all lose it.
+      leaks.push(endOf(container));
       return leaks;
     }
     const owner = owningStatement(container);
     if (!owner || owner.parent?.type !== 'statement_list') return leaks;
     const inner = owner.type === 'labeled_statement' ? namedChildren(owner).find((c) => c.type !== 'label_name') : owner;
+    if (inner?.id === scope.id) {
+      leaks.push(endOf(container));
+      return leaks;
+    }
     const label = owner.type === 'labeled_statement' ? owner.childForFieldName('label')?.text : undefined;
     const loop = inner?.type === 'for_statement';
     const breakable = loop || inner?.type === 'select_statement' || SWITCHES.has(inner?.type ?? '');
@@ -371,6 +403,14 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
 // ---------------------------------------------------------------------------------------------
 // Acquisitions
 
+export type Branch = 'consequence' | 'alternative';
+
+/** The `if err != nil` right after an acquisition and the branch of it that runs on failure. */
+export interface ErrCheck {
+  stmt: Node;
+  failure: Branch;
+}
+
 /** How a resource was bound by the statement that acquired it. */
 export interface Binding {
   /** The variable (an identifier, possibly `_`) the resource went to. */
@@ -379,10 +419,12 @@ export interface Binding {
   stmt: Node;
   /** True for `:=` and `var`: the statement declares the variable (so `_` can be renamed). */
   declares: boolean;
-  /** The `if err != nil { … }` right after the statement, when there is one. */
-  errCheck?: Node;
+  /** The `if err != nil { … }` (or `err == nil`) right after the statement, when there is one. */
+  errCheck?: ErrCheck;
   /** True when some later mention returns, stores, sends or passes the resource on. */
   handedOn: boolean;
+  /** True when a closure (often a goroutine) mentions the variable: it may use the resource after the function returns. */
+  inClosure: boolean;
 }
 
 export interface Ownership {
@@ -399,48 +441,92 @@ export interface Ownership {
 
 const OWNED: Ownership = { state: 'owned', leaks: [] };
 
-/** The `if err != nil` (or `err == nil`) statement right after `stmt`, testing one of `errNames`. */
-function errCheckOf(ifStmt: Node | undefined, errNames: readonly string[]): PathWalker['errCheck'] {
-  if (ifStmt?.type !== 'if_statement') return undefined;
+/** `x != nil` / `x == nil` as an if condition: the name tested and the branch where `x` is nil. */
+function nilTest(ifStmt: Node): { name: string; nilBranch: Branch } | undefined {
   const cond = ifStmt.childForFieldName('condition');
   const test = cond && unparen(cond);
   if (test?.type !== 'binary_expression') return undefined;
   const left = test.childForFieldName('left');
-  const right = test.childForFieldName('right');
   const op = test.childForFieldName('operator')?.text;
-  if (left?.type !== 'identifier' || !errNames.includes(left.text) || right?.type !== 'nil') return undefined;
-  if (op === '!=') return { stmt: ifStmt, failure: 'consequence' };
-  if (op === '==') return { stmt: ifStmt, failure: 'alternative' };
+  if (left?.type !== 'identifier' || test.childForFieldName('right')?.type !== 'nil') return undefined;
+  if (op === '!=') return { name: left.text, nilBranch: 'alternative' };
+  if (op === '==') return { name: left.text, nilBranch: 'consequence' };
   return undefined;
 }
 
-/** The block (or header statement) a variable assigned with `=` at `stmt` was declared in; 'outside' when not in `fn`. */
-function declarationScope(name: string, stmt: Node, fn: Node): Node | 'outside' | 'result' {
-  const declares = (s: Node) =>
-    (s.type === 'short_var_declaration' && expressionsOf(s.childForFieldName('left')).some((n) => n.text === name)) ||
-    (s.type === 'var_declaration' &&
-      s.descendantsOfType('var_spec').some((v) => v?.childrenForFieldName('name').some((n) => n?.text === name)));
+const otherBranch = (b: Branch): Branch => (b === 'consequence' ? 'alternative' : 'consequence');
+
+/**
+ * The branch of `ifStmt` on which the resource bound to `name` by `stmt` does not exist: where
+ * the call's error (`errNames`) is non-nil, or the resource is nil. A check after the error was
+ * reassigned on the way to it tests another error, and an `if` with its own initializer tests
+ * something else (`if err := f(); err != nil`).
+ */
+function deadBranchOf(ifStmt: Node, stmt: Node, name: string, errNames: readonly string[], body: Node): Branch | undefined {
+  const init = ifStmt.childForFieldName('initializer');
+  if (ifStmt.type !== 'if_statement' || (init && init.id !== stmt.id)) return undefined;
+  const test = nilTest(ifStmt);
+  if (!test) return undefined;
+  if (test.name === name) return test.nilBranch;
+  if (!errNames.includes(test.name)) return undefined;
+  // A reassignment nested in an earlier branch happens on some paths only; give the check the benefit of the doubt.
+  const reassigned = mentionsBetween(body, test.name, stmt.endIndex, ifStmt.startIndex).some((id) => {
+    const list = positionOf(id).kind === 'target' ? enclosingStatement(id)?.parent : undefined;
+    return !!list && isInside(ifStmt, list);
+  });
+  return reassigned ? undefined : otherBranch(test.nilBranch);
+}
+
+/** Names a statement or loop header declares: `a, b := …`, `var a, b …`, `for i := …`, `for k, v := range …`. */
+function declaredNames(node: Node): string[] {
+  switch (node.type) {
+    case 'short_var_declaration':
+      return expressionsOf(node.childForFieldName('left')).map((n) => n.text);
+    case 'var_declaration':
+      return node.descendantsOfType('var_spec').flatMap((v) => v?.childrenForFieldName('name').map((n) => n?.text ?? '') ?? []);
+    case 'for_clause': {
+      const init = node.childForFieldName('initializer');
+      return init ? declaredNames(init) : [];
+    }
+    case 'range_clause':
+      return node.children.some((c) => c?.type === ':=') ? expressionsOf(node.childForFieldName('left')).map((n) => n.text) : [];
+  }
+  return [];
+}
+
+/**
+ * Where the variable that `stmt` assigns with `=` was declared: the block (or the if/for/switch
+ * whose header declares it), 'result' for a named result, 'outside' when not in its function.
+ */
+function declarationScope(name: string, stmt: Node): Node | 'outside' | 'result' {
   for (let child = stmt, p = stmt.parent; p; child = p, p = p.parent) {
     if (p.type === 'statement_list') {
       const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
-      if (before.some(declares) && p.parent) return p.parent;
+      if (p.parent && before.some((s) => declaredNames(s).includes(name))) return p.parent;
     } else if (isFunctionNode(p)) {
-      const params = p.childForFieldName('parameters');
       const result = p.childForFieldName('result');
+      const params = p.childForFieldName('parameters');
       if (result && identifiersNamed(result, name).length > 0) return 'result';
       if (params && identifiersNamed(params, name).length > 0) return functionBody(p) ?? 'outside';
-      if (p.id === fn.id) return 'outside';
+      return 'outside';
     } else {
-      const header = namedChildren(p).filter((c) => c.id !== child.id && !isInside(child, c));
-      const headerDeclares = header.some(
-        (h) => h.type === 'short_var_declaration' || h.type === 'for_clause' || h.type === 'range_clause'
-          ? h.descendantsOfType('identifier').some((n) => n?.text === name)
-          : false,
-      );
-      if (headerDeclares) return p;
+      const header = namedChildren(p).filter((c) => c.id !== child.id);
+      if (header.some((h) => declaredNames(h).includes(name))) return p;
     }
   }
   return 'outside';
+}
+
+/** The target result `slot` of `call` is assigned to: `b` in `a, b := call()` for slot 1. */
+export function boundResult(
+  call: Node,
+  slot: number,
+): { target: Node; pos: Extract<ValuePosition, { kind: 'assigned' }>; multi: boolean } | undefined {
+  const pos = positionOf(call);
+  if (pos.kind !== 'assigned') return undefined;
+  const multi = pos.left.length > 1 && pos.right.length === 1;
+  const target = multi ? pos.left[slot] : pos.left.length === pos.right.length && slot === 0 ? pos.left[pos.index] : undefined;
+  return target ? { target, pos, multi } : undefined;
 }
 
 /**
@@ -450,39 +536,41 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   const fn = enclosingFunction(call);
   const body = fn && functionBody(fn);
   if (!fn || !body) return OWNED;
-  const pos = positionOf(call);
-  if (pos.kind === 'dropped') return { state: 'discarded', leaks: [], fn };
-  if (pos.kind === 'member') {
+  const use = positionOf(call);
+  if (use.kind === 'dropped') return { state: 'discarded', leaks: [], fn };
+  if (use.kind === 'member') {
     // `time.NewTicker(d).C`: nothing can release it; it leaks if control can leave the function.
-    if (pos.field === kind.releasePath[0]) return OWNED;
-    const stmt = statementOf(call);
+    if (use.field === kind.releasePath[0]) return OWNED;
+    const stmt = enclosingStatement(call);
     if (!stmt) return OWNED;
     const leaks = leaksFrom(new PathWalker(file, () => false), stmt, true, body, body);
     return leaks.length ? { state: 'leaks', leaks, fn } : OWNED;
   }
-  if (pos.kind !== 'assigned') return OWNED;
-  const multi = pos.left.length > 1 && pos.right.length === 1;
-  const target = multi ? pos.left[kind.slot] : pos.left.length === pos.right.length ? pos.left[pos.index] : undefined;
-  if (!target || target.type !== 'identifier') return OWNED; // a field, map entry, *p…: stored
+  const bound = boundResult(call, kind.slot);
+  if (!bound || bound.target.type !== 'identifier') return OWNED; // a field, map entry, *p…: stored
+  const { target, pos, multi } = bound;
   const declares = pos.stmt.type !== 'assignment_statement';
-  const stmt = pos.stmt.type === 'var_spec' ? pos.stmt.parent?.type === 'var_spec_list' ? pos.stmt.parent.parent : pos.stmt.parent : pos.stmt;
+  const stmt = pos.stmt.type === 'var_spec' ? enclosingVarDeclaration(pos.stmt) : pos.stmt;
   if (!stmt) return OWNED;
   const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && n.type === 'identifier' && !isBlank(n)).map((n) => n.text);
   const inHeader = stmt.parent?.type === 'if_statement' && stmt.parent.childForFieldName('initializer')?.id === stmt.id;
-  const errCheck = errCheckOf(inHeader ? stmt.parent! : nextStatement(stmt), errNames);
-  const binding: Omit<Binding, 'handedOn'> = { target, stmt, declares, errCheck: errCheck?.stmt };
-  if (isBlank(target)) return { state: 'discarded', leaks: [], binding: { ...binding, handedOn: false }, fn };
+  const deadBranch = (ifStmt: Node) => deadBranchOf(ifStmt, stmt, target.text, errNames, body);
+  const checked = inHeader ? stmt.parent! : nextStatement(stmt);
+  const failure = checked?.type === 'if_statement' && nilTest(checked)?.name !== target.text ? deadBranch(checked) : undefined;
+  const errCheck = checked && failure ? { stmt: checked, failure } : undefined;
+  const binding: Omit<Binding, 'handedOn' | 'inClosure'> = { target, stmt, declares, errCheck };
+  if (isBlank(target)) return { state: 'discarded', leaks: [], binding: { ...binding, handedOn: false, inClosure: false }, fn };
 
   let scope: Node | undefined;
   if (declares) scope = inHeader ? stmt.parent! : stmt.parent?.parent ?? undefined;
   else {
-    const declared = declarationScope(target.text, stmt, fn);
+    const declared = declarationScope(target.text, stmt);
     if (declared === 'outside' || declared === 'result') return OWNED; // stored in an outer variable or a named result
     scope = declared;
   }
   if (!scope || (!inHeader && stmt.parent?.type !== 'statement_list')) return OWNED;
 
-  const uses = identifiersNamed(body, target.text).filter((u) => u.startIndex >= stmt.endIndex);
+  const uses = mentionsBetween(body, target.text, stmt.endIndex);
   const kinds = new Map<number, UseKind>();
   const kindOf = (u: Node) => {
     let k = kinds.get(u.id);
@@ -490,7 +578,7 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
     return k;
   };
   const settles = (node: Node) => uses.some((u) => isInside(u, node) && kindOf(u) !== 'none');
-  const walker = new PathWalker(file, settles, errCheck);
+  const walker = new PathWalker(file, settles, deadBranch);
   let leaks: LeakPoint[];
   if (inHeader) {
     const flow = walker.stmt(stmt.parent!);
@@ -500,7 +588,8 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   }
   if (leaks.length === 0) return OWNED;
   const handedOn = uses.some((u) => kindOf(u) === 'handoff');
-  return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn }, fn };
+  const inClosure = uses.some((u) => enclosingFunction(u)?.id !== fn.id);
+  return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn, inClosure }, fn };
 }
 
 function dedupe(leaks: LeakPoint[]): LeakPoint[] {
@@ -511,17 +600,14 @@ function dedupe(leaks: LeakPoint[]): LeakPoint[] {
   });
 }
 
-/** The statement, directly in a statement list, that contains `node` within its own function. */
-function statementOf(node: Node): Node | undefined {
-  for (let n: Node | null = node; n; n = n.parent) {
-    if (n.parent?.type === 'statement_list') return n;
-    if (isFunctionNode(n)) return undefined;
-  }
-  return undefined;
+function enclosingVarDeclaration(spec: Node): Node | undefined {
+  let p = spec.parent;
+  while (p && p.type !== 'var_declaration') p = p.parent;
+  return p ?? undefined;
 }
 
 function nextStatement(stmt: Node): Node | undefined {
-  return statementsAfter(stmt)[0];
+  return statementsAfter(stmt).next().value ?? undefined;
 }
 
 /** True when control can leave `fn` normally: some `return` or the end of the body is reachable. */

@@ -3,7 +3,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../engine/types';
 import { insertLinesBefore } from './edits';
 import type { GoFile } from './file';
-import { enclosingFunction, namedChildren, resultsOf, zeroValue } from './syntax';
+import { selectCases } from './flow';
+import { enclosingFunction, resultsOf, zeroValue } from './syntax';
 
 /**
  * The `return` a function makes when `ctxName` is done: zero values, with `ctxName.Err()` as a last
@@ -22,7 +23,7 @@ function cancelReturn(fn: Node, ctxName: string): string | undefined {
 
 /** Inserts `case <-ctx.Done(): return …` as the first case of `select`. */
 export function doneCaseFix(file: GoFile, select: Node, ctxName: string): Fix | undefined {
-  const first = namedChildren(select).find((c) => c.type === 'communication_case' || c.type === 'default_case');
+  const first = selectCases(select)[0];
   const fn = enclosingFunction(select);
   const ret = fn && cancelReturn(fn, ctxName);
   if (!first || !ret) return undefined;

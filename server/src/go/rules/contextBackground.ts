@@ -1,7 +1,14 @@
 import { callsIgnoringContext } from '../contextScope';
 import { replaceNode } from '../edits';
 import type { GoRule } from '../rule';
-import { callParts } from '../syntax';
+import { callParts, type Node } from '../syntax';
+
+/** `ctx == context.Background()` asks about the context rather than starting work with a new one. */
+function isComparison(call: Node): boolean {
+  const parent = call.parent;
+  const op = parent?.type === 'binary_expression' ? parent.childForFieldName('operator')?.text : undefined;
+  return op === '==' || op === '!=';
+}
 
 export const contextBackground: GoRule = {
   id: 'go/context-background',
@@ -17,6 +24,7 @@ export const contextBackground: GoRule = {
   },
   check(ctx) {
     for (const { call, ctxName } of callsIgnoringContext(ctx, 'context', ['Background', 'TODO'])) {
+      if (isComparison(call)) continue;
       const name = callParts(call)?.name;
       ctx.report(call, `context.${name}() in a function that receives ${ctxName}: pass ${ctxName} so cancellation reaches this work`, {
         fixes: [{ title: `Use ${ctxName}`, preferred: true, edits: [replaceNode(call, ctxName)] }],

@@ -15,7 +15,7 @@ export const execNoContext: GoRule = {
   },
   check(ctx) {
     for (const { call, ctxName } of callsIgnoringContext(ctx, 'os/exec', ['Command'])) {
-      const fix = passContextFix(call, 'CommandContext', ctxName);
+      const fix = passContextFix(ctx.file, call, 'CommandContext', ctxName);
       ctx.report(call, `exec.Command ignores ${ctxName}: use exec.CommandContext(${ctxName}, …) so the process is killed with it`, {
         fixes: fix ? [fix] : [],
       });

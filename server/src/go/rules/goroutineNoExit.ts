@@ -1,4 +1,4 @@
-import { channelName, receivedChannels } from '../channels';
+import { isStopChannel, receivedChannels } from '../channels';
 import { contextInScope } from '../contextScope';
 import { isInfiniteLoop, loopCanExit, ownDescendants } from '../flow';
 import type { GoFile } from '../file';
@@ -6,16 +6,10 @@ import type { GoRule } from '../rule';
 import { doneCaseFix } from '../selectEdits';
 import { functionBody, namedChildren, statementsOf, unparen, type Node } from '../syntax';
 
-/** Channels whose names say they signal the end: done, quit, stop, exit, close (and ctx.Done()). */
-const STOP_CHANNEL = /done|quit|stop|exit|close/i;
-
 /** An infinite loop in a goroutine body that nothing can end: no return or break, no stop channel received. */
 function endlessLoop(body: Node): Node | undefined {
   return ownDescendants(body, 'for_statement').find(
-    (loop) =>
-      isInfiniteLoop(loop) &&
-      !loopCanExit(loop) &&
-      !receivedChannels(loop).some((ch) => STOP_CHANNEL.test(channelName(ch) ?? '')),
+    (loop) => isInfiniteLoop(loop) && !loopCanExit(loop) && !receivedChannels(loop).some(isStopChannel),
   );
 }
 

@@ -1,8 +1,11 @@
+import { callsNamed } from '../callees';
 import type { GoRule } from '../rule';
 import { callParts } from '../syntax';
 
 /** Package functions of net/http that send through http.DefaultClient. */
 const DEFAULT_CLIENT_FUNCS = ['Get', 'Head', 'Post', 'PostForm'];
+/** Methods of http.Client that send a request. */
+const DEFAULT_CLIENT_METHODS = [...DEFAULT_CLIENT_FUNCS, 'Do'];
 
 export const httpDefaultClient: GoRule = {
   id: 'go/http-default-client',
@@ -17,7 +20,7 @@ export const httpDefaultClient: GoRule = {
     good: 'var client = &http.Client{Timeout: 30 * time.Second}\n\nresp, err := client.Get(url)',
   },
   check({ file, index, report }) {
-    for (const call of index.calls) {
+    for (const call of callsNamed(index.calls, DEFAULT_CLIENT_METHODS)) {
       const operand = callParts(call)?.operand;
       if (file.isPkgCall(call, 'net/http', DEFAULT_CLIENT_FUNCS)) {
         report(call, 'request sent with http.DefaultClient, which has no timeout: use an http.Client with Timeout set');

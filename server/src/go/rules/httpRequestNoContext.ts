@@ -15,7 +15,7 @@ export const httpRequestNoContext: GoRule = {
   },
   check(ctx) {
     for (const { call, ctxName } of callsIgnoringContext(ctx, 'net/http', ['NewRequest'])) {
-      const fix = passContextFix(call, 'NewRequestWithContext', ctxName);
+      const fix = passContextFix(ctx.file, call, 'NewRequestWithContext', ctxName);
       ctx.report(call, `http.NewRequest ignores ${ctxName}: use http.NewRequestWithContext(${ctxName}, …) so the request is cancelled with it`, {
         fixes: fix ? [fix] : [],
       });

@@ -1,3 +1,4 @@
+import { pkgCalls } from '../callees';
 import { setSecondsFieldFix } from '../compositeEdits';
 import { literalsMissingFields } from '../composites';
 import type { GoRule } from '../rule';
@@ -25,13 +26,11 @@ export const httpServerNoTimeout: GoRule = {
         fixes: fix ? [fix] : [],
       });
     }
-    for (const call of index.calls) {
-      if (file.isPkgCall(call, 'net/http', BARE_SERVE)) {
-        report(
-          call,
-          'http.ListenAndServe and friends serve without any timeout: build an http.Server with ReadHeaderTimeout and call its method',
-        );
-      }
+    for (const call of pkgCalls(file, index.calls, 'net/http', BARE_SERVE)) {
+      report(
+        call,
+        'http.ListenAndServe and friends serve without any timeout: build an http.Server with ReadHeaderTimeout and call its method',
+      );
     }
   },
 };

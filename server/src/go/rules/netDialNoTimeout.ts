@@ -1,5 +1,6 @@
 import type { Fix } from '../../engine/types';
 import { appendArgument, renameCallee } from '../callEdits';
+import { pkgCalls } from '../callees';
 import { secondsExpr } from '../durations';
 import type { GoFile } from '../file';
 import type { GoRule } from '../rule';
@@ -10,7 +11,7 @@ function dialTimeoutFix(file: GoFile, call: Node): Fix | undefined {
   if (callParts(call)?.args.length !== 2) return undefined;
   const timeout = secondsExpr(file, 10, true);
   const rename = renameCallee(call, 'DialTimeout');
-  const append = appendArgument(call, timeout.text);
+  const append = appendArgument(file, call, timeout.text);
   if (!rename || !append) return undefined;
   return { title: `Use net.DialTimeout(…, ${timeout.text})`, preferred: true, edits: [...timeout.edits, rename, append] };
 }
@@ -28,8 +29,7 @@ export const netDialNoTimeout: GoRule = {
     good: 'conn, err := net.DialTimeout("tcp", addr, 10*time.Second)',
   },
   check({ file, index, report }) {
-    for (const call of index.calls) {
-      if (!file.isPkgCall(call, 'net', ['Dial'])) continue;
+    for (const call of pkgCalls(file, index.calls, 'net', ['Dial'])) {
       const fix = dialTimeoutFix(file, call);
       report(call, 'net.Dial has no timeout and can block for minutes: use net.DialTimeout or a net.Dialer with Timeout', {
         fixes: fix ? [fix] : [],

@@ -1,3 +1,4 @@
+import { callsNamed } from '../callees';
 import type { GoFile } from '../file';
 import type { GoRule } from '../rule';
 import { callParts, type Node } from '../syntax';
@@ -27,17 +28,20 @@ export const serverNoShutdown: GoRule = {
   fileScoped: true,
   docs: {
     description:
-      'When `main` starts a server and nothing ever calls `Shutdown`, a SIGTERM (every Kubernetes rollout) kills the process with requests in flight: clients see reset connections and work half done is lost. Catch the signal with `signal.NotifyContext`, then call `srv.Shutdown` with a deadline so open requests can finish.',
+      'When `main` starts a server and nothing ever calls `Shutdown`, a SIGTERM (every Kubernetes rollout) kills the process with requests in flight: clients see reset connections and work half done is lost. Catch the signal with `signal.NotifyContext`, then call `srv.Shutdown` with a deadline so open requests can finish. Any `Shutdown` call in the file counts, and so does gRPC\'s `GracefulStop`.',
     bad: 'func main() {\n\tsrv := &http.Server{Addr: ":8080", ReadHeaderTimeout: 10 * time.Second}\n\tlog.Fatal(srv.ListenAndServe())\n}',
     good: 'func main() {\n\tctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)\n\tdefer stop()\n\tsrv := &http.Server{Addr: ":8080", ReadHeaderTimeout: 10 * time.Second}\n\tgo func() {\n\t\tif err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {\n\t\t\tlog.Fatal(err)\n\t\t}\n\t}()\n\t<-ctx.Done()\n\tshutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)\n\tdefer cancel()\n\tif err := srv.Shutdown(shutdownCtx); err != nil {\n\t\tlog.Print(err)\n\t}\n}',
   },
   check({ file, decl, index, report }) {
     if (file.packageName !== 'main' || decl.type !== 'function_declaration') return;
     if (decl.childForFieldName('name')?.text !== 'main') return;
-    const starts = index.calls.filter((call) => startsServer(file, call));
+    const starts = callsNamed(index.calls, SERVE_METHODS).filter((call) => startsServer(file, call));
     if (starts.length === 0 || callsGracefulStop(file)) return;
     for (const call of starts) {
-      report(call, 'server started in main but the file never calls Shutdown: SIGTERM cuts off requests in flight');
+      report(
+        call,
+        'server started in main but the file never calls Shutdown: SIGTERM cuts off requests in flight (the httpserver snippet shows graceful shutdown)',
+      );
     }
   },
 };

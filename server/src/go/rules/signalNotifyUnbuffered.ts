@@ -1,6 +1,7 @@
-import { bufferOfOne, unbufferedChanMake } from '../channels';
+import { pkgCalls } from '../callees';
+import { bufferOfOneFix, madeChannelName, unbufferedChanMake } from '../channels';
 import type { GoRule } from '../rule';
-import { assignmentOf, callParts, isFunctionNode, type Node } from '../syntax';
+import { callParts, isFunctionNode, type Node } from '../syntax';
 
 /** The unbuffered `make(chan …)` assigned to `name` in the nearest function around `at` that assigns one. */
 function unbufferedMakeOf(name: string, at: Node): Node | undefined {
@@ -8,7 +9,7 @@ function unbufferedMakeOf(name: string, at: Node): Node | undefined {
     if (!isFunctionNode(fn)) continue;
     const make = fn
       .descendantsOfType('call_expression')
-      .find((c) => !!c && !!unbufferedChanMake(c) && assignmentOf(c)?.names.some((n) => n.text === name));
+      .find((c) => !!c && !!unbufferedChanMake(c) && madeChannelName(c) === name);
     if (make) return make;
   }
   return undefined;
@@ -28,15 +29,14 @@ export const signalNotifyUnbuffered: GoRule = {
   },
   check({ file, index, report }) {
     const seen = new Set<number>();
-    for (const call of index.calls) {
-      if (!file.isPkgCall(call, 'os/signal', ['Notify'])) continue;
+    for (const call of pkgCalls(file, index.calls, 'os/signal', ['Notify'])) {
       const channel = callParts(call)?.args[0];
       const make = channel?.type === 'identifier' ? unbufferedMakeOf(channel.text, call) : undefined;
       if (!make || seen.has(make.id)) continue;
       seen.add(make.id);
-      const edit = bufferOfOne(make);
+      const fix = bufferOfOneFix(make);
       report(make, 'signal.Notify drops signals sent while nobody receives from an unbuffered channel: give it a buffer of 1', {
-        fixes: edit ? [{ title: 'Give the channel a buffer of 1', preferred: true, edits: [edit] }] : [],
+        fixes: fix ? [fix] : [],
       });
     }
   },

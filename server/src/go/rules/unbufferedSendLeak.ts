@@ -1,7 +1,8 @@
-import { bufferOfOne, caseReceivedChannel, unbufferedChanMake } from '../channels';
-import { communicationCases, ownDescendants } from '../flow';
+import { callsNamed } from '../callees';
+import { bufferOfOneFix, caseReceivedChannel, madeChannelName, unbufferedChanMake } from '../channels';
+import { communicationCases, ownDescendants, selectCases } from '../flow';
 import type { GoRule } from '../rule';
-import { assignmentOf, enclosingFunction, functionBody, namedChildren, unparen, type Node } from '../syntax';
+import { enclosingFunction, functionBody, namedChildren, unparen, type Node } from '../syntax';
 
 /** True when a goroutine started by a func literal in `fn` sends on `name` with a plain (not select) send. */
 function goroutineSends(fn: Node, name: string): boolean {
@@ -18,9 +19,8 @@ function goroutineSends(fn: Node, name: string): boolean {
 /** A select in `fn` that receives from `name` and has another case that returns instead (timeout, ctx, default). */
 function receiverCanGiveUp(fn: Node, name: string): Node | undefined {
   return ownDescendants(fn, 'select_statement').find((select) => {
-    const cases = namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case');
     const receiving = communicationCases(select).find((c) => caseReceivedChannel(c)?.text === name);
-    return !!receiving && cases.some((c) => c.id !== receiving.id && ownDescendants(c, 'return_statement').length > 0);
+    return !!receiving && selectCases(select).some((c) => c.id !== receiving.id && ownDescendants(c, 'return_statement').length > 0);
   });
 }
 
@@ -37,16 +37,14 @@ export const unbufferedSendLeak: GoRule = {
     good: 'ch := make(chan result, 1)\ngo func() { ch <- fetch() }()\nselect {\ncase r := <-ch:\n\treturn r, nil\ncase <-ctx.Done():\n\treturn result{}, ctx.Err()\n}',
   },
   check({ index, report }) {
-    for (const call of index.calls) {
+    for (const call of callsNamed(index.calls, ['make'])) {
       if (!unbufferedChanMake(call)) continue;
-      const names = assignmentOf(call)?.names ?? [];
+      const name = madeChannelName(call);
       const fn = enclosingFunction(call);
-      if (names.length !== 1 || names[0].type !== 'identifier' || !fn) continue;
-      const name = names[0].text;
-      if (!goroutineSends(fn, name) || !receiverCanGiveUp(fn, name)) continue;
-      const edit = bufferOfOne(call);
+      if (!name || !fn || !goroutineSends(fn, name) || !receiverCanGiveUp(fn, name)) continue;
+      const fix = bufferOfOneFix(call);
       report(call, `unbuffered channel ${name}: when the receiver returns early, the goroutine sending on it blocks forever`, {
-        fixes: edit ? [{ title: 'Give the channel a buffer of 1', preferred: true, edits: [edit] }] : [],
+        fixes: fix ? [fix] : [],
       });
     }
   },

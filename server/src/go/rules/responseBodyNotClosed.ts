@@ -1,0 +1,26 @@
+import { checkResource, calleeText } from '../resourceRule';
+import { responseBody } from '../resources';
+import type { GoRule } from '../rule';
+
+export const responseBodyNotClosed: GoRule = {
+  id: 'go/response-body-not-closed',
+  language: 'go',
+  title: 'HTTP response body not closed',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      'Until `resp.Body` is closed, the HTTP client keeps the connection (and for HTTP/1 its goroutines and buffers) tied to the response: it cannot go back to the pool, and under load the process runs out of file descriptors. Close the body on every path once the call succeeded — `defer resp.Body.Close()` right after the error check. Reading it with io.Copy or json.NewDecoder does not close it; handing the response or its body to your own helper does count as handing it on.',
+    bad: 'func status(c *http.Client, url string) (int, error) {\n\tresp, err := c.Get(url)\n\tif err != nil {\n\t\treturn 0, err\n\t}\n\treturn resp.StatusCode, nil\n}',
+    good: 'func status(c *http.Client, url string) (int, error) {\n\tresp, err := c.Get(url)\n\tif err != nil {\n\t\treturn 0, err\n\t}\n\tdefer resp.Body.Close()\n\treturn resp.StatusCode, nil\n}',
+  },
+  check(ctx) {
+    checkResource(ctx, {
+      resource: responseBody,
+      message: (call, state) =>
+        state === 'discarded'
+          ? `the response returned by ${calleeText(call)} is discarded: its body is never closed and the connection is not reused`
+          : `the body of the response returned by ${calleeText(call)} is not closed on every path: the connection leaks`,
+    });
+  },
+};

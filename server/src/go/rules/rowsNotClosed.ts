@@ -1,0 +1,26 @@
+import { checkResource, calleeText } from '../resourceRule';
+import { sqlRows } from '../resources';
+import type { GoRule } from '../rule';
+
+export const rowsNotClosed: GoRule = {
+  id: 'go/rows-not-closed',
+  language: 'go',
+  title: 'sql.Rows not closed',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      'An open `*sql.Rows` holds its database connection. Iterating to the end closes it, but any early `return` or `break` out of the loop does not, and the pool slowly runs dry until queries block. Close rows on every path: `defer rows.Close()` right after the error check.',
+    bad: 'func names(ctx context.Context, db *sql.DB) ([]string, error) {\n\trows, err := db.QueryContext(ctx, "SELECT name FROM users")\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tvar out []string\n\tfor rows.Next() {\n\t\tvar n string\n\t\tif err := rows.Scan(&n); err != nil {\n\t\t\treturn nil, err\n\t\t}\n\t\tout = append(out, n)\n\t}\n\treturn out, rows.Err()\n}',
+    good: 'func names(ctx context.Context, db *sql.DB) ([]string, error) {\n\trows, err := db.QueryContext(ctx, "SELECT name FROM users")\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tdefer rows.Close()\n\tvar out []string\n\tfor rows.Next() {\n\t\tvar n string\n\t\tif err := rows.Scan(&n); err != nil {\n\t\t\treturn nil, err\n\t\t}\n\t\tout = append(out, n)\n\t}\n\treturn out, rows.Err()\n}',
+  },
+  check(ctx) {
+    checkResource(ctx, {
+      resource: sqlRows,
+      message: (call, state) =>
+        state === 'discarded'
+          ? `the rows returned by ${calleeText(call)} are discarded and never closed: the connection stays busy`
+          : `the rows returned by ${calleeText(call)} are not closed on every path: the connection stays busy`,
+    });
+  },
+};

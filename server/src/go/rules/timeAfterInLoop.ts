@@ -1,0 +1,92 @@
+import type { Fix } from '../../engine/types';
+import { pkgCalls } from '../callees';
+import { freeName, indentAt, insertLinesBefore, replaceNode } from '../edits';
+import type { GoFile } from '../file';
+import { positionOf } from '../ownership';
+import type { GoRule, GoRuleContext } from '../rule';
+import { callParts, enclosingLoop, type Node } from '../syntax';
+import { selectReceiving, timerNote, timerSeverity } from '../timers';
+
+/** `<-time.After(d)` as a statement just sleeps: the timer fires and is gone. */
+function isSleep(call: Node): boolean {
+  let recv = call.parent;
+  while (recv?.type === 'parenthesized_expression') recv = recv.parent;
+  if (recv?.type !== 'unary_expression' || recv.childForFieldName('operator')?.text !== '<-') return false;
+  return positionOf(recv).kind === 'dropped';
+}
+
+/**
+ * True when `d` can be evaluated before the loop with the same value: no calls (conversions to
+ * time.Duration aside), receives or closures, and no variable the loop declares or assigns.
+ */
+function evaluableBefore(file: GoFile, d: Node, loop: Node): boolean {
+  const calls = [d, ...d.descendantsOfType('call_expression').filter((n): n is Node => !!n)].filter((n) => n.type === 'call_expression');
+  if (calls.some((c) => !file.refersTo(callParts(c)?.fn ?? c, 'time', ['Duration']))) return false;
+  if (d.descendantsOfType(['func_literal', 'unary_expression']).some((n) => n?.type === 'func_literal' || n?.childForFieldName('operator')?.text === '<-')) {
+    return false;
+  }
+  const changedInLoop = new Set(
+    loop
+      .descendantsOfType('identifier')
+      .filter((n): n is Node => !!n && (positionOf(n).kind === 'target' || n.parent?.type === 'parameter_declaration'))
+      .map((n) => n.text),
+  );
+  const used = d.type === 'identifier' ? [d] : d.descendantsOfType('identifier').filter((n): n is Node => !!n);
+  return !used.some((n) => changedInLoop.has(n.text));
+}
+
+/**
+ * Hoists one timer out of the loop: `timer := time.NewTimer(d)` + `defer timer.Stop()` before it,
+ * a Reset before the select (draining first before Go 1.23, whose Reset could leave a stale tick),
+ * and `case <-timer.C:`.
+ */
+function hoistTimerFix(ctx: GoRuleContext, call: Node, loop: Node, select: Node): Fix | undefined {
+  const { file } = ctx;
+  const args = callParts(call)?.args ?? [];
+  const d = args[0];
+  const timePkg = file.localNameOf('time');
+  const loopStmt = loop.parent?.type === 'labeled_statement' ? loop.parent : loop;
+  if (args.length !== 1 || d.startPosition.row !== d.endPosition.row || !timePkg) return undefined;
+  if (enclosingLoop(loop) || loopStmt.parent?.type !== 'statement_list' || select.parent?.type !== 'statement_list') return undefined;
+  if (!evaluableBefore(file, d, loop)) return undefined;
+  const t = freeName(ctx.decl, 'timer');
+  const reset = file.semantics.timersCollected
+    ? [`${t}.Reset(${d.text})`]
+    : [`if !${t}.Stop() {`, '\tselect {', `\tcase <-${t}.C:`, '\tdefault:', '\t}', '}', `${t}.Reset(${d.text})`];
+  return {
+    title: `Reuse one timer: ${timePkg}.NewTimer before the loop, Reset per iteration`,
+    preferred: true,
+    edits: [
+      insertLinesBefore(file, loopStmt, [`${t} := ${timePkg}.NewTimer(${d.text})`, `defer ${t}.Stop()`], indentAt(file, loop)),
+      insertLinesBefore(file, select, reset),
+      replaceNode(call, `${t}.C`),
+    ],
+  };
+}
+
+export const timeAfterInLoop: GoRule = {
+  id: 'go/time-after-in-loop',
+  language: 'go',
+  title: 'time.After in a loop',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      'Every call of `time.After` creates a timer that lives until it fires. In a loop whose `select` usually finishes through another case, each iteration leaves one more timer behind — before Go 1.23 for the full duration, so a busy loop with a long timeout holds thousands of them. Create one timer before the loop and `Reset` it each iteration (before Go 1.23, stop and drain it first). A plain `<-time.After(d)` sleep is not flagged: that timer always fires.',
+    bad: 'for {\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn\n\tcase msg := <-in:\n\t\thandle(msg)\n\tcase <-time.After(time.Minute):\n\t\tflush()\n\t}\n}',
+    good: 'timer := time.NewTimer(time.Minute)\ndefer timer.Stop()\nfor {\n\ttimer.Reset(time.Minute) // Go >= 1.23; older: stop and drain first\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn\n\tcase msg := <-in:\n\t\thandle(msg)\n\tcase <-timer.C:\n\t\tflush()\n\t}\n}',
+  },
+  check(ctx) {
+    const { file, index, report } = ctx;
+    for (const call of pkgCalls(file, index.calls, 'time', ['After'])) {
+      const loop = enclosingLoop(call);
+      const recv = selectReceiving(call);
+      if (!loop || isSleep(call) || (recv && !recv.raced)) continue;
+      const fix = recv ? hoistTimerFix(ctx, call, loop, recv.select) : undefined;
+      report(call, 'time.After in a loop creates a new timer every iteration that stays alive until it fires' + timerNote(file), {
+        fixes: fix ? [fix] : [],
+        severity: timerSeverity(file),
+      });
+    }
+  },
+};

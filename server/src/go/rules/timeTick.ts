@@ -1,0 +1,74 @@
+import type { Fix } from '../../engine/types';
+import { pkgCalls } from '../callees';
+import { freeName, indentAt, insertLinesBefore, replaceNode } from '../edits';
+import type { GoFile } from '../file';
+import { canReturn, positionOf } from '../ownership';
+import type { GoRule, GoRuleContext } from '../rule';
+import { callParts, enclosingFunction, enclosingLoop, type Node } from '../syntax';
+import { selectReceiving, timerNote, timerSeverity } from '../timers';
+
+/** `func main` of package main: returning ends the process, and the ticker with it. */
+function isProgramMain(file: GoFile, fn: Node): boolean {
+  return fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'main' && file.packageName === 'main';
+}
+
+/**
+ * The statement a ticker must be created before: `tick := time.Tick(d)`, `for range time.Tick(d)`
+ * or the select with `case <-time.Tick(d):`; undefined when the channel is used any other way.
+ */
+function tickStatement(call: Node): Node | undefined {
+  const pos = positionOf(call);
+  if (pos.kind === 'assigned') {
+    let stmt: Node | null = pos.stmt;
+    while (stmt && stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement' && stmt.type !== 'var_declaration') stmt = stmt.parent;
+    return stmt ?? undefined;
+  }
+  if (call.parent?.type === 'range_clause' && call.parent.childForFieldName('right')?.id === call.id) return call.parent.parent ?? undefined;
+  return selectReceiving(call)?.select;
+}
+
+/** `ticker := time.NewTicker(d)` + `defer ticker.Stop()` before the statement, and `ticker.C` for the channel. */
+function newTickerFix(ctx: GoRuleContext, call: Node): Fix | undefined {
+  const { file } = ctx;
+  const args = callParts(call)?.args ?? [];
+  const stmt = tickStatement(call);
+  const anchor = stmt?.parent?.type === 'labeled_statement' ? stmt.parent : stmt;
+  const timePkg = file.localNameOf('time');
+  if (!stmt || !anchor || anchor.parent?.type !== 'statement_list' || enclosingLoop(stmt) || !timePkg) return undefined;
+  if (args.length !== 1 || args[0].startPosition.row !== args[0].endPosition.row) return undefined;
+  const t = freeName(ctx.decl, 'ticker');
+  return {
+    title: `Use ${timePkg}.NewTicker and stop it when the function returns`,
+    preferred: true,
+    edits: [
+      insertLinesBefore(file, anchor, [`${t} := ${timePkg}.NewTicker(${args[0].text})`, `defer ${t}.Stop()`], indentAt(file, stmt)),
+      replaceNode(call, `${t}.C`),
+    ],
+  };
+}
+
+export const timeTick: GoRule = {
+  id: 'go/time-tick',
+  language: 'go',
+  title: 'time.Tick in a function that returns',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      '`time.Tick` returns only the channel of a ticker that can never be stopped. In a function that returns, the ticker outlives it and keeps firing — before Go 1.23 for the life of the process, one more each call. Use `time.NewTicker` and `defer t.Stop()`. Not flagged in functions that never return (a forever-loop goroutine) or in `main` of package main.',
+    bad: 'func waitReady(ctx context.Context, ready func() bool) error {\n\tfor range time.Tick(time.Second) {\n\t\tif ready() {\n\t\t\treturn nil\n\t\t}\n\t}\n\treturn nil\n}',
+    good: 'func waitReady(ctx context.Context, ready func() bool) error {\n\tticker := time.NewTicker(time.Second)\n\tdefer ticker.Stop()\n\tfor range ticker.C {\n\t\tif ready() {\n\t\t\treturn nil\n\t\t}\n\t}\n\treturn nil\n}',
+  },
+  check(ctx) {
+    const { file, index, report } = ctx;
+    for (const call of pkgCalls(file, index.calls, 'time', ['Tick'])) {
+      const fn = enclosingFunction(call);
+      if (!fn || isProgramMain(file, fn) || !canReturn(file, fn)) continue;
+      const fix = newTickerFix(ctx, call);
+      report(call, 'time.Tick creates a ticker that can never be stopped: it keeps firing after this function returns' + timerNote(file), {
+        fixes: fix ? [fix] : [],
+        severity: timerSeverity(file),
+      });
+    }
+  },
+};

@@ -1,0 +1,92 @@
+import type { Fix } from '../../engine/types';
+import { deleteLines, insertLinesBefore } from '../edits';
+import type { GoFile } from '../file';
+import { ownDescendants } from '../flow';
+import { positionOf } from '../ownership';
+import type { GoRule } from '../rule';
+import { callParts, functionBody, namedChildren, parametersOf, statementsOf, unparen, type Node } from '../syntax';
+
+/** The func literal a `go` statement starts, when it starts one. */
+function goroutineLiteral(go: Node): Node | undefined {
+  const call = namedChildren(go)[0];
+  const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  return fn && unparen(fn).type === 'func_literal' ? unparen(fn) : undefined;
+}
+
+/** Operands of `x.Done()` calls a goroutine body makes itself (deferred closures included, nested goroutines not). */
+function doneCalls(body: Node): Set<string> {
+  const out = new Set<string>();
+  for (const call of body.descendantsOfType('call_expression')) {
+    const parts = call ? callParts(call) : undefined;
+    if (!parts?.operand || parts.name !== 'Done' || parts.args.length > 0) continue;
+    let nested = false;
+    for (let p = call!.parent; p && p.id !== body.id; p = p.parent) nested ||= p.type === 'go_statement';
+    if (!nested) out.add(parts.operand.text);
+  }
+  return out;
+}
+
+function startsGoroutineNext(add: Node): boolean {
+  let next = add.parent?.type === 'expression_statement' ? add.parent.nextNamedSibling : null;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return next?.type === 'go_statement';
+}
+
+/** Names the literal declares: its parameters and every variable assigned inside it. */
+function namesDeclaredIn(lit: Node): Set<string> {
+  const names = new Set(parametersOf(lit).map((p) => p.name));
+  for (const id of lit.descendantsOfType('identifier')) if (id && positionOf(id).kind === 'target') names.add(id.text);
+  return names;
+}
+
+/** Moves `wg.Add(…)` from the top level of the goroutine to just before the `go` statement. */
+function moveBeforeGoFix(file: GoFile, go: Node, lit: Node, add: Node): Fix | undefined {
+  const stmt = add.parent;
+  const body = functionBody(lit);
+  if (stmt?.type !== 'expression_statement' || !body || !statementsOf(body).some((s) => s.id === stmt.id)) return undefined;
+  // The statement owns its line (a trailing comment moves with it).
+  const line = file.lines.lineText(stmt.startPosition.row).trim();
+  const rest = line.slice(stmt.text.length).trim();
+  if (go.parent?.type !== 'statement_list' || !line.startsWith(stmt.text) || (rest && !rest.startsWith('//'))) return undefined;
+  const declared = namesDeclaredIn(lit);
+  if (add.descendantsOfType('identifier').some((id) => !!id && declared.has(id.text))) return undefined;
+  return {
+    title: `Move ${stmt.text} before the go statement`,
+    preferred: true,
+    edits: [insertLinesBefore(file, go, [line]), deleteLines(file, stmt)],
+  };
+}
+
+export const waitgroupAddInGoroutine: GoRule = {
+  id: 'go/waitgroup-add-in-goroutine',
+  language: 'go',
+  title: 'WaitGroup.Add inside the goroutine it counts',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    description:
+      '`wg.Add` must happen before the goroutine starts. Called inside it, `wg.Wait` can run first, see a zero counter and return while the goroutine is still working — its results are lost or read half-written, and whatever it holds outlives the caller. Call `wg.Add(1)` before the `go` statement.',
+    bad: 'for _, job := range jobs {\n\tgo func() {\n\t\twg.Add(1)\n\t\tdefer wg.Done()\n\t\trun(job)\n\t}()\n}\nwg.Wait()',
+    good: 'for _, job := range jobs {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\trun(job)\n\t}()\n}\nwg.Wait()',
+  },
+  check({ file, index, report }) {
+    for (const go of index.goStmts) {
+      const lit = goroutineLiteral(go);
+      const body = lit && functionBody(lit);
+      if (!lit || !body) continue;
+      const calls = ownDescendants(body, 'call_expression').map((c) => ({ call: c, parts: callParts(c) }));
+      const dones = doneCalls(body);
+      for (const { call, parts } of calls) {
+        if (!parts?.operand || parts.name !== 'Add') continue;
+        const wg = parts.operand.text;
+        // It accounts for this goroutine when the same goroutine calls Done on it; an Add right
+        // before a go statement counts that goroutine instead.
+        if (!dones.has(wg) || startsGoroutineNext(call)) continue;
+        const fix = moveBeforeGoFix(file, go, lit, call);
+        report(call, `${wg}.Add inside the goroutine it accounts for: ${wg}.Wait can run before it and return too early`, {
+          fixes: fix ? [fix] : [],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,39 @@
+/** What the timer and ticker rules share: Go-version-aware severity and select races. */
+import type { Node } from 'web-tree-sitter';
+import type { Severity } from '../engine/types';
+import type { GoFile } from './file';
+import { communicationCases, hasDefaultCase } from './flow';
+
+/** Under Go >= 1.23 timers (without asynctimerchan=1) unstopped timers are collected: only a hint. */
+export function timerSeverity(file: GoFile): Severity | undefined {
+  return file.semantics.timersCollected ? 'hint' : undefined;
+}
+
+/** Appended to timer findings under Go >= 1.23 to say why they are only hints. */
+export function timerNote(file: GoFile): string {
+  return file.semantics.timersCollected
+    ? ' (since Go 1.23 an unstopped timer or ticker is garbage-collected once unreachable; stopping it still releases it promptly)'
+    : '';
+}
+
+function climbParens(node: Node): Node {
+  while (node.parent?.type === 'parenthesized_expression') node = node.parent;
+  return node;
+}
+
+/**
+ * When `<-ch` is the receive of a select case (`case <-ch:`, `case v := <-ch:`): the select, and
+ * whether other cases race it (so the channel may never be received from).
+ */
+export function selectReceiving(ch: Node): { select: Node; commCase: Node; raced: boolean } | undefined {
+  const recv = climbParens(ch).parent;
+  if (recv?.type !== 'unary_expression' || recv.childForFieldName('operator')?.text !== '<-') return undefined;
+  const expr = climbParens(recv);
+  const stmt = expr.parent;
+  if (stmt?.type !== 'receive_statement' || stmt.childForFieldName('right')?.id !== expr.id) return undefined;
+  const commCase = stmt.parent;
+  const select = commCase?.parent;
+  if (commCase?.type !== 'communication_case' || select?.type !== 'select_statement') return undefined;
+  const raced = communicationCases(select).length + (hasDefaultCase(select) ? 1 : 0) >= 2;
+  return { select, commCase, raced };
+}
