@@ -15,7 +15,9 @@ export type RuleErrorHandler = (rule: string, error: unknown) => void;
 export function checkDecl(file: GoFile, decl: Node, rules: readonly GoRule[], onError: RuleErrorHandler): Finding[] {
   const findings: Finding[] = [];
   const index = buildDeclIndex(decl);
+  let text: string | undefined;
   for (const rule of rules) {
+    if (rule.triggers && !rule.triggers.some((t) => (text ??= decl.text).includes(t))) continue;
     const ctx: GoRuleContext = {
       file,
       decl,
@@ -49,9 +51,11 @@ export function finalizeFindings(
   file: GoFile,
   raw: Finding[],
   config: LeakLensConfig,
-  comments: Iterable<LineComment> = file.comments(),
+  comments?: Iterable<LineComment>,
 ): Finding[] {
-  const suppressed = suppressionFilter(comments);
+  if (raw.length === 0) return raw;
+  // Comments are only read when there is something they could suppress.
+  const suppressed = suppressionFilter(comments ?? file.comments());
   const out: Finding[] = [];
   for (const f of raw) {
     const severity = effectiveSeverity(config, f.rule, f.severity);

@@ -2,6 +2,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { LineComment } from '../engine/suppress';
 import { LineIndex } from '../engine/text';
+import { goQuery } from './parser';
 import { callParts, namedChildren, unparen } from './syntax';
 
 export interface GoSemantics {
@@ -153,8 +154,7 @@ export class GoFile {
   /** Every comment in the file (or inside `within`) with its line, for suppressions. */
   comments(within: Node = this.root): LineComment[] {
     const out: LineComment[] = [];
-    for (const c of within.descendantsOfType('comment')) {
-      if (!c) continue;
+    for (const { node: c } of goQuery('(comment) @comment').captures(within)) {
       const text = c.text.startsWith('//') ? c.text.slice(2) : c.text.slice(2, -2);
       const line = c.startPosition.row;
       // What precedes the comment on its line, without building a LineIndex of the whole file.

@@ -28,5 +28,12 @@ export interface GoRule extends RuleMeta {
    * Shutdown"): the server then re-runs the rule on every edit, not just where the edit landed.
    */
   fileScoped?: boolean;
+  /**
+   * Names (callees, types, keywords) at least one of which appears in the text of any declaration
+   * the rule can flag. Declarations without any are skipped before any tree work: most code never
+   * mentions NewTicker or QueryContext, and walking WASM trees is the engine's main cost.
+   * A test checks that triggers never change what a rule finds.
+   */
+  triggers?: readonly string[];
   check(ctx: GoRuleContext): void;
 }

@@ -8,6 +8,7 @@ export const httpClientNoTimeout: GoRule = {
   title: 'http.Client without a Timeout',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: ['Client'],
   docs: {
     description:
       'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included.',

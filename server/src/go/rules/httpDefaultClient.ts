@@ -13,6 +13,7 @@ export const httpDefaultClient: GoRule = {
   title: 'Request sent with http.DefaultClient',
   defaultSeverity: 'warning',
   fixable: false,
+  triggers: DEFAULT_CLIENT_METHODS,
   docs: {
     description:
       '`http.Get`, `http.Head`, `http.Post`, `http.PostForm` and `http.DefaultClient` send through a client with no timeout: a server that never answers blocks the caller forever. Use an `http.Client` with `Timeout` set (and a request carrying a context).',

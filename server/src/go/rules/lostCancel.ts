@@ -8,6 +8,7 @@ export const lostCancel: GoRule = {
   title: 'Context cancel function not called',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: cancelFunc.callees,
   docs: {
     description:
       'context.WithCancel, WithTimeout and WithDeadline (and their Cause variants) return a cancel function that releases the context: its goroutine registration with the parent, its timer and its Done channel. If some path returns without calling it — `_` discards it, one branch forgets it, an early `return` comes before `defer cancel()` — the context lives until its parent is cancelled, which for a server-wide parent is never. Handing the cancel function on (returning it, storing it, passing it) makes the receiver responsible and is not flagged.',

@@ -22,6 +22,7 @@ export const netDialNoTimeout: GoRule = {
   title: 'net.Dial without a timeout',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: ['Dial'],
   docs: {
     description:
       '`net.Dial` has no timeout: when the peer or the network drops packets, connecting blocks for as long as the operating system keeps retrying (minutes), and the goroutine waits with it. Use `net.DialTimeout`, or a `net.Dialer` with `Timeout` and `DialContext`.',

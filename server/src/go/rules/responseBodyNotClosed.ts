@@ -8,6 +8,7 @@ export const responseBodyNotClosed: GoRule = {
   title: 'HTTP response body not closed',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: responseBody.callees,
   docs: {
     description:
       'Until `resp.Body` is closed, the HTTP client keeps the connection (and for HTTP/1 its goroutines and buffers) tied to the response: it cannot go back to the pool, and under load the process runs out of file descriptors. Close the body on every path once the call succeeded — `defer resp.Body.Close()` right after the error check. Reading it with io.Copy or json.NewDecoder does not close it; handing the response or its body to your own helper does count as handing it on.',

@@ -8,6 +8,7 @@ export const rowsNotClosed: GoRule = {
   title: 'sql.Rows not closed',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: sqlRows.callees,
   docs: {
     description:
       'An open `*sql.Rows` holds its database connection. Iterating to the end closes it, but any early `return` or `break` out of the loop does not, and the pool slowly runs dry until queries block. Close rows on every path: `defer rows.Close()` right after the error check.',

@@ -25,6 +25,7 @@ export const serverNoShutdown: GoRule = {
   title: 'Server started in main without graceful shutdown',
   defaultSeverity: 'info',
   fixable: false,
+  triggers: SERVE_METHODS,
   fileScoped: true,
   docs: {
     description:

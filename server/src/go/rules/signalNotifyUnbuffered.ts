@@ -21,6 +21,7 @@ export const signalNotifyUnbuffered: GoRule = {
   title: 'signal.Notify on an unbuffered channel',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: ['Notify'],
   docs: {
     description:
       '`signal.Notify` does not block when it delivers a signal: if nobody is receiving at that moment, the signal is dropped. With an unbuffered channel a SIGTERM that arrives while the program is busy is lost, and the graceful shutdown it should have started never runs.',

@@ -8,6 +8,7 @@ export const spanNotEnded: GoRule = {
   title: 'Tracing span not ended',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: span.callees,
   docs: {
     description:
       'An OpenTelemetry span started with `tracer.Start` is exported only when it ends. A span that is never ended on some path is lost from the trace, and the SDK keeps it (with its attributes and events) in memory. End it on every path: `defer span.End()` right after `Start`.',

@@ -9,6 +9,7 @@ export const tickerNotStopped: GoRule = {
   title: 'time.Ticker never stopped',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: ticker.callees,
   docs: {
     description:
       'A ticker keeps firing until it is stopped. When the function that created it returns without calling `Stop` (and without handing the ticker on), the runtime keeps the ticker — before Go 1.23 for ever, since Go 1.23 until the garbage collector finds it unreachable. Stop it with `defer t.Stop()`, or in the goroutine that owns it.',

@@ -53,6 +53,7 @@ export const timeTick: GoRule = {
   title: 'time.Tick in a function that returns',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: ['Tick'],
   docs: {
     description:
       '`time.Tick` returns only the channel of a ticker that can never be stopped. In a function that returns, the ticker outlives it and keeps firing — before Go 1.23 for the life of the process, one more each call. Use `time.NewTicker` and `defer t.Stop()`. Not flagged in functions that never return (a forever-loop goroutine) or in `main` of package main.',

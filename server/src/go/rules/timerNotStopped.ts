@@ -26,6 +26,7 @@ export const timerNotStopped: GoRule = {
   title: 'time.Timer raced in a select but not stopped',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: timer.callees,
   docs: {
     description:
       'A timer whose channel is raced against other cases of a `select` often loses: the function returns through another case and the timer stays in the runtime until it fires — before Go 1.23 for its full duration, which for long timeouts in hot paths adds up. Stop it when done with `defer t.Stop()`. Timers whose channel is always received from are not flagged: they fire and are released.',

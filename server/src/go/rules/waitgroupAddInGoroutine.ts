@@ -26,10 +26,13 @@ function doneCalls(body: Node): Set<string> {
   return out;
 }
 
-function startsGoroutineNext(add: Node): boolean {
-  let next = add.parent?.type === 'expression_statement' ? add.parent.nextNamedSibling : null;
-  while (next?.type === 'comment') next = next.nextNamedSibling;
-  return next?.type === 'go_statement';
+/** True when, after `add`, the goroutine starts goroutines that call `wg.Done()`: the Add counts those. */
+function addsForGoroutinesItStarts(body: Node, add: Node, wg: string): boolean {
+  return ownDescendants(body, 'go_statement').some((go) => {
+    const lit = go.startIndex > add.endIndex ? goroutineLiteral(go) : undefined;
+    const inner = lit && functionBody(lit);
+    return !!inner && doneCalls(inner).has(wg);
+  });
 }
 
 /** Names the literal declares: its parameters and every variable assigned inside it. */
@@ -63,6 +66,7 @@ export const waitgroupAddInGoroutine: GoRule = {
   title: 'WaitGroup.Add inside the goroutine it counts',
   defaultSeverity: 'warning',
   fixable: true,
+  triggers: ['Add'],
   docs: {
     description:
       '`wg.Add` must happen before the goroutine starts. Called inside it, `wg.Wait` can run first, see a zero counter and return while the goroutine is still working — its results are lost or read half-written, and whatever it holds outlives the caller. Call `wg.Add(1)` before the `go` statement.',
@@ -79,9 +83,9 @@ export const waitgroupAddInGoroutine: GoRule = {
       for (const { call, parts } of calls) {
         if (!parts?.operand || parts.name !== 'Add') continue;
         const wg = parts.operand.text;
-        // It accounts for this goroutine when the same goroutine calls Done on it; an Add right
-        // before a go statement counts that goroutine instead.
-        if (!dones.has(wg) || startsGoroutineNext(call)) continue;
+        // It accounts for this goroutine when the same goroutine calls Done on it, unless it
+        // goes on to start goroutines that call Done: then the Add counts those.
+        if (!dones.has(wg) || addsForGoroutinesItStarts(body, call, wg)) continue;
         const fix = moveBeforeGoFix(file, go, lit, call);
         report(call, `${wg}.Add inside the goroutine it accounts for: ${wg}.Wait can run before it and return too early`, {
           fixes: fix ? [fix] : [],

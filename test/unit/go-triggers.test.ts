@@ -1,0 +1,46 @@
+/** Triggers are a prefilter only: with or without them every rule finds exactly the same things. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { generateLargeFile } from '../../bench/goCorpus';
+import { defaultConfig } from '../../server/src/engine/config';
+import { analyzeGoFile } from '../../server/src/go/analyzer';
+import { GoFile } from '../../server/src/go/file';
+import { parseGo } from '../../server/src/go/parser';
+import { goRules } from '../../server/src/go/rules';
+import { initEngine } from '../helpers/goEngine';
+
+before(initEngine);
+
+const withoutTriggers = goRules.map((r) => ({ ...r, triggers: undefined }));
+
+function findings(text: string, rules: typeof goRules, timersCollected: boolean) {
+  const tree = parseGo(text);
+  try {
+    const file = new GoFile('x.go', text, tree, { timersCollected });
+    return analyzeGoFile(file, rules, defaultConfig(), (rule, err) => assert.fail(`${rule}: ${err}`));
+  } finally {
+    tree.delete();
+  }
+}
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'go');
+const sources = (fs.readdirSync(FIXTURES, { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.go'))
+  .map((f) => ({ name: f, text: fs.readFileSync(path.join(FIXTURES, f), 'utf8') }));
+sources.push({ name: 'generated service code', text: generateLargeFile(3000) });
+
+test('every Go rule declares triggers', () => {
+  assert.deepEqual(goRules.filter((r) => !r.triggers?.length).map((r) => r.id), []);
+});
+
+for (const { name, text } of sources) {
+  test(`${name}: triggers change nothing`, () => {
+    for (const timersCollected of [false, true]) {
+      const fast = findings(text, goRules, timersCollected);
+      assert.ok(name !== 'generated service code' || fast.length > 0, 'the generated code has findings');
+      assert.deepEqual(fast, findings(text, withoutTriggers, timersCollected));
+    }
+  });
+}
