@@ -55,7 +55,7 @@ export function finalizeFindings(
 ): Finding[] {
   if (raw.length === 0) return raw;
   // Comments are only read when there is something they could suppress.
-  const suppressed = suppressionFilter(comments ?? file.comments());
+  const suppressed = suppressionFilter(comments ?? file.commentsNear(raw.map((f) => f.range.start.line)));
   const out: Finding[] = [];
   for (const f of raw) {
     const severity = effectiveSeverity(config, f.rule, f.severity);

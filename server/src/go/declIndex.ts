@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { goQuery } from './parser';
-import { rememberCallParts } from './syntax';
+import { rememberCallee } from './syntax';
 
 const OTHER_NODES = {
   composites: 'composite_literal',
@@ -36,66 +36,84 @@ const OTHER_CALLEES = [
 // Pattern order matters: match.patternIndex tells which shape matched.
 const CALL_BY_NAME = 0;
 const CALL_BY_SELECTOR = 1;
-const QUERY_SOURCE = [
-  '(call_expression function: (identifier) @fn arguments: (_) @args) @call',
-  '(call_expression function: (selector_expression operand: (_) @operand field: (field_identifier) @field) @fn arguments: (_) @args) @call',
+const CALLS_QUERY = [
+  '(call_expression function: (identifier) @fn) @call',
+  '(call_expression function: (selector_expression field: (field_identifier) @field) @fn) @call',
   `(call_expression function: [${OTHER_CALLEES.map((t) => `(${t})`).join(' ')}]) @call`,
-  ...Object.entries(OTHER_NODES).map(([name, type]) => `(${type}) @${name}`),
 ].join('\n');
 
+const OTHERS_QUERY = Object.entries(OTHER_NODES)
+  .map(([name, type]) => `(${type}) @${name}`)
+  .join('\n');
+
 /**
- * The index of a declaration, collected on first use: a rule that rules the declaration out early
- * (file-scoped rules are re-run on every declaration after each edit) never pays for the query.
+ * The index of a declaration, collected on first use and in two parts: calls (the most numerous
+ * nodes) and everything else. A rule that rules the declaration out early never pays for a query,
+ * and one that only looks at calls never pays for the rest.
  */
 export function buildDeclIndex(decl: Node): DeclIndex {
-  return new LazyDeclIndex(decl) as unknown as DeclIndex;
+  return new LazyDeclIndex(decl);
 }
 
-class LazyDeclIndex {
-  private collected?: DeclIndex;
+class LazyDeclIndex implements DeclIndex {
+  private callNodes?: Node[];
+  private others?: Record<keyof typeof OTHER_NODES, Node[]>;
 
   constructor(private readonly decl: Node) {}
 
-  collect(): DeclIndex {
-    return (this.collected ??= collectDeclIndex(this.decl));
+  get calls(): Node[] {
+    return (this.callNodes ??= collectCalls(this.decl));
+  }
+  get composites(): Node[] {
+    return this.other('composites');
+  }
+  get goStmts(): Node[] {
+    return this.other('goStmts');
+  }
+  get defers(): Node[] {
+    return this.other('defers');
+  }
+  get fors(): Node[] {
+    return this.other('fors');
+  }
+  get selects(): Node[] {
+    return this.other('selects');
+  }
+  get funcLits(): Node[] {
+    return this.other('funcLits');
+  }
+  get fields(): Node[] {
+    return this.other('fields');
+  }
+  get sends(): Node[] {
+    return this.other('sends');
+  }
+
+  private other(name: keyof typeof OTHER_NODES): Node[] {
+    if (!this.others) {
+      const others = Object.fromEntries(Object.keys(OTHER_NODES).map((k) => [k, [] as Node[]]));
+      for (const c of goQuery(OTHERS_QUERY).captures(this.decl)) others[c.name].push(c.node);
+      this.others = others as Record<keyof typeof OTHER_NODES, Node[]>;
+    }
+    return this.others[name];
   }
 }
 
-// Getters on the prototype: defining them per instance would cost more than the query they save.
-for (const name of ['calls', ...Object.keys(OTHER_NODES)] as (keyof DeclIndex)[]) {
-  Object.defineProperty(LazyDeclIndex.prototype, name, {
-    get(this: LazyDeclIndex) {
-      return this.collect()[name];
-    },
-  });
-}
-
-function collectDeclIndex(decl: Node): DeclIndex {
-  const index: Record<string, Node[]> = { calls: [] };
-  for (const name of Object.keys(OTHER_NODES)) index[name] = [];
-  for (const match of goQuery(QUERY_SOURCE).matches(decl)) {
-    if (match.patternIndex > CALL_BY_SELECTOR && match.captures[0].name !== 'call') {
-      index[match.captures[0].name].push(match.captures[0].node);
-      continue;
-    }
+/** Every call in the declaration, with its callee's name remembered from the match. */
+function collectCalls(decl: Node): Node[] {
+  const calls: Node[] = [];
+  for (const match of goQuery(CALLS_QUERY).matches(decl)) {
     let call!: Node;
     let fn: Node | undefined;
-    let operand: Node | undefined;
     let field: Node | undefined;
-    let args: Node | null = null;
     for (const c of match.captures) {
       if (c.name === 'call') call = c.node;
       else if (c.name === 'fn') fn = c.node;
-      else if (c.name === 'operand') operand = c.node;
       else if (c.name === 'field') field = c.node;
-      else if (c.name === 'args') args = c.node;
     }
-    index.calls.push(call);
-    if (match.patternIndex === CALL_BY_NAME && fn) rememberCallParts(call, fn, fn.text, undefined, args);
-    // Parenthesized operands are unwrapped by callParts' own walk; leave those to it.
-    else if (match.patternIndex === CALL_BY_SELECTOR && fn && field && operand && operand.type !== 'parenthesized_expression') {
-      rememberCallParts(call, fn, field.text, operand, args);
-    }
+    calls.push(call);
+    if (match.patternIndex === CALL_BY_NAME && fn) rememberCallee(call, fn, fn.text);
+    else if (match.patternIndex === CALL_BY_SELECTOR && fn && field) rememberCallee(call, fn, field.text);
   }
-  return index as unknown as DeclIndex;
+  return calls;
 }

@@ -153,8 +153,30 @@ export class GoFile {
 
   /** Every comment in the file (or inside `within`) with its line, for suppressions. */
   comments(within: Node = this.root): LineComment[] {
+    return this.commentsIn(within);
+  }
+
+  /**
+   * The comments that could suppress a finding on one of `lines`: those on the line itself or
+   * the line above. Much cheaper than reading every comment of a file with few findings.
+   */
+  commentsNear(lines: Iterable<number>): LineComment[] {
     const out: LineComment[] = [];
-    for (const { node: c } of goQuery('(comment) @comment').captures(within)) {
+    const rows = [...new Set(lines)].sort((a, b) => a - b);
+    for (let i = 0; i < rows.length; i++) {
+      const first = rows[i];
+      // Rows close together share one query: their ranges [row - 1, row] touch.
+      while (i + 1 < rows.length && rows[i + 1] <= rows[i] + 2) i++;
+      out.push(...this.commentsIn(this.root, Math.max(0, first - 1), rows[i]));
+    }
+    return out;
+  }
+
+  private commentsIn(within: Node, fromRow?: number, toRow?: number): LineComment[] {
+    const out: LineComment[] = [];
+    const range =
+      fromRow === undefined ? undefined : { startPosition: { row: fromRow, column: 0 }, endPosition: { row: toRow! + 1, column: 0 } };
+    for (const { node: c } of goQuery('(comment) @comment').captures(within, range)) {
       const text = c.text.startsWith('//') ? c.text.slice(2) : c.text.slice(2, -2);
       const line = c.startPosition.row;
       // What precedes the comment on its line, without building a LineIndex of the whole file.
@@ -163,6 +185,7 @@ export class GoFile {
     }
     return out;
   }
+
 
   /** The top-level declarations: the units rules run on, and re-run on when an edit lands in them. */
   topLevelDecls(): Node[] {

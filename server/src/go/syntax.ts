@@ -162,27 +162,39 @@ export interface CallParts {
   readonly name: string;
 }
 
-/** Arguments are read lazily: most callers only look at the callee's name. */
+/**
+ * Every rule asks about the same call nodes, and each step through the tree crosses into WASM,
+ * so call parts are memoized per tree and node id (node objects are recreated on each access).
+ * The index query already knows each callee's name; the operand and arguments are read lazily,
+ * since most callers only filter calls by name.
+ */
 class LazyCallParts implements CallParts {
   private argNodes?: Node[];
+  private operandNode?: Node | null;
 
   constructor(
     readonly call: Node,
     readonly fn: Node,
     readonly name: string,
-    readonly operand: Node | undefined,
-    private readonly argList: Node | null,
   ) {}
 
+  get operand(): Node | undefined {
+    if (this.operandNode === undefined) {
+      const op = this.fn.type === 'selector_expression' ? this.fn.childForFieldName('operand') : null;
+      this.operandNode = op ? unparen(op) : null;
+    }
+    return this.operandNode ?? undefined;
+  }
+
   get args(): Node[] {
-    return (this.argNodes ??= this.argList ? namedChildren(this.argList) : []);
+    if (!this.argNodes) {
+      const list = this.call.childForFieldName('arguments');
+      this.argNodes = list ? namedChildren(list) : [];
+    }
+    return this.argNodes;
   }
 }
 
-/**
- * Every rule asks about the same call nodes, and each step through the tree crosses into WASM,
- * so call parts are memoized per tree and node id (node objects are recreated on each access).
- */
 const callPartsCache = new WeakMap<object, Map<number, CallParts | null>>();
 
 function cacheFor(node: Node): Map<number, CallParts | null> {
@@ -191,9 +203,9 @@ function cacheFor(node: Node): Map<number, CallParts | null> {
   return byId;
 }
 
-/** Records call parts already known from a query match, sparing the tree walk. */
-export function rememberCallParts(call: Node, fn: Node, name: string, operand: Node | undefined, argList: Node | null): void {
-  cacheFor(call).set(call.id, new LazyCallParts(call, fn, name, operand, argList));
+/** Records a call's callee (a name or a selector) already known from a query match. */
+export function rememberCallee(call: Node, fn: Node, name: string): void {
+  cacheFor(call).set(call.id, new LazyCallParts(call, fn, name));
 }
 
 export function callParts(call: Node): CallParts | undefined {
@@ -210,14 +222,11 @@ function computeCallParts(call: Node): CallParts | undefined {
   const fnNode = call.childForFieldName('function');
   if (!fnNode) return undefined;
   const fn = unparen(fnNode);
-  const argList = call.childForFieldName('arguments');
   if (fn.type === 'selector_expression') {
-    const operand = fn.childForFieldName('operand');
     const field = fn.childForFieldName('field');
-    if (!operand || !field) return undefined;
-    return new LazyCallParts(call, fn, field.text, unparen(operand), argList);
+    return field ? new LazyCallParts(call, fn, field.text) : undefined;
   }
-  return new LazyCallParts(call, fn, fn.type === 'identifier' ? fn.text : '', undefined, argList);
+  return new LazyCallParts(call, fn, fn.type === 'identifier' ? fn.text : '');
 }
 
 /** True when the statement (or expression) list is in a loop body, without a function boundary in between. */
