@@ -1,0 +1,144 @@
+/**
+ * Publishes findings as LSP diagnostics and remembers what was published: the latest findings of
+ * each open document with their version (code actions are built from them), and how many findings
+ * every file has (for the leaklens/findingCount notification).
+ */
+import { pathToFileURL } from 'node:url';
+import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
+import { ruleDocsUrl } from '../engine/registry';
+import type { Finding, Severity } from '../engine/types';
+import type { EngineFinding } from './engine/messages';
+import { pathOfUri } from './openDocuments';
+import { FindingCountNotification } from './protocol';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const COUNT_DEBOUNCE_MS = 50;
+
+export function toDiagnostic(uri: string, f: Finding): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    source: 'leaklens',
+    code: f.rule,
+    codeDescription: { href: ruleDocsUrl(f.rule) },
+    message: f.message,
+  };
+  if (f.related?.length) {
+    diagnostic.relatedInformation = f.related.map((r) => ({
+      location: { uri: r.file ? pathToFileURL(r.file).href : uri, range: r.range },
+      message: r.message,
+    }));
+  }
+  return diagnostic;
+}
+
+interface Waiter {
+  version: number;
+  resolve: (findings: EngineFinding[] | undefined) => void;
+}
+
+export class DiagnosticsPublisher {
+  /** Open documents: the findings last published and their version. */
+  private readonly latest = new Map<string, { version: number; findings: EngineFinding[] }>();
+  /** Finding counts per file path, open or not; `seq` orders publications (see staleSince). */
+  private readonly counts = new Map<string, { uri: string; count: number; seq: number; open: boolean }>();
+  private seq = 0;
+  private readonly waiters = new Map<string, Waiter[]>();
+  private countTimer?: NodeJS.Timeout;
+  private lastCount = '';
+
+  constructor(private readonly connection: Connection) {}
+
+  publishOpen(uri: string, version: number, findings: EngineFinding[]): void {
+    this.latest.set(uri, { version, findings });
+    this.send(uri, version, findings, true);
+    const waiting = this.waiters.get(uri) ?? [];
+    this.waiters.set(uri, waiting.filter((w) => w.version !== version));
+    for (const w of waiting) if (w.version === version) w.resolve(findings);
+  }
+
+  /** Findings of a file that is not open (workspace scan). */
+  publishFile(uri: string, findings: Finding[]): void {
+    // Nothing to clear for a file never reported.
+    if (findings.length === 0 && !this.counts.has(pathOfUri(uri))) return;
+    this.send(uri, undefined, findings, false);
+  }
+
+  /**
+   * A document closed. Its findings stay (marked not open) when the engine is about to report the
+   * file from disk; otherwise they are cleared.
+   */
+  closed(uri: string, keep: boolean): void {
+    this.latest.delete(uri);
+    for (const w of this.waiters.get(uri) ?? []) w.resolve(undefined);
+    this.waiters.delete(uri);
+    const entry = this.counts.get(pathOfUri(uri));
+    if (keep && entry) entry.open = false;
+    else this.send(uri, undefined, [], false);
+  }
+
+  /** The findings published for this version of an open document, waiting up to `timeoutMs` for them. */
+  findingsFor(uri: string, version: number, timeoutMs: number): Promise<EngineFinding[] | undefined> {
+    const latest = this.latest.get(uri);
+    if (latest?.version === version) return Promise.resolve(latest.findings);
+    return new Promise((resolve) => {
+      const waiter: Waiter = { version, resolve };
+      this.waiters.set(uri, [...(this.waiters.get(uri) ?? []), waiter]);
+      setTimeout(() => {
+        const list = this.waiters.get(uri);
+        if (!list?.includes(waiter)) return;
+        this.waiters.set(uri, list.filter((w) => w !== waiter));
+        resolve(undefined);
+      }, timeoutMs).unref();
+    });
+  }
+
+  /** A point in the publication order, for clearStaleSince. */
+  mark(): number {
+    return this.seq;
+  }
+
+  /** Clears files not open that were published before `mark` and not since (e.g. gone from the workspace). */
+  clearStaleSince(mark: number): void {
+    for (const [, entry] of this.counts) {
+      if (!entry.open && entry.seq <= mark && entry.count > 0) this.send(entry.uri, undefined, [], false);
+    }
+    this.scheduleCount();
+  }
+
+  /** Clears every file that is not open (scope changed to open files only). */
+  clearNotOpen(): void {
+    for (const [, entry] of this.counts) if (!entry.open && entry.count > 0) this.send(entry.uri, undefined, [], false);
+  }
+
+  private send(uri: string, version: number | undefined, findings: readonly Finding[], open: boolean): void {
+    void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
+    const key = pathOfUri(uri);
+    if (findings.length === 0 && !open) this.counts.delete(key);
+    else this.counts.set(key, { uri, count: findings.length, seq: ++this.seq, open });
+    this.scheduleCount();
+  }
+
+  private scheduleCount(): void {
+    if (this.countTimer) return;
+    this.countTimer = setTimeout(() => {
+      this.countTimer = undefined;
+      let total = 0;
+      let files = 0;
+      for (const { count } of this.counts.values()) {
+        total += count;
+        if (count > 0) files++;
+      }
+      const key = `${total}/${files}`;
+      if (key === this.lastCount) return;
+      this.lastCount = key;
+      void this.connection.sendNotification(FindingCountNotification, { total, files });
+    }, COUNT_DEBOUNCE_MS);
+  }
+}

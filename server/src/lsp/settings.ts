@@ -1,0 +1,86 @@
+/**
+ * The `leaklens.*` settings, as `workspace/configuration` returns them (VS Code nests dotted names:
+ * `{ go: { version } }`; flat `"go.version"` keys are accepted too). Unset values come back null and
+ * leave `.leaklens.yaml` in charge; set ones override it.
+ */
+import { parseGoVersion, type LeakLensConfig, type RuleSetting } from '../engine/config';
+import { ruleIds } from '../engine/registry';
+import { SEVERITIES } from '../engine/types';
+import type { Scope } from './engine/messages';
+
+export const DEFAULT_MAX_FILE_SIZE = 2_000_000;
+
+export interface Settings {
+  /** What the settings override in each folder's configuration. */
+  overrides: Partial<LeakLensConfig>;
+  scope: Scope;
+  maxFileSize: number;
+}
+
+export interface SettingProblem {
+  key: string;
+  message: string;
+}
+
+const RULE_SETTINGS: readonly string[] = [...SEVERITIES, 'off'];
+
+/** Reads one `leaklens` settings object; invalid values are reported and ignored. */
+export function parseSettings(raw: unknown): { settings: Settings; problems: SettingProblem[] } {
+  const problems: SettingProblem[] = [];
+  const section = isObject(raw) ? raw : {};
+  const get = (dotted: string): unknown => {
+    if (dotted in section) return section[dotted];
+    let value: unknown = section;
+    for (const part of dotted.split('.')) value = isObject(value) ? value[part] : undefined;
+    return value;
+  };
+  const overrides: Partial<LeakLensConfig> = {};
+
+  const rules = get('rules');
+  if (isObject(rules)) {
+    overrides.rules = {};
+    for (const [id, value] of Object.entries(rules)) {
+      if (value == null) continue;
+      if (!ruleIds.has(id)) problems.push({ key: `leaklens.rules.${id}`, message: `unknown rule "${id}"` });
+      else if (typeof value !== 'string' || !RULE_SETTINGS.includes(value)) {
+        problems.push({ key: `leaklens.rules.${id}`, message: `expected one of ${RULE_SETTINGS.join(', ')}` });
+      } else overrides.rules[id] = value as RuleSetting;
+    }
+  } else if (rules != null) problems.push({ key: 'leaklens.rules', message: 'expected an object of rule id to severity or "off"' });
+
+  const goVersion = get('go.version');
+  if (typeof goVersion === 'string' && goVersion.trim() !== '') {
+    if (parseGoVersion(goVersion)) overrides.goVersion = goVersion.trim();
+    else problems.push({ key: 'leaklens.go.version', message: `expected a Go version like "1.22", got "${goVersion}"` });
+  }
+  const boolean = (key: string): boolean | undefined => {
+    const value = get(key);
+    if (typeof value === 'boolean') return value;
+    if (value != null) problems.push({ key: `leaklens.${key}`, message: 'expected true or false' });
+    return undefined;
+  };
+  const enableGo = boolean('go.enable');
+  if (enableGo !== undefined) overrides.enableGo = enableGo;
+  const enableKubernetes = boolean('kubernetes.enable');
+  if (enableKubernetes !== undefined) overrides.enableKubernetes = enableKubernetes;
+
+  const exclude = get('exclude');
+  if (Array.isArray(exclude) && exclude.every((e) => typeof e === 'string')) overrides.exclude = exclude;
+  else if (exclude != null) problems.push({ key: 'leaklens.exclude', message: 'expected a list of glob strings' });
+
+  let scope: Scope = 'workspace';
+  const rawScope = get('scope');
+  if (rawScope === 'workspace' || rawScope === 'openFiles') scope = rawScope;
+  else if (rawScope != null) problems.push({ key: 'leaklens.scope', message: 'expected "workspace" or "openFiles"' });
+
+  let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  const rawMax = get('maxFileSize');
+  if (typeof rawMax === 'number' && rawMax >= 0) maxFileSize = rawMax;
+  else if (rawMax != null) problems.push({ key: 'leaklens.maxFileSize', message: 'expected a number of bytes' });
+
+  return { settings: { overrides, scope, maxFileSize }, problems };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,179 @@
+/**
+ * Document sync over a real stdio connection to dist/server.js: open, incremental changes, close;
+ * diagnostics carry the document version and match a fresh analysis of exactly that version's
+ * text, however the edits arrive.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DiagnosticSeverity, TextDocumentSyncKind, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { ruleDocsUrl } from '../../server/src/engine/registry';
+import { LineIndex } from '../../server/src/engine/text';
+import type { Finding } from '../../server/src/engine/types';
+import { initEngine, lintGo } from '../helpers/goEngine';
+import { LspClient, makeWorkspace, type ClientDocument } from '../helpers/lspClient';
+import { SERVICE_GO } from './fixtures';
+
+const SEVERITY_NAMES: Record<number, string> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'info',
+  [DiagnosticSeverity.Hint]: 'hint',
+};
+
+function fromDiagnostic(d: Diagnostic): string {
+  const r = d.range;
+  return `${d.code} ${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${SEVERITY_NAMES[d.severity!]} ${d.message}`;
+}
+
+function fromFinding(f: Finding): string {
+  const r = f.range;
+  return `${f.rule} ${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${f.severity} ${f.message}`;
+}
+
+/** Checks published diagnostics against the engine run in this process on the same text. */
+function assertMatchesFreshAnalysis(file: string, text: string, published: PublishDiagnosticsParams, context: string): void {
+  const expected = lintGo(file, text).map(fromFinding).sort();
+  assert.deepEqual(published.diagnostics.map(fromDiagnostic).sort(), expected, context);
+}
+
+/** A small deterministic PRNG, so a failing edit sequence can be replayed. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x80000000;
+  };
+}
+
+describe('document sync', () => {
+  let root: string;
+  let client: LspClient;
+
+  before(async () => {
+    await initEngine();
+    root = makeWorkspace({ 'go.mod': 'module example.com/svc\n\ngo 1.22\n' });
+    client = await LspClient.start({ root, settings: { scope: 'openFiles' } });
+  });
+
+  after(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('initialize: incremental sync, quick fixes and fix-all with resolve', () => {
+    const caps = client.initializeResult.capabilities;
+    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.leaklens'], resolveProvider: true });
+    assert.equal(client.initializeResult.serverInfo?.name, 'leaklens');
+  });
+
+  test('an opened Go file gets diagnostics for its version, with LeakLens source, rule code and docs link', async () => {
+    const file = path.join(root, 'open.go');
+    const doc = await client.open(file, SERVICE_GO);
+    const published = await doc.diagnostics();
+    assert.equal(published.version, 1);
+    assert.ok(published.diagnostics.length >= 3, 'the fixture has several leak patterns');
+    for (const d of published.diagnostics) {
+      assert.equal(d.source, 'leaklens');
+      assert.equal(d.codeDescription?.href, ruleDocsUrl(String(d.code)));
+    }
+    // go/context-in-struct is a hint by default: DiagnosticSeverity.Hint, not Information.
+    const hint = published.diagnostics.find((d) => d.code === 'go/context-in-struct');
+    assert.equal(hint?.severity, DiagnosticSeverity.Hint);
+    assertMatchesFreshAnalysis(file, SERVICE_GO, published, 'initial analysis');
+    await client.close(doc);
+  });
+
+  test('every incremental edit is followed by diagnostics equal to a fresh analysis of that version', async () => {
+    const file = path.join(root, 'edits.go');
+    const doc = await client.open(file, SERVICE_GO);
+    await doc.diagnostics();
+    const steps: [string, () => Promise<unknown>][] = [
+      ['insert lines above a declaration', () => insertAt(doc, 'func background', '// comment\n\n')],
+      ['type inside an identifier', () => insertAt(doc, 'ackground()', 'X')],
+      ['add a struct field holding a context', () => insertAt(doc, '\tcount int', '\tparent context.Context\n')],
+      ['delete a whole function', () => replaceBetween(doc, 'func (w *Worker) Fetch', 'func (w *Worker) Loop', '')],
+      ['half-type a function (unclosed brace)', () => insertAt(doc, 'func NewServer', 'func broken() {\n\tx := \n\n')],
+      ['close it again', () => insertAt(doc, 'func NewServer', '}\n\n')],
+      ['rename the context import (header change)', () => replaceBetween(doc, '\t"context"', '\n', '\tctxpkg "context"')],
+      ['restore the import', () => replaceBetween(doc, '\tctxpkg "context"', '\n', '\t"context"')],
+      ['suppress a line with a directive', () => insertAt(doc, 'var client', '//leaklens:ignore go/http-client-no-timeout\n')],
+      ['join two lines', () => replaceBetween(doc, 'Addr:    addr,', '\t\tHandler', 'Addr:    addr, ')],
+    ];
+    for (const [what, step] of steps) {
+      await step();
+      assertMatchesFreshAnalysis(file, doc.text, await doc.diagnostics(), what);
+    }
+    await client.close(doc);
+  });
+
+  test('60 random edits: each published version matches a fresh analysis of its text', async () => {
+    const file = path.join(root, 'random.go');
+    const doc = await client.open(file, SERVICE_GO);
+    await doc.diagnostics();
+    const random = prng(4);
+    const snippets = ['\n', 'x', '}', '{', '\t', 'go func() {}()\n', 'context.', ' ', '"', '//', 'time.After(time.Second)'];
+    for (let i = 0; i < 60; i++) {
+      const index = new LineIndex(doc.text);
+      const start = Math.floor(random() * doc.text.length);
+      const end = random() < 0.3 ? Math.min(doc.text.length, start + Math.floor(random() * 40)) : start;
+      const text = random() < 0.8 ? snippets[Math.floor(random() * snippets.length)] : '';
+      await doc.edit({ start: index.positionAt(start), end: index.positionAt(end) }, text);
+      assertMatchesFreshAnalysis(file, doc.text, await doc.diagnostics(), `random edit ${i}`);
+    }
+    await client.close(doc);
+  });
+
+  test('rapid changes: no stale result is published, and the last version gets its diagnostics', async () => {
+    const file = path.join(root, 'rapid.go');
+    const doc = await client.open(file, SERVICE_GO);
+    await doc.diagnostics();
+    const texts = new Map<number, string>([[1, doc.text]]);
+    const from = client.diagnostics.length;
+    // Type a struct field one character at a time without waiting for anything.
+    const typed = '\tbg context.Context\n';
+    let offset = doc.text.indexOf('\tjobs  chan int');
+    for (const ch of typed) {
+      const at = new LineIndex(doc.text).positionAt(offset++);
+      texts.set(await doc.edit({ start: at, end: at }, ch), doc.text);
+    }
+    const last = await doc.diagnostics();
+    assert.equal(last.version, doc.version);
+    const published = client.diagnostics.slice(from).filter((p) => p.uri === doc.uri);
+    for (const p of published) {
+      assert.ok(p.version !== undefined && texts.has(p.version), `published version ${p.version} was sent`);
+      assertMatchesFreshAnalysis(file, texts.get(p.version)!, p, `version ${p.version}`);
+    }
+    // Versions only move forward.
+    const versions = published.map((p) => p.version!);
+    assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
+    assert.ok(last.diagnostics.some((d) => d.code === 'go/context-in-struct' && d.range.start.line === 11), 'the typed field is flagged');
+    await client.close(doc);
+  });
+
+  test('closing a document clears its diagnostics (scope: openFiles)', async () => {
+    const file = path.join(root, 'closing.go');
+    const doc = await client.open(file, SERVICE_GO);
+    assert.ok((await doc.diagnostics()).diagnostics.length > 0);
+    await client.close(doc);
+    const cleared = await client.waitForDiagnostics(doc.uri, (p) => p.diagnostics.length === 0, 'cleared diagnostics');
+    assert.equal(cleared.version, undefined);
+  });
+});
+
+async function insertAt(doc: ClientDocument, anchor: string, text: string): Promise<number> {
+  const offset = doc.text.indexOf(anchor);
+  assert.ok(offset >= 0, `anchor ${JSON.stringify(anchor)} not found`);
+  const at = new LineIndex(doc.text).positionAt(offset);
+  return doc.edit({ start: at, end: at }, text);
+}
+
+/** Replaces from the start of `from` up to (not including) the next `to` after it. */
+async function replaceBetween(doc: ClientDocument, from: string, to: string, text: string): Promise<number> {
+  const start = doc.text.indexOf(from);
+  const end = doc.text.indexOf(to, start + from.length);
+  assert.ok(start >= 0 && end >= 0, `range ${JSON.stringify(from)}..${JSON.stringify(to)} not found`);
+  const index = new LineIndex(doc.text);
+  return doc.edit({ start: index.positionAt(start), end: index.positionAt(end) }, text);
+}
