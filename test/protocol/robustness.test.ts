@@ -16,6 +16,7 @@ import type { ServerStatus } from '../../server/src/lsp/protocol';
 import { initEngine, lintGo } from '../helpers/goEngine';
 import { LspClient, makeWorkspace, type ClientDocument } from '../helpers/lspClient';
 import { DEPLOYMENT_YAML, SERVICE_GO } from './fixtures';
+import { seededRandom } from '../helpers/random';
 
 const status = (client: LspClient) => client.connection.sendRequest<ServerStatus>('leaklens/serverStatus');
 const rules = (p: { diagnostics: { code?: string | number }[] }) => p.diagnostics.map((d) => String(d.code));
@@ -28,9 +29,6 @@ async function touch(doc: ClientDocument) {
   return doc.diagnostics(30000);
 }
 
-function seeded(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
-}
 
 describe('broken and huge inputs', () => {
   let root: string;
@@ -61,7 +59,7 @@ describe('broken and huge inputs', () => {
   });
 
   test('binary junk as Go and as YAML is analyzed without errors', async () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const junk = Buffer.from(Array.from({ length: 20000 }, () => Math.floor(random() * 256))).toString('latin1');
     const go = await client.open(path.join(root, 'junk.go'), junk);
     const yaml = await client.open(path.join(root, 'junk.yaml'), junk);

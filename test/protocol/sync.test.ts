@@ -14,6 +14,7 @@ import type { Finding } from '../../server/src/engine/types';
 import { initEngine, lintGo } from '../helpers/goEngine';
 import { LspClient, makeWorkspace, type ClientDocument } from '../helpers/lspClient';
 import { SERVICE_GO } from './fixtures';
+import { seededRandom } from '../helpers/random';
 
 const SEVERITY_NAMES: Record<number, string> = {
   [DiagnosticSeverity.Error]: 'error',
@@ -39,12 +40,6 @@ function assertMatchesFreshAnalysis(file: string, text: string, published: Publi
 }
 
 /** A small deterministic PRNG, so a failing edit sequence can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x80000000;
-  };
-}
 
 describe('document sync', () => {
   let root: string;
@@ -112,7 +107,7 @@ describe('document sync', () => {
     const file = path.join(root, 'random.go');
     const doc = await client.open(file, SERVICE_GO);
     await doc.diagnostics();
-    const random = prng(4);
+    const random = seededRandom(4);
     const snippets = ['\n', 'x', '}', '{', '\t', 'go func() {}()\n', 'context.', ' ', '"', '//', 'time.After(time.Second)'];
     for (let i = 0; i < 60; i++) {
       const index = new LineIndex(doc.text);

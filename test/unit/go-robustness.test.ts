@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { applyEdits } from '../../server/src/engine/text';
 import { initEngine, lintGo } from '../helpers/goEngine';
+import { seededRandom } from '../helpers/random';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'go');
 const CUTS_PER_FILE = 40;
@@ -24,15 +25,6 @@ function goFiles(dir: string): string[] {
     .sort();
 }
 
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lints `text` and applies every fix; any throw fails the test with the variant that caused it. */
 function survives(file: string, text: string, variant: string): void {
@@ -64,7 +56,7 @@ describe('Go rules on broken input', () => {
     });
 
     test(`${name}: ${INSERTIONS_PER_FILE} random insertions`, () => {
-      const random = prng(name.length * 7919 + text.length);
+      const random = seededRandom(name.length * 7919 + text.length);
       let current = text;
       for (let i = 0; i < INSERTIONS_PER_FILE; i++) {
         const at = Math.floor(random() * (current.length + 1));

@@ -20,6 +20,7 @@ import type { K8sRule } from '../../server/src/k8s/rule';
 import { k8sRules } from '../../server/src/k8s/rules';
 import { FOREIGN_CHECKS, rulesSilencedBy, SUPPRESSION_ANNOTATIONS } from '../../server/src/k8s/suppressAnnotations';
 import { lintManifest, manifestFiles } from '../helpers/k8sEngine';
+import { seededRandom } from '../helpers/random';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'k8s');
 
@@ -270,8 +271,7 @@ describe('rule failures', () => {
 
 describe('robustness: bad input never throws', () => {
   const fixtures = manifestFiles(FIXTURES).map((f) => fs.readFileSync(f, 'utf8'));
-  let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = seededRandom(42);
 
   function lintQuietly(text: string, name = 'x.yaml') {
     const errors: unknown[] = [];

@@ -16,6 +16,7 @@ import { GoDocument, type GoAnalysisEnv } from '../../server/src/lsp/engine/goDo
 import { TreeBudget } from '../../server/src/lsp/engine/treeBudget';
 import { initEngine, lintGo } from '../helpers/goEngine';
 import { SERVICE_GO } from '../protocol/fixtures';
+import { seededRandom } from '../helpers/random';
 
 const FILE = '/virtual/service.go';
 
@@ -57,8 +58,7 @@ describe('incremental Go document', () => {
         const doc = new GoDocument(text.uri, FILE, text, new TreeBudget(4, 1e7));
         const env = envWith(goRules);
         await analyze(doc, env);
-        let s = seed;
-        const random = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+        const random = seededRandom(seed);
         const snippets = ['\n', 'x', '}', '{', 'go func() {}()\n', 'context.', '"', '//', '\n\nfunc f() {\n\thttp.Get("u")\n}\n'];
         for (let i = 0; i < 40; i++) {
           const start = Math.floor(random() * text.getText().length);

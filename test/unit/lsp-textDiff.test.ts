@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyEdits } from '../../server/src/engine/text';
 import { minimalEdits } from '../../server/src/lsp/textDiff';
+import { seededRandom } from '../helpers/random';
 
 describe('minimalEdits', () => {
   test('edits reproduce the new text and cover only what changed', () => {
@@ -28,8 +29,7 @@ describe('minimalEdits', () => {
   });
 
   test('random line-level changes round-trip', () => {
-    let seed = 11;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+    const random = seededRandom(11);
     const words = ['\tx := 1', '\tdefer cancel()', 'func f() {', '}', '', '\treturn nil', '// c'];
     for (let round = 0; round < 300; round++) {
       const a = Array.from({ length: Math.floor(random() * 30) }, () => words[Math.floor(random() * words.length)]);

@@ -64,6 +64,26 @@ export interface RuleMeta {
   fixable: boolean;
 }
 
+/** What a rule may add when it reports a finding. */
+export interface ReportOptions {
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+  /** Overrides the rule's default severity for this finding (e.g. hints under Go >= 1.23 timers). */
+  severity?: Severity;
+}
+
+/** The finding a rule reports, with the rule's default severity unless it says otherwise. */
+export function findingOf(rule: RuleMeta, message: string, range: Range, options: ReportOptions = {}): Finding {
+  return {
+    rule: rule.id,
+    severity: options.severity ?? rule.defaultSeverity,
+    message,
+    range,
+    fixes: options.fixes ?? [],
+    related: options.related,
+  };
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     a.range.start.line - b.range.start.line ||

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { effectiveSeverity, type LeakLensConfig } from '../engine/config';
 import { suppressionFilter, type LineComment } from '../engine/suppress';
-import { compareFindings, type Finding } from '../engine/types';
+import { compareFindings, findingOf, type Finding } from '../engine/types';
 import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
 import type { GoRule, GoRuleContext } from './rule';
@@ -22,16 +22,8 @@ export function checkDecl(file: GoFile, decl: Node, rules: readonly GoRule[], on
       file,
       decl,
       index,
-      report(at, message, options = {}) {
-        const range = 'type' in at ? nodeRange(at as Node) : at;
-        findings.push({
-          rule: rule.id,
-          severity: options.severity ?? rule.defaultSeverity,
-          message,
-          range,
-          fixes: options.fixes ?? [],
-          related: options.related,
-        });
+      report(at, message, options) {
+        findings.push(findingOf(rule, message, 'type' in at ? nodeRange(at as Node) : at, options));
       },
     };
     try {

@@ -1,15 +1,8 @@
 /** The shape of a Go rule, in the style of go/analysis: metadata plus a check over one declaration. */
 import type { Node } from 'web-tree-sitter';
-import type { Fix, RelatedLocation, Range, RuleMeta, Severity } from '../engine/types';
+import type { Range, ReportOptions, RuleMeta } from '../engine/types';
 import type { GoFile } from './file';
 import type { DeclIndex } from './declIndex';
-
-export interface ReportOptions {
-  fixes?: Fix[];
-  related?: RelatedLocation[];
-  /** Overrides the rule's default severity for this finding (e.g. hints under Go >= 1.23 timers). */
-  severity?: Severity;
-}
 
 export interface GoRuleContext {
   file: GoFile;

@@ -5,7 +5,7 @@
 import { isNode, isPair, isScalar, stringify, type Node } from 'yaml';
 import { defaultConfig, effectiveSeverity, type LeakLensConfig } from '../engine/config';
 import { suppressionFilter } from '../engine/suppress';
-import { compareFindings, type Finding, type Severity } from '../engine/types';
+import { compareFindings, findingOf, type Finding, type Severity } from '../engine/types';
 import type { RuleErrorHandler } from '../go/analyzer';
 import { HelmTemplates } from './helm';
 import {
@@ -166,18 +166,11 @@ function runRules(
       objects: file.objects,
       edits,
       podTemplates,
-      report(at, message, options = {}) {
+      report(at, message, options) {
         const { start, end } = locate(file, at);
         raw.push({
           object: file.objectAt(start),
-          finding: {
-            rule: rule.id,
-            severity: options.severity ?? rule.defaultSeverity,
-            message,
-            range: file.range(start, end),
-            fixes: options.fixes ?? [],
-            related: options.related,
-          },
+          finding: findingOf(rule, message, file.range(start, end), options),
         });
       },
     };

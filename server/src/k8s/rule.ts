@@ -1,16 +1,10 @@
 /** The shape of a Kubernetes rule: metadata plus a check over one parsed manifest file. */
-import type { Fix, RelatedLocation, RuleMeta, Severity, TextEdit } from '../engine/types';
+import type { Fix, ReportOptions, RuleMeta, TextEdit } from '../engine/types';
 import type { PodTemplateSet } from './manifestIndex';
 import type { ManifestFile } from './manifestFile';
 import type { Pair, YamlNode } from './nodes';
 import type { K8sObject } from './objects';
 import type { YamlEditor } from './yamlEdits';
-
-export interface K8sReportOptions {
-  fixes?: Fix[];
-  related?: RelatedLocation[];
-  severity?: Severity;
-}
 
 /** Where a finding starts: a pair (its key, through a scalar value), a node (its first line) or offsets. */
 export type K8sLocation = Pair | YamlNode | { start: number; end: number };
@@ -22,7 +16,7 @@ export interface K8sRuleContext {
   edits: YamlEditor;
   /** Pod templates of every manifest checked together (this file, the other targets and the workspace). */
   podTemplates(): PodTemplateSet;
-  report(at: K8sLocation, message: string, options?: K8sReportOptions): void;
+  report(at: K8sLocation, message: string, options?: ReportOptions): void;
 }
 
 export interface K8sRule extends RuleMeta {
