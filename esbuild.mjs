@@ -35,17 +35,15 @@ for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-go/tree
 }
 
 const contexts = await Promise.all(
-  entries
-    .filter((e) => fs.existsSync(e.in))
-    .map((e) =>
-      esbuild.context({
-        ...common,
-        entryPoints: [e.in],
-        outfile: e.out,
-        external: e.external ?? [],
-        banner: e.banner,
-      }),
-    ),
+  entries.map((e) =>
+    esbuild.context({
+      ...common,
+      entryPoints: [e.in],
+      outfile: e.out,
+      external: e.external ?? [],
+      banner: e.banner,
+    }),
+  ),
 );
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { startControlPlane, type ControlPlane } from '../cluster/controlplane';
 import * as k from '../cluster/objects';
 import { REPO, copyWorkspace, installCodeServer, launchBrowser, makeRunDir, remoteUri, startCodeServer, workbenchUrl } from './codeServer';
@@ -34,6 +34,16 @@ before(async () => {
 after(async () => {
   await cp?.stop();
 });
+
+/** Runs a context menu entry of a tree row: highlighted with the mouse, chosen with Enter (a click can race the menu's opening). */
+async function contextMenu(page: Page, target: Locator, entry: string): Promise<void> {
+  await target.click({ button: 'right' });
+  const item = page.locator('.context-view .action-item', { hasText: entry });
+  await item.hover();
+  await page.locator('.context-view .action-item.focused', { hasText: entry }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached' });
+}
 
 /** The tree row of a pod in the Cluster view (label and description are both in its text). */
 const row = (page: Page, name: string) => page.locator('.pane-body .monaco-list-row', { hasText: name });
@@ -88,15 +98,13 @@ test('the Cluster view lists pods with their status and follows a status patch l
     await row(page, 'late-arrival').first().waitFor({ timeout: 15_000 });
 
     // Describe from the context menu: a read-only YAML document from the API server.
-    await pod.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Describe (YAML)' }).click();
+    await contextMenu(page, pod, 'Describe (YAML)');
     await page.locator('.tab', { hasText: 'pod-web-5d8-aaaaa.yaml' }).waitFor();
     await page.locator('.editor-instance .view-line', { hasText: 'name: web-5d8-aaaaa' }).first().waitFor();
     assert.match(await page.locator('.editor-instance .view-lines').innerText(), /kind:\s+Pod/);
 
     // Reveal Manifest: the workspace's deploy/web.yaml defines Deployment web; the cursor lands on its name.
-    await web.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Reveal Manifest' }).click();
+    await contextMenu(page, web, 'Reveal Manifest');
     await page.locator('.tab', { hasText: 'web.yaml' }).first().waitFor();
     await page.locator('.statusbar-item', { hasText: 'Ln 5, Col 9' }).waitFor();
     const shot = path.join(os.tmpdir(), 'leaklens-cluster-view.png');

@@ -64,6 +64,8 @@ export interface StreamHandle {
 export interface WatchOptions {
   /** Abort with SilenceError when no byte arrives for this long. */
   silenceMs: number;
+  /** The server accepted the watch (HTTP 200). */
+  onOpen?: () => void;
 }
 
 /** What the reflector needs; KubeApi implements it. */
@@ -83,15 +85,13 @@ export class KubeApi implements ListWatchClient {
   constructor(
     private readonly kc: KubeConfig,
     readonly contextName: string,
+    /** A credential plugin waiting for an interactive login would otherwise hang every request. */
+    private readonly credentialTimeoutMs = 60_000,
   ) {}
 
   /** The API server URL of this context ('' when the kubeconfig names none). */
   get server(): string {
     return this.kc.getCurrentCluster()?.server ?? '';
-  }
-
-  get userName(): string {
-    return this.kc.getCurrentUser()?.name ?? '';
   }
 
   async getJson<T>(path: string, query: Query = {}): Promise<T> {
@@ -101,10 +101,10 @@ export class KubeApi implements ListWatchClient {
 
   async getText(path: string, query: Query = {}): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
-    const res = await this.open(path, query, (req) => {
-      timer = setTimeout(() => req.destroy(new Error(`no answer from the API server after ${REQUEST_TIMEOUT_MS / 1000} s (ETIMEDOUT)`)), REQUEST_TIMEOUT_MS);
-    });
     try {
+      const res = await this.open(path, query, (req) => {
+        timer = setTimeout(() => req.destroy(new Error(`no answer from the API server after ${REQUEST_TIMEOUT_MS / 1000} s (ETIMEDOUT)`)), REQUEST_TIMEOUT_MS);
+      });
       const body = await readBody(res);
       if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, body, path);
       return body;
@@ -116,7 +116,7 @@ export class KubeApi implements ListWatchClient {
   /** Streams a watch; every event, bookmark included, goes to onEvent. */
   watch(path: string, query: Query, onEvent: (e: WatchEvent) => void, opts: WatchOptions): StreamHandle {
     let buffered = '';
-    return this.stream(path, { ...query, watch: 'true' }, opts.silenceMs, (chunk) => {
+    return this.stream(path, { ...query, watch: 'true' }, opts.silenceMs, opts.onOpen, (chunk) => {
       buffered += chunk;
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -129,10 +129,10 @@ export class KubeApi implements ListWatchClient {
 
   /** Streams a text body (pod logs); onText gets each chunk. */
   streamText(path: string, query: Query, onText: (text: string) => void): StreamHandle {
-    return this.stream(path, query, 0, onText);
+    return this.stream(path, query, 0, undefined, onText);
   }
 
-  private stream(path: string, query: Query, silenceMs: number, onChunk: (text: string) => void): StreamHandle {
+  private stream(path: string, query: Query, silenceMs: number, onOpen: (() => void) | undefined, onChunk: (text: string) => void): StreamHandle {
     let req: http.ClientRequest | undefined;
     // The first reason the stream stopped wins (abort, silence, a bad event), not the socket's echo of it.
     let failure: Error | undefined;
@@ -148,6 +148,7 @@ export class KubeApi implements ListWatchClient {
         if (silenceMs > 0) r.setTimeout(silenceMs, () => fail(new SilenceError(silenceMs)));
       });
       if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, await readBody(res), path);
+      onOpen?.();
       res.setEncoding('utf8');
       await new Promise<void>((ok, ko) => {
         res.on('data', (chunk: string) => {
@@ -180,10 +181,19 @@ export class KubeApi implements ListWatchClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
 
     const opts: https.RequestOptions = { headers: {} };
+    const viaExecPlugin = !!this.kc.getCurrentUser()?.exec;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.kc.applyToHTTPSOptions(opts);
+      await Promise.race([
+        this.kc.applyToHTTPSOptions(opts),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no credentials after ${this.credentialTimeoutMs / 1000} s (is the plugin waiting for an interactive login?)`)), this.credentialTimeoutMs);
+        }),
+      ]);
     } catch (e) {
-      throw new CredentialError(e, !!this.kc.getCurrentUser()?.exec);
+      throw new CredentialError(e, viaExecPlugin);
+    } finally {
+      clearTimeout(timer);
     }
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
@@ -202,9 +212,11 @@ export class KubeApi implements ListWatchClient {
 
 function readBody(res: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // Decoded as it arrives: one copy of a list page in memory, not chunks + joined buffer + string.
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => (text += c));
+    res.on('end', () => resolve(text));
     res.on('error', reject);
     res.on('close', () => {
       if (!res.complete) reject(new Error('the connection closed mid-response (ECONNRESET)'));

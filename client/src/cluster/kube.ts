@@ -56,6 +56,13 @@ export interface WatchEvent {
   object: KubeObject & KubeStatus;
 }
 
+/** Names one object of the cluster. */
+export interface ObjectRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
 /** The controlling owner (ownerReferences entry with controller: true), if any. */
 export function controllerOf(meta: ObjectMeta | undefined): OwnerReference | undefined {
   return meta?.ownerReferences?.find((o) => o.controller);
