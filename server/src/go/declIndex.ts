@@ -42,14 +42,11 @@ const CALLS_QUERY = [
   `(call_expression function: [${OTHER_CALLEES.map((t) => `(${t})`).join(' ')}]) @call`,
 ].join('\n');
 
-const OTHERS_QUERY = Object.entries(OTHER_NODES)
-  .map(([name, type]) => `(${type}) @${name}`)
-  .join('\n');
-
 /**
- * The index of a declaration, collected on first use and in two parts: calls (the most numerous
- * nodes) and everything else. A rule that rules the declaration out early never pays for a query,
- * and one that only looks at calls never pays for the rest.
+ * The index of a declaration, collected on first use, one node type at a time: a rule that rules
+ * the declaration out early never pays for a query, and one that only looks at calls never pays
+ * for struct fields. Building JS objects for captured nodes, not the tree walk in WASM, is what
+ * costs, so several small queries beat one large one here.
  */
 export function buildDeclIndex(decl: Node): DeclIndex {
   return new LazyDeclIndex(decl);
@@ -57,7 +54,7 @@ export function buildDeclIndex(decl: Node): DeclIndex {
 
 class LazyDeclIndex implements DeclIndex {
   private callNodes?: Node[];
-  private others?: Record<keyof typeof OTHER_NODES, Node[]>;
+  private readonly others = new Map<keyof typeof OTHER_NODES, Node[]>();
 
   constructor(private readonly decl: Node) {}
 
@@ -90,12 +87,12 @@ class LazyDeclIndex implements DeclIndex {
   }
 
   private other(name: keyof typeof OTHER_NODES): Node[] {
-    if (!this.others) {
-      const others = Object.fromEntries(Object.keys(OTHER_NODES).map((k) => [k, [] as Node[]]));
-      for (const c of goQuery(OTHERS_QUERY).captures(this.decl)) others[c.name].push(c.node);
-      this.others = others as Record<keyof typeof OTHER_NODES, Node[]>;
+    let nodes = this.others.get(name);
+    if (!nodes) {
+      nodes = goQuery(`(${OTHER_NODES[name]}) @node`).captures(this.decl).map((c) => c.node);
+      this.others.set(name, nodes);
     }
-    return this.others[name];
+    return nodes;
   }
 }
 
