@@ -1,4 +1,4 @@
-import type { Position, Range, TextEdit } from './types';
+import type { Position, TextEdit } from './types';
 
 /** Maps between UTF-16 offsets and LSP positions for one text. */
 export class LineIndex {
@@ -48,10 +48,6 @@ export class LineIndex {
   indentOf(line: number): string {
     return /^[ \t]*/.exec(this.lineText(line))![0];
   }
-}
-
-export function pointRange(line: number, character: number): Range {
-  return { start: { line, character }, end: { line, character } };
 }
 
 /** Applies non-overlapping edits to a text; throws on overlap so a broken fix never goes unnoticed. */

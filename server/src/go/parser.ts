@@ -40,7 +40,7 @@ export function goLanguage(): Language {
 }
 
 /** A parser bound to the Go grammar. The caller owns it and must delete() it. */
-export function newGoParser(): Parser {
+function newGoParser(): Parser {
   const parser = new Parser();
   parser.setLanguage(goLanguage());
   return parser;
@@ -56,12 +56,6 @@ export function parseGo(text: string, oldTree?: Tree): Tree {
   return tree;
 }
 
-/** Drops the shared parser, e.g. to release WASM memory after a huge file. */
-export function resetSharedParser(): void {
-  shared?.delete();
-  shared = undefined;
-}
-
 const queries = new Map<string, Query>();
 
 /** Compiles a query once and keeps it for the life of the process (queries are immutable). */
@@ -69,12 +63,4 @@ export function goQuery(source: string): Query {
   let q = queries.get(source);
   if (!q) queries.set(source, (q = new Query(goLanguage(), source)));
   return q;
-}
-
-/**
- * Memory held outside the JS heap, which in this process is dominated by the tree-sitter WASM
- * memory; that memory only grows, so the server watches this figure to recycle its parser.
- */
-export function externalMemoryBytes(): number {
-  return process.memoryUsage().external;
 }
