@@ -98,3 +98,20 @@ export function passContextFix(file: GoFile, call: Node, variant: string, ctxNam
   if (!rename || !pass) return undefined;
   return { title: `Use ${variant}(${ctxName}, …)`, preferred: true, edits: [rename, pass] };
 }
+
+/**
+ * Reports calls of `pkg.name` made where a context is in scope, with the fix that switches to the
+ * context-taking variant `pkg.variant(ctx, …)` (exec.CommandContext, http.NewRequestWithContext).
+ */
+export function checkContextVariant(
+  ctx: GoRuleContext,
+  pkg: string,
+  name: string,
+  variant: string,
+  message: (ctxName: string) => string,
+): void {
+  for (const { call, ctxName } of callsIgnoringContext(ctx, pkg, [name])) {
+    const fix = passContextFix(ctx.file, call, variant, ctxName);
+    ctx.report(call, message(ctxName), { fixes: fix ? [fix] : [] });
+  }
+}

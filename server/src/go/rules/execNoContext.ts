@@ -1,4 +1,4 @@
-import { callsIgnoringContext, passContextFix } from '../contextScope';
+import { checkContextVariant } from '../contextScope';
 import type { GoRule } from '../rule';
 
 export const execNoContext: GoRule = {
@@ -15,11 +15,8 @@ export const execNoContext: GoRule = {
     good: 'func convert(ctx context.Context, in string) error {\n\treturn exec.CommandContext(ctx, "convert", in, "out.png").Run()\n}',
   },
   check(ctx) {
-    for (const { call, ctxName } of callsIgnoringContext(ctx, 'os/exec', ['Command'])) {
-      const fix = passContextFix(ctx.file, call, 'CommandContext', ctxName);
-      ctx.report(call, `exec.Command ignores ${ctxName}: use exec.CommandContext(${ctxName}, …) so the process is killed with it`, {
-        fixes: fix ? [fix] : [],
-      });
-    }
+    checkContextVariant(ctx, 'os/exec', 'Command', 'CommandContext', (ctxName) =>
+      `exec.Command ignores ${ctxName}: use exec.CommandContext(${ctxName}, …) so the process is killed with it`,
+    );
   },
 };

@@ -1,4 +1,4 @@
-import { callsIgnoringContext, passContextFix } from '../contextScope';
+import { checkContextVariant } from '../contextScope';
 import type { GoRule } from '../rule';
 
 export const httpRequestNoContext: GoRule = {
@@ -15,11 +15,8 @@ export const httpRequestNoContext: GoRule = {
     good: 'func fetch(ctx context.Context, url string) (*http.Response, error) {\n\treq, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)\n\t…\n}',
   },
   check(ctx) {
-    for (const { call, ctxName } of callsIgnoringContext(ctx, 'net/http', ['NewRequest'])) {
-      const fix = passContextFix(ctx.file, call, 'NewRequestWithContext', ctxName);
-      ctx.report(call, `http.NewRequest ignores ${ctxName}: use http.NewRequestWithContext(${ctxName}, …) so the request is cancelled with it`, {
-        fixes: fix ? [fix] : [],
-      });
-    }
+    checkContextVariant(ctx, 'net/http', 'NewRequest', 'NewRequestWithContext', (ctxName) =>
+      `http.NewRequest ignores ${ctxName}: use http.NewRequestWithContext(${ctxName}, …) so the request is cancelled with it`,
+    );
   },
 };
