@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { generateLargeFile } from '../../bench/goCorpus';
 import { defaultConfig } from '../../server/src/engine/config';
-import { analyzeGoFile } from '../../server/src/go/analyzer';
+import { analyzeGoFile, mentionsWord } from '../../server/src/go/analyzer';
 import { GoFile } from '../../server/src/go/file';
 import { parseGo } from '../../server/src/go/parser';
 import { goRules } from '../../server/src/go/rules';
@@ -30,6 +30,16 @@ const sources = (fs.readdirSync(FIXTURES, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.go'))
   .map((f) => ({ name: f, text: fs.readFileSync(path.join(FIXTURES, f), 'utf8') }));
 sources.push({ name: 'generated service code', text: generateLargeFile(3000) });
+
+test('a trigger matches whole words only', () => {
+  assert.equal(mentionsWord('resp, err := c.Do(req)', 'Do'), true);
+  assert.equal(mentionsWord('<-ctx.Done()', 'Do'), false);
+  assert.equal(mentionsWord('x.GetName()', 'Get'), false);
+  assert.equal(mentionsWord('Get', 'Get'), true);
+  assert.equal(mentionsWord('go func() {}()', 'go'), true);
+  assert.equal(mentionsWord('goto end; algo()', 'go'), false);
+  assert.equal(mentionsWord('_Do Doé Do_', 'Do'), false);
+});
 
 test('every Go rule declares triggers', () => {
   assert.deepEqual(goRules.filter((r) => !r.triggers?.length).map((r) => r.id), []);

@@ -42,64 +42,70 @@ const CALLS_QUERY = [
   `(call_expression function: [${OTHER_CALLEES.map((t) => `(${t})`).join(' ')}]) @call`,
 ].join('\n');
 
+const INDEX_QUERY = [
+  CALLS_QUERY,
+  ...Object.entries(OTHER_NODES).map(([name, type]) => `(${type}) @${name}`),
+].join('\n');
+
 /**
- * The index of a declaration, collected on first use, one node type at a time: a rule that rules
- * the declaration out early never pays for a query, and one that only looks at calls never pays
- * for struct fields. Building JS objects for captured nodes, not the tree walk in WASM, is what
- * costs, so several small queries beat one large one here.
+ * The index of a declaration, collected on first use by one query: a rule that rules the
+ * declaration out early never pays for it, and each query walks the whole declaration in WASM,
+ * so one walk for every node type beats one walk per type.
  */
 export function buildDeclIndex(decl: Node): DeclIndex {
   return new LazyDeclIndex(decl);
 }
 
+type Collected = Record<keyof DeclIndex, Node[]>;
+
 class LazyDeclIndex implements DeclIndex {
-  private callNodes?: Node[];
-  private readonly others = new Map<keyof typeof OTHER_NODES, Node[]>();
+  private collected?: Collected;
 
   constructor(private readonly decl: Node) {}
 
   get calls(): Node[] {
-    return (this.callNodes ??= collectCalls(this.decl));
+    return this.collect().calls;
   }
   get composites(): Node[] {
-    return this.other('composites');
+    return this.collect().composites;
   }
   get goStmts(): Node[] {
-    return this.other('goStmts');
+    return this.collect().goStmts;
   }
   get defers(): Node[] {
-    return this.other('defers');
+    return this.collect().defers;
   }
   get fors(): Node[] {
-    return this.other('fors');
+    return this.collect().fors;
   }
   get selects(): Node[] {
-    return this.other('selects');
+    return this.collect().selects;
   }
   get funcLits(): Node[] {
-    return this.other('funcLits');
+    return this.collect().funcLits;
   }
   get fields(): Node[] {
-    return this.other('fields');
+    return this.collect().fields;
   }
   get sends(): Node[] {
-    return this.other('sends');
+    return this.collect().sends;
   }
 
-  private other(name: keyof typeof OTHER_NODES): Node[] {
-    let nodes = this.others.get(name);
-    if (!nodes) {
-      nodes = goQuery(`(${OTHER_NODES[name]}) @node`).captures(this.decl).map((c) => c.node);
-      this.others.set(name, nodes);
-    }
-    return nodes;
+  private collect(): Collected {
+    return (this.collected ??= collectIndex(this.decl));
   }
 }
 
-/** Every call in the declaration, with its callee's name remembered from the match. */
-function collectCalls(decl: Node): Node[] {
-  const calls: Node[] = [];
-  for (const match of goQuery(CALLS_QUERY).matches(decl)) {
+/** Every node of interest in the declaration; calls get their callee's name remembered from the match. */
+function collectIndex(decl: Node): Collected {
+  const index = { calls: [] as Node[] } as Collected;
+  for (const name of Object.keys(OTHER_NODES) as (keyof typeof OTHER_NODES)[]) index[name] = [];
+  for (const match of goQuery(INDEX_QUERY).matches(decl)) {
+    const first = match.captures[0];
+    if (first.name !== 'call' && first.name !== 'fn' && first.name !== 'field') {
+      index[first.name as keyof typeof OTHER_NODES].push(first.node);
+      continue;
+    }
     let call!: Node;
     let fn: Node | undefined;
     let field: Node | undefined;
@@ -108,9 +114,9 @@ function collectCalls(decl: Node): Node[] {
       else if (c.name === 'fn') fn = c.node;
       else if (c.name === 'field') field = c.node;
     }
-    calls.push(call);
+    index.calls.push(call);
     if (match.patternIndex === CALL_BY_NAME && fn) rememberCallee(call, fn, fn.text);
     else if (match.patternIndex === CALL_BY_SELECTOR && fn && field) rememberCallee(call, fn, field.text);
   }
-  return calls;
+  return index;
 }

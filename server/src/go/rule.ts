@@ -22,8 +22,8 @@ export interface GoRule extends RuleMeta {
    */
   fileScoped?: boolean;
   /**
-   * Names (callees, types, keywords) at least one of which appears in the text of any declaration
-   * the rule can flag. Declarations without any are skipped before any tree work: most code never
+   * Names (callees, types, keywords) at least one of which appears as a whole word in the text of
+   * any declaration the rule can flag. Declarations without any are skipped before any tree work: most code never
    * mentions NewTicker or QueryContext, and walking WASM trees is the engine's main cost.
    * A test checks that triggers never change what a rule finds.
    */

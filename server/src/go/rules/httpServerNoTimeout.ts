@@ -12,7 +12,7 @@ export const httpServerNoTimeout: GoRule = {
   title: 'http.Server without a read timeout',
   defaultSeverity: 'warning',
   fixable: true,
-  triggers: ['Serve'],
+  triggers: [...BARE_SERVE, 'Server'],
   docs: {
     description:
       'A server without `ReadHeaderTimeout` or `ReadTimeout` keeps a connection and its goroutine for as long as a client takes to send its headers; slow or idle clients (Slowloris) exhaust memory and file descriptors. `http.ListenAndServe` and the other package-level helpers use a Server with no timeouts at all.',
