@@ -8,6 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
@@ -320,4 +321,24 @@ export function editsFor(edit: WorkspaceEdit, uri: string) {
 /** Applies a workspace edit's changes for `uri` to `text`. */
 export function applyWorkspaceEdit(text: string, edit: WorkspaceEdit, uri: string): string {
   return applyEdits(text, editsFor(edit, uri));
+}
+
+/** A Go module workspace, the usual starting point of a protocol test. */
+export const GO_MODULE: Record<string, string> = { 'go.mod': 'module example.com/svc\n\ngo 1.22\n' };
+
+/**
+ * A server on a fresh workspace for the tests of one describe block: started before them,
+ * stopped and its workspace removed after.
+ */
+export function serverForSuite(options: Omit<StartOptions, 'root'>, files = GO_MODULE): { root: string; client: LspClient } {
+  const server = { root: '', client: undefined as unknown as LspClient };
+  before(async () => {
+    server.root = makeWorkspace(files);
+    server.client = await LspClient.start({ root: server.root, ...options });
+  });
+  after(async () => {
+    await server.client?.stop();
+    fs.rmSync(server.root, { recursive: true, force: true });
+  });
+  return server;
 }

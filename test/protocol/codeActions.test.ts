@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import {
   CodeActionRequest,
@@ -20,7 +19,7 @@ import {
 import { preferredFix, fixAllEdits } from '../../server/src/engine/fixAll';
 import { applyEdits } from '../../server/src/engine/text';
 import { initEngine, lintGo } from '../helpers/goEngine';
-import { applyWorkspaceEdit, editsFor, LspClient, makeWorkspace, type ClientDocument } from '../helpers/lspClient';
+import { applyWorkspaceEdit, type ClientDocument, editsFor, serverForSuite } from '../helpers/lspClient';
 import { DEPLOYMENT_YAML, SERVICE_GO } from './fixtures';
 
 function gofmt(text: string): string {
@@ -30,22 +29,11 @@ function gofmt(text: string): string {
 }
 
 describe('code actions', () => {
-  let root: string;
-  let client: LspClient;
-
-  before(async () => {
-    await initEngine();
-    root = makeWorkspace({ 'go.mod': 'module example.com/svc\n\ngo 1.22\n' });
-    client = await LspClient.start({ root, settings: { scope: 'openFiles' } });
-  });
-
-  after(async () => {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  before(initEngine);
+  const server = serverForSuite({ settings: { scope: 'openFiles' } });
 
   async function actionsAt(doc: ClientDocument, diagnostic: Diagnostic, only?: string[]): Promise<CodeAction[]> {
-    const result = await client.connection.sendRequest(CodeActionRequest.type, {
+    const result = await server.client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: doc.uri },
       range: diagnostic.range,
       context: { diagnostics: [diagnostic], only },
@@ -60,8 +48,8 @@ describe('code actions', () => {
   }
 
   test('a fixable finding: one preferred quick fix whose edit is the engine fix, leaving gofmt-clean code', async () => {
-    const file = path.join(root, 'quickfix.go');
-    const doc = await client.open(file, SERVICE_GO);
+    const file = path.join(server.root, 'quickfix.go');
+    const doc = await server.client.open(file, SERVICE_GO);
     const diagnostic = await diagnosticOf(doc, 'go/http-client-no-timeout');
     const actions = await actionsAt(doc, diagnostic);
     const quickfixes = actions.filter((a) => a.kind === 'quickfix' && !a.title.startsWith('Suppress'));
@@ -79,12 +67,12 @@ describe('code actions', () => {
     assert.equal(doc.text, expected);
     const after = await doc.diagnostics();
     assert.ok(!after.diagnostics.some((d) => d.code === 'go/http-client-no-timeout'), 'the finding is gone');
-    await client.close(doc);
+    await server.client.close(doc);
   });
 
   test('"Suppress <rule> on this line" inserts an indented directive above, or extends one already there', async () => {
-    const file = path.join(root, 'suppress.go');
-    const doc = await client.open(file, SERVICE_GO);
+    const file = path.join(server.root, 'suppress.go');
+    const doc = await server.client.open(file, SERVICE_GO);
     const inFunction = await diagnosticOf(doc, 'go/http-default-client');
     const actions = await actionsAt(doc, inFunction);
     assert.ok(!actions.some((a) => a.kind === 'quickfix' && !a.title.startsWith('Suppress')), 'http-default-client has no fix');
@@ -115,12 +103,12 @@ describe('code actions', () => {
     const remaining = published.diagnostics.filter((d) => d.code === 'go/time-after-in-loop').map((d) => d.range.start.line);
     assert.equal(remaining.length, 1, 'the other loop is still flagged');
     assert.notEqual(remaining[0], inLoop.range.start.line, 'the suppressed line is not');
-    await client.close(doc);
+    await server.client.close(doc);
   });
 
   test('source.fixAll.leaklens asked for by kind comes with its edit; the result has nothing left to fix', async () => {
-    const file = path.join(root, 'fixall.go');
-    const doc = await client.open(file, SERVICE_GO);
+    const file = path.join(server.root, 'fixall.go');
+    const doc = await server.client.open(file, SERVICE_GO);
     const any = (await doc.diagnostics()).diagnostics[0];
     const actions = await actionsAt(doc, any, ['source.fixAll']);
     assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.leaklens'], 'only the fix-all action');
@@ -141,23 +129,23 @@ describe('code actions', () => {
     // Without a kind filter the action is offered without its edit, and resolved on demand.
     const lazy = (await actionsAt(doc, any)).find((a) => a.kind === 'source.fixAll.leaklens');
     assert.ok(lazy && !lazy.edit && lazy.data);
-    const resolved = await client.connection.sendRequest(CodeActionResolveRequest.type, lazy);
+    const resolved = await server.client.connection.sendRequest(CodeActionResolveRequest.type, lazy);
     assert.deepEqual(resolved.edit, edit);
 
     // The leaklens/fixAll request (the client's "Fix All in File") answers with the same edit.
-    const viaRequest = await client.connection.sendRequest<WorkspaceEdit | null>('leaklens/fixAll', { uri: doc.uri });
+    const viaRequest = await server.client.connection.sendRequest<WorkspaceEdit | null>('leaklens/fixAll', { uri: doc.uri });
     assert.deepEqual(viaRequest, edit);
     await doc.apply(edit);
     const after = await doc.diagnostics();
     assert.ok(after.diagnostics.length > 0, 'unfixable findings remain');
-    assert.equal(await client.connection.sendRequest('leaklens/fixAll', { uri: doc.uri }), null, 'nothing left to fix');
-    await client.close(doc);
+    assert.equal(await server.client.connection.sendRequest('leaklens/fixAll', { uri: doc.uri }), null, 'nothing left to fix');
+    await server.client.close(doc);
   });
 
   test('YAML: a manifest quick fix keeps comments and parses; suppression uses a # directive at the line indentation', async () => {
-    const file = path.join(root, 'deploy.yaml');
+    const file = path.join(server.root, 'deploy.yaml');
     const text = DEPLOYMENT_YAML.replace('      containers:\n', '      # the web tier\n      containers:\n');
-    const doc = await client.open(file, text);
+    const doc = await server.client.open(file, text);
     const memory = await diagnosticOf(doc, 'k8s/no-memory-limit');
     // Several findings share the container's line: pick the preferred fix of this one.
     const fix = (await actionsAt(doc, memory)).find((a) => a.isPreferred && a.diagnostics?.[0].code === 'k8s/no-memory-limit');
@@ -176,7 +164,7 @@ describe('code actions', () => {
     assert.ok(doc.text.includes('          # leaklens:ignore k8s/image-latest\n          image: nginx:latest'), doc.text);
     published = await doc.diagnostics();
     assert.ok(!published.diagnostics.some((d) => d.code === 'k8s/image-latest'));
-    await client.close(doc);
+    await server.client.close(doc);
   });
 });
 

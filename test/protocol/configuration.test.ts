@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DiagnosticSeverity, FileChangeType, MessageType } from 'vscode-languageserver-protocol/node';
-import { LspClient, makeWorkspace, uriOf, writeFile, type ClientDocument } from '../helpers/lspClient';
+import { type ClientDocument, LspClient, makeWorkspace, serverForSuite, uriOf, writeFile } from '../helpers/lspClient';
 import { SERVICE_GO } from './fixtures';
 
 describe('configuration', () => {
@@ -131,31 +131,16 @@ describe('configuration', () => {
 });
 
 describe('configuration for clients without workspace/configuration', () => {
-  let root: string;
-  let client: LspClient;
-
-  before(async () => {
-    root = makeWorkspace({ 'go.mod': 'module example.com/svc\n\ngo 1.22\n' });
-    client = await LspClient.start({
-      root,
-      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
-      initializationOptions: { leaklens: { scope: 'openFiles', rules: { 'go/context-in-struct': 'off' } } },
-    });
-  });
-
-  after(async () => {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  const server = serverForSuite({ capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } }, initializationOptions: { leaklens: { scope: 'openFiles', rules: { 'go/context-in-struct': 'off' } } } });
 
   test('settings come from initializationOptions, then from didChangeConfiguration', async () => {
-    const doc = await client.open(path.join(root, 'service.go'), SERVICE_GO);
+    const doc = await server.client.open(path.join(server.root, 'service.go'), SERVICE_GO);
     const first = await doc.diagnostics();
     assert.ok(first.diagnostics.length > 0);
     assert.ok(!first.diagnostics.some((d) => d.code === 'go/context-in-struct'));
-    assert.deepEqual(client.registrations, [], 'nothing registered without dynamic registration support');
-    await client.setSettings({ scope: 'openFiles', rules: { 'go/http-default-client': 'off' } });
-    await client.waitForDiagnostics(
+    assert.deepEqual(server.client.registrations, [], 'nothing registered without dynamic registration support');
+    await server.client.setSettings({ scope: 'openFiles', rules: { 'go/http-default-client': 'off' } });
+    await server.client.waitForDiagnostics(
       doc.uri,
       (p) => p.diagnostics.some((d) => d.code === 'go/context-in-struct') && !p.diagnostics.some((d) => d.code === 'go/http-default-client'),
       'pushed settings applied',

@@ -4,15 +4,14 @@
  * text, however the edits arrive.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { DiagnosticSeverity, TextDocumentSyncKind, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { ruleDocsUrl } from '../../server/src/engine/registry';
 import { LineIndex } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 import { initEngine, lintGo } from '../helpers/goEngine';
-import { LspClient, makeWorkspace, type ClientDocument } from '../helpers/lspClient';
+import { type ClientDocument, serverForSuite } from '../helpers/lspClient';
 import { SERVICE_GO } from './fixtures';
 import { seededRandom } from '../helpers/random';
 
@@ -39,33 +38,20 @@ function assertMatchesFreshAnalysis(file: string, text: string, published: Publi
   assert.deepEqual(published.diagnostics.map(fromDiagnostic).sort(), expected, context);
 }
 
-/** A small deterministic PRNG, so a failing edit sequence can be replayed. */
-
 describe('document sync', () => {
-  let root: string;
-  let client: LspClient;
-
-  before(async () => {
-    await initEngine();
-    root = makeWorkspace({ 'go.mod': 'module example.com/svc\n\ngo 1.22\n' });
-    client = await LspClient.start({ root, settings: { scope: 'openFiles' } });
-  });
-
-  after(async () => {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  before(initEngine);
+  const server = serverForSuite({ settings: { scope: 'openFiles' } });
 
   test('initialize: incremental sync, quick fixes and fix-all with resolve', () => {
-    const caps = client.initializeResult.capabilities;
+    const caps = server.client.initializeResult.capabilities;
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental });
     assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.leaklens'], resolveProvider: true });
-    assert.equal(client.initializeResult.serverInfo?.name, 'leaklens');
+    assert.equal(server.client.initializeResult.serverInfo?.name, 'leaklens');
   });
 
   test('an opened Go file gets diagnostics for its version, with LeakLens source, rule code and docs link', async () => {
-    const file = path.join(root, 'open.go');
-    const doc = await client.open(file, SERVICE_GO);
+    const file = path.join(server.root, 'open.go');
+    const doc = await server.client.open(file, SERVICE_GO);
     const published = await doc.diagnostics();
     assert.equal(published.version, 1);
     assert.ok(published.diagnostics.length >= 3, 'the fixture has several leak patterns');
@@ -77,12 +63,12 @@ describe('document sync', () => {
     const hint = published.diagnostics.find((d) => d.code === 'go/context-in-struct');
     assert.equal(hint?.severity, DiagnosticSeverity.Hint);
     assertMatchesFreshAnalysis(file, SERVICE_GO, published, 'initial analysis');
-    await client.close(doc);
+    await server.client.close(doc);
   });
 
   test('every incremental edit is followed by diagnostics equal to a fresh analysis of that version', async () => {
-    const file = path.join(root, 'edits.go');
-    const doc = await client.open(file, SERVICE_GO);
+    const file = path.join(server.root, 'edits.go');
+    const doc = await server.client.open(file, SERVICE_GO);
     await doc.diagnostics();
     const steps: [string, () => Promise<unknown>][] = [
       ['insert lines above a declaration', () => insertAt(doc, 'func background', '// comment\n\n')],
@@ -100,12 +86,12 @@ describe('document sync', () => {
       await step();
       assertMatchesFreshAnalysis(file, doc.text, await doc.diagnostics(), what);
     }
-    await client.close(doc);
+    await server.client.close(doc);
   });
 
   test('60 random edits: each published version matches a fresh analysis of its text', async () => {
-    const file = path.join(root, 'random.go');
-    const doc = await client.open(file, SERVICE_GO);
+    const file = path.join(server.root, 'random.go');
+    const doc = await server.client.open(file, SERVICE_GO);
     await doc.diagnostics();
     const random = seededRandom(4);
     const snippets = ['\n', 'x', '}', '{', '\t', 'go func() {}()\n', 'context.', ' ', '"', '//', 'time.After(time.Second)'];
@@ -117,15 +103,15 @@ describe('document sync', () => {
       await doc.edit({ start: index.positionAt(start), end: index.positionAt(end) }, text);
       assertMatchesFreshAnalysis(file, doc.text, await doc.diagnostics(), `random edit ${i}`);
     }
-    await client.close(doc);
+    await server.client.close(doc);
   });
 
   test('rapid changes: no stale result is published, and the last version gets its diagnostics', async () => {
-    const file = path.join(root, 'rapid.go');
-    const doc = await client.open(file, SERVICE_GO);
+    const file = path.join(server.root, 'rapid.go');
+    const doc = await server.client.open(file, SERVICE_GO);
     await doc.diagnostics();
     const texts = new Map<number, string>([[1, doc.text]]);
-    const from = client.diagnostics.length;
+    const from = server.client.diagnostics.length;
     // Type a struct field one character at a time without waiting for anything.
     const typed = '\tbg context.Context\n';
     let offset = doc.text.indexOf('\tjobs  chan int');
@@ -135,7 +121,7 @@ describe('document sync', () => {
     }
     const last = await doc.diagnostics();
     assert.equal(last.version, doc.version);
-    const published = client.diagnostics.slice(from).filter((p) => p.uri === doc.uri);
+    const published = server.client.diagnostics.slice(from).filter((p) => p.uri === doc.uri);
     for (const p of published) {
       assert.ok(p.version !== undefined && texts.has(p.version), `published version ${p.version} was sent`);
       assertMatchesFreshAnalysis(file, texts.get(p.version)!, p, `version ${p.version}`);
@@ -144,15 +130,15 @@ describe('document sync', () => {
     const versions = published.map((p) => p.version!);
     assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
     assert.ok(last.diagnostics.some((d) => d.code === 'go/context-in-struct' && d.range.start.line === 11), 'the typed field is flagged');
-    await client.close(doc);
+    await server.client.close(doc);
   });
 
   test('closing a document clears its diagnostics (scope: openFiles)', async () => {
-    const file = path.join(root, 'closing.go');
-    const doc = await client.open(file, SERVICE_GO);
+    const file = path.join(server.root, 'closing.go');
+    const doc = await server.client.open(file, SERVICE_GO);
     assert.ok((await doc.diagnostics()).diagnostics.length > 0);
-    await client.close(doc);
-    const cleared = await client.waitForDiagnostics(doc.uri, (p) => p.diagnostics.length === 0, 'cleared diagnostics');
+    await server.client.close(doc);
+    const cleared = await server.client.waitForDiagnostics(doc.uri, (p) => p.diagnostics.length === 0, 'cleared diagnostics');
     assert.equal(cleared.version, undefined);
   });
 });
