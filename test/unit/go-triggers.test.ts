@@ -13,7 +13,7 @@ import { initEngine } from '../helpers/goEngine';
 
 before(initEngine);
 
-const withoutTriggers = goRules.map((r) => ({ ...r, triggers: undefined }));
+const withoutTriggers = goRules.map((r) => ({ ...r, triggers: undefined, alsoRequires: undefined }));
 
 function findings(text: string, rules: typeof goRules, timersCollected: boolean) {
   const tree = parseGo(text);

@@ -31,6 +31,7 @@ export function checkDecl(file: GoFile, decl: Node, rules: readonly GoRule[], on
   let text: string | undefined;
   for (const rule of rules) {
     if (rule.triggers && !rule.triggers.some((t) => mentionsWord((text ??= decl.text), t))) continue;
+    if (rule.alsoRequires && !rule.alsoRequires.every((t) => mentionsWord((text ??= decl.text), t))) continue;
     const ctx: GoRuleContext = {
       file,
       decl,

@@ -28,5 +28,7 @@ export interface GoRule extends RuleMeta {
    * A test checks that triggers never change what a rule finds.
    */
   triggers?: readonly string[];
+  /** Words that must all appear as well (e.g. `for` for rules about loops); same prefilter, same test. */
+  alsoRequires?: readonly string[];
   check(ctx: GoRuleContext): void;
 }

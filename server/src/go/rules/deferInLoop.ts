@@ -61,6 +61,7 @@ export const deferInLoop: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   triggers: ['defer'],
+  alsoRequires: ['for'],
   docs: {
     description:
       '`defer` runs when the function returns, not at the end of the loop iteration. A `defer cancel()`, `defer t.Stop()`, `defer f.Close()` or `defer span.End()` inside a loop keeps every iteration\'s context, ticker, file or span alive until the whole loop — and the function — is done; a long or endless loop leaks without bound. Run the body in a function literal so the defer fires per iteration, or release explicitly at the end of the iteration.',

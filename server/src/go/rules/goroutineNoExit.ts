@@ -28,6 +28,7 @@ export const goroutineNoExit: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   triggers: ['go'],
+  alsoRequires: ['for'],
   docs: {
     description:
       'A goroutine running `for { … }` with no `return`, no `break` out of the loop and no receive from `ctx.Done()` or a done/quit/stop channel can never end: it and everything it references live until the process exits, and each call that starts one leaks another. (`for v := range ch` ends when the channel is closed and is not flagged.)',

@@ -71,6 +71,7 @@ export const timeAfterInLoop: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   triggers: ['After'],
+  alsoRequires: ['for'],
   docs: {
     description:
       'Every call of `time.After` creates a timer that lives until it fires. In a loop whose `select` usually finishes through another case, each iteration leaves one more timer behind — before Go 1.23 for the full duration, so a busy loop with a long timeout holds thousands of them. Create one timer before the loop and `Reset` it each iteration (before Go 1.23, stop and drain it first). A plain `<-time.After(d)` sleep is not flagged: that timer always fires.',

@@ -31,6 +31,7 @@ export const unbufferedSendLeak: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   triggers: ['chan'],
+  alsoRequires: ['go', 'select'],
   docs: {
     description:
       'A goroutine sends its result on an unbuffered channel while the receiver selects on that channel with a timeout or cancellation case that returns. When the receiver gives up first, nobody will ever receive: the send blocks forever and the goroutine leaks with everything it holds. A buffer of one lets the send complete.',
