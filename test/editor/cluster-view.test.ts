@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { startControlPlane, type ControlPlane } from '../cluster/controlplane';
 import * as k from '../cluster/objects';
-import { REPO, copyWorkspace, installCodeServer, launchBrowser, makeRunDir, remoteUri, startCodeServer, workbenchUrl } from './codeServer';
+import { REPO, copyWorkspace, inWorkbench, installCodeServer, makeRunDir, remoteUri, startCodeServer, workbenchUrl } from './codeServer';
 
 const NS = 'team-a';
 let cp: ControlPlane;
@@ -45,6 +45,18 @@ async function contextMenu(page: Page, target: Locator, entry: string): Promise<
   await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached' });
 }
 
+/** Starts code-server with KUBECONFIG pointing at `kubeconfig`; this process's environment is restored. */
+async function startWithKubeconfig(entry: string, runDir: string, kubeconfig: string) {
+  const previous = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = kubeconfig;
+  try {
+    return await startCodeServer(entry, runDir);
+  } finally {
+    if (previous === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = previous;
+  }
+}
+
 /** The tree row of a pod in the Cluster view (label and description are both in its text). */
 const row = (page: Page, name: string) => page.locator('.pane-body .monaco-list-row', { hasText: name });
 
@@ -56,17 +68,8 @@ test('the Cluster view lists pods with their status and follows a status patch l
     kc.contexts.find((c: { name: string }) => c.name === 'admin').context.namespace = NS;
   });
   const workspace = copyWorkspace(runDir);
-  const previous = process.env.KUBECONFIG;
-  process.env.KUBECONFIG = kubeconfig;
-  const server = await startCodeServer(entry, runDir).finally(() => {
-    if (previous === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = previous;
-  });
-  const browser = await launchBrowser(runDir);
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(60_000);
-  let passed = false;
-  try {
+  const server = await startWithKubeconfig(entry, runDir, kubeconfig);
+  await inWorkbench(server, runDir, async (page) => {
     await page.goto(workbenchUrl(server, workspace, [['extensionDevelopmentPath', remoteUri(server, REPO)]]));
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
     await page.locator('.activitybar .action-item a.action-label[aria-label^="LeakLens"]').click();
@@ -110,31 +113,15 @@ test('the Cluster view lists pods with their status and follows a status patch l
     const shot = path.join(os.tmpdir(), 'leaklens-cluster-view.png');
     await page.screenshot({ path: shot });
     process.stdout.write(`  screenshot: ${shot}\n`);
-    passed = true;
-  } finally {
-    if (!passed) await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
-    await browser.close();
-    await server.stop();
-    if (passed) fs.rmSync(runDir, { recursive: true, force: true });
-    else process.stdout.write(`  run directory kept for inspection: ${runDir}\n`);
-  }
+  });
 });
 
 test('without a kubeconfig the view says where it looks and offers to choose one', { timeout: 10 * 60_000 }, async () => {
   const entry = installCodeServer();
   const runDir = makeRunDir('cluster-none');
   const workspace = copyWorkspace(runDir);
-  const previous = process.env.KUBECONFIG;
-  process.env.KUBECONFIG = path.join(runDir, 'no-such-kubeconfig');
-  const server = await startCodeServer(entry, runDir).finally(() => {
-    if (previous === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = previous;
-  });
-  const browser = await launchBrowser(runDir);
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(60_000);
-  let passed = false;
-  try {
+  const server = await startWithKubeconfig(entry, runDir, path.join(runDir, 'no-such-kubeconfig'));
+  await inWorkbench(server, runDir, async (page) => {
     await page.goto(workbenchUrl(server, workspace, [['extensionDevelopmentPath', remoteUri(server, REPO)]]));
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
     await page.locator('.activitybar .action-item a.action-label[aria-label^="LeakLens"]').click();
@@ -142,12 +129,5 @@ test('without a kubeconfig the view says where it looks and offers to choose one
     await welcome.waitFor();
     assert.match(await welcome.innerText(), /leaklens\.cluster\.kubeconfig/);
     await welcome.locator('a, .monaco-button', { hasText: 'Choose Kubeconfig File' }).first().waitFor();
-    passed = true;
-  } finally {
-    if (!passed) await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
-    await browser.close();
-    await server.stop();
-    if (passed) fs.rmSync(runDir, { recursive: true, force: true });
-    else process.stdout.write(`  run directory kept for inspection: ${runDir}\n`);
-  }
+  });
 });

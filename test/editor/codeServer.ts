@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -171,6 +171,28 @@ export function launchBrowser(runDir: string): Promise<BrowserContext> {
     args: ['--no-sandbox', '--disable-gpu'],
     viewport: { width: 1400, height: 860 },
   });
+}
+
+/**
+ * Runs `body` with a browser page on a started code-server. The browser and the server are always
+ * closed; the run directory is removed when `body` succeeds, and kept with a failure screenshot
+ * for inspection when it throws.
+ */
+export async function inWorkbench(server: CodeServer, runDir: string, body: (page: Page) => Promise<void>): Promise<void> {
+  const browser = await launchBrowser(runDir);
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(60_000);
+  let passed = false;
+  try {
+    await body(page);
+    passed = true;
+  } finally {
+    if (!passed) await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
+    await browser.close();
+    await server.stop();
+    if (passed) fs.rmSync(runDir, { recursive: true, force: true });
+    else process.stdout.write(`  run directory kept for inspection: ${runDir}\n`);
+  }
 }
 
 /** The workbench URL for a folder, optionally with development/test extension paths (the `payload` trick). */

@@ -12,8 +12,8 @@ import {
   REPO,
   copyWorkspace,
   installCodeServer,
+  inWorkbench,
   installExtension,
-  launchBrowser,
   makeRunDir,
   packageVsix,
   startCodeServer,
@@ -36,11 +36,7 @@ test('squiggle, Problems row and the lightbulb quick fix in the browser', { time
   // One Go finding of the rule (in client.go) beside the manifest's: the Problems rows are unambiguous.
   for (const other of ['billing.go', 'clients.go', 'session.go', 'worker.go']) fs.rmSync(path.join(workspace, other));
   const server = await startCodeServer(entry, runDir);
-  const browser = await launchBrowser(runDir);
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(60_000);
-  let passed = false;
-  try {
+  await inWorkbench(server, runDir, async (page) => {
     await page.goto(workbenchUrl(server, workspace));
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
 
@@ -77,12 +73,5 @@ test('squiggle, Problems row and the lightbulb quick fix in the browser', { time
     assert.match(after, /"time"/);
     // The finding is gone from the Problems view once the server has re-analyzed the file.
     await problem.first().waitFor({ state: 'detached' });
-    passed = true;
-  } finally {
-    if (!passed) await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
-    await browser.close();
-    await server.stop();
-    if (passed) fs.rmSync(runDir, { recursive: true, force: true });
-    else process.stdout.write(`  run directory kept for inspection: ${runDir}\n`);
-  }
+  });
 });
