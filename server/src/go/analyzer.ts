@@ -7,31 +7,21 @@ import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
 import type { GoRule, GoRuleContext } from './rule';
 import { nodeRange } from './syntax';
+import { mentionsWord } from './words';
 
 /** Called when a rule throws; the rule's other work and the remaining rules go on. */
 export type RuleErrorHandler = (rule: string, error: unknown) => void;
 
-/** True when `word` occurs in `text` as a whole identifier or keyword, not inside a longer name. */
-export function mentionsWord(text: string, word: string): boolean {
-  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-    if (!isIdentifierChar(text.charCodeAt(at - 1)) && !isIdentifierChar(text.charCodeAt(at + word.length))) return true;
-  }
-  return false;
-}
-
-/** ASCII letters, digits and `_`; anything beyond ASCII counts too, as Go identifiers may hold it. */
-function isIdentifierChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
-}
-
 /** Runs `rules` over one declaration and returns their raw findings (no config or suppressions yet). */
 export function checkDecl(file: GoFile, decl: Node, rules: readonly GoRule[], onError: RuleErrorHandler): Finding[] {
   const findings: Finding[] = [];
-  const index = buildDeclIndex(decl);
-  let text: string | undefined;
+  // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
+  const source = decl.text;
+  const index = buildDeclIndex(decl, source);
+  const mentions = (word: string) => mentionsWord(source, word);
   for (const rule of rules) {
-    if (rule.triggers && !rule.triggers.some((t) => mentionsWord((text ??= decl.text), t))) continue;
-    if (rule.alsoRequires && !rule.alsoRequires.every((t) => mentionsWord((text ??= decl.text), t))) continue;
+    if (rule.triggers && !rule.triggers.some(mentions)) continue;
+    if (rule.alsoRequires && !rule.alsoRequires.every(mentions)) continue;
     const ctx: GoRuleContext = {
       file,
       decl,

@@ -1,10 +1,11 @@
 /** Composite literals of a package type and the fields they set, in the literal or right after it. */
 import type { Node } from 'web-tree-sitter';
+import type { DeclIndex } from './declIndex';
 import type { GoFile } from './file';
-import { assignedValues, assignmentOf, enclosingFunction, expressionsOf, namedChildren, unparen } from './syntax';
+import { assignedValues, assignmentOf, enclosingFunction, expressionsOf, namedChildren, parentOf, unparen } from './syntax';
 
 /** The elements of a composite literal's `{ … }`, in order, without comments. */
-export function literalElements(literal: Node): Node[] {
+export function literalElements(literal: Node): readonly Node[] {
   const body = literal.childForFieldName('body');
   return body ? namedChildren(body) : [];
 }
@@ -19,7 +20,8 @@ export function elementKey(element: Node): string | undefined {
  * so that later `c.Timeout = …` assignments count as setting the field.
  */
 function assignedVariable(literal: Node): string | undefined {
-  const expr = literal.parent?.type === 'unary_expression' ? literal.parent : literal;
+  const up = parentOf(literal);
+  const expr = up?.type === 'unary_expression' ? up : literal;
   const assignment = assignmentOf(expr);
   if (!assignment) return undefined;
   const at = assignedValues(assignment.stmt).findIndex((v) => unparen(v).id === expr.id);
@@ -43,18 +45,18 @@ function fieldAssignedLater(literal: Node, fields: readonly string[]): boolean {
 }
 
 /**
- * Keyed (or empty) literals of type `pkg.typeName` among `composites` that set none of `fields`,
+ * Keyed (or empty) literals of type `pkg.typeName` in the declaration that set none of `fields`,
  * neither inside the literal nor by assigning the variable's field afterwards. Positional literals
  * are left alone: they name no keys, and go vet already reports them for imported structs.
  */
 export function literalsMissingFields(
   file: GoFile,
-  composites: readonly Node[],
+  index: DeclIndex,
   pkg: string,
   typeName: string,
   fields: readonly string[],
 ): Node[] {
-  return composites.filter((literal) => {
+  return index.compositesOf(typeName).filter((literal) => {
     const type = literal.childForFieldName('type');
     if (!type || !file.isPkgType(type, pkg, typeName)) return false;
     const elements = literalElements(literal);

@@ -8,7 +8,7 @@ import { prependArgument, renameCallee } from './callEdits';
 import { pkgCalls } from './callees';
 import type { GoFile } from './file';
 import type { GoRuleContext } from './rule';
-import { assignedNames, assignedValues, isFunctionNode, namedChildren, parametersOf } from './syntax';
+import { assignedNames, assignedValues, isFunctionNode, namedChildren, parametersOf, parentOf } from './syntax';
 
 /** Package functions of "context" whose first result is a context. */
 const CONTEXT_CONSTRUCTORS = [
@@ -34,7 +34,7 @@ export function contextParamOf(file: GoFile, fn: Node): string | undefined {
  * (a func literal sees the parameters of the functions around it).
  */
 export function contextParamAt(file: GoFile, node: Node): string | undefined {
-  for (let p = node.parent; p; p = p.parent) {
+  for (let p = parentOf(node); p; p = parentOf(p)) {
     if (!isFunctionNode(p)) continue;
     const name = contextParamOf(file, p);
     if (name) return name;
@@ -62,7 +62,7 @@ function declaredContext(file: GoFile, stmt: Node): string | undefined {
  * or a parameter of an enclosing function.
  */
 export function contextInScope(file: GoFile, node: Node): string | undefined {
-  for (let child = node, p = node.parent; p; child = p, p = p.parent) {
+  for (let child = node, p = parentOf(node); p; child = p, p = parentOf(p)) {
     if (p.type === 'statement_list') {
       const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
       for (const stmt of before.reverse()) {
@@ -84,7 +84,7 @@ export function callsIgnoringContext(
   names: readonly string[],
 ): { call: Node; ctxName: string }[] {
   const out: { call: Node; ctxName: string }[] = [];
-  for (const call of pkgCalls(file, index.calls, pkg, names)) {
+  for (const call of pkgCalls(file, index, pkg, names)) {
     const ctxName = contextParamAt(file, call);
     if (ctxName) out.push({ call, ctxName });
   }

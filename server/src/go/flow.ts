@@ -3,15 +3,23 @@
  * them, and select statements. Purely syntactic: a jump leaves a loop when its target is outside it.
  */
 import type { Node } from 'web-tree-sitter';
-import { isFunctionNode, isInside, namedChildren } from './syntax';
+import { isFunctionNode, isInside, namedChildren, parentOf } from './syntax';
+import { statementsByKeyword, type StatementKeyword } from './wordNodes';
+
+/** True when `node` runs in `scope`'s own function, not in a func literal nested in it. */
+function runsInScope(node: Node, scope: Node): boolean {
+  for (let p = parentOf(node); p && p.id !== scope.id; p = parentOf(p)) if (isFunctionNode(p)) return false;
+  return true;
+}
 
 /** Descendants of `scope` of the given types that run in `scope`'s own function, not in a nested func literal. */
 export function ownDescendants(scope: Node, types: string | string[]): Node[] {
-  return scope.descendantsOfType(types).filter((n): n is Node => {
-    if (!n) return false;
-    for (let p = n.parent; p && p.id !== scope.id; p = p.parent) if (isFunctionNode(p)) return false;
-    return true;
-  });
+  return scope.descendantsOfType(types).filter((n): n is Node => !!n && runsInScope(n, scope));
+}
+
+/** Statements the keywords introduce inside `scope` that run in its own function (found by keyword, not by a walk). */
+export function ownStatements(scope: Node, keywords: readonly StatementKeyword[]): Node[] {
+  return statementsByKeyword(scope, keywords).filter((n) => runsInScope(n, scope));
 }
 
 /** `for { … }` and `for ;; { … }`: a loop with neither a condition nor a range clause. */
@@ -28,7 +36,7 @@ const BREAKABLE = new Set(['for_statement', 'select_statement', 'expression_swit
 /** The statement a `break`/`continue` jumps out of or to: the labeled statement's body, or the nearest enclosing one. */
 function jumpTarget(jump: Node): Node | null {
   const label = namedChildren(jump).find((c) => c.type === 'label_name')?.text;
-  for (let p = jump.parent; p && !isFunctionNode(p); p = p.parent) {
+  for (let p = parentOf(jump); p && !isFunctionNode(p); p = parentOf(p)) {
     if (label) {
       if (p.type === 'labeled_statement' && p.childForFieldName('label')?.text === label) {
         return namedChildren(p).find((c) => c.type !== 'label_name') ?? null;
@@ -48,8 +56,8 @@ function jumpTarget(jump: Node): Node | null {
 export function loopCanExit(loop: Node): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  if (ownDescendants(body, 'return_statement').length > 0) return true;
-  return ownDescendants(body, ['break_statement', 'continue_statement']).some((jump) => {
+  if (ownStatements(body, ['return']).length > 0) return true;
+  return ownStatements(body, ['break', 'continue']).some((jump) => {
     const target = jumpTarget(jump);
     if (!target) return false;
     if (target.id === loop.id) return jump.type === 'break_statement';

@@ -1,36 +1,27 @@
 /**
- * Identifiers of a function body or declaration grouped by name, computed once per node and tree.
- * The resource rules ask "where else is this variable mentioned?" for every acquisition; scanning
- * the body each time made a function with hundreds of acquisitions quadratic.
+ * Where a variable is mentioned in a function: the resource rules ask it for every acquisition.
+ * Mentions are found through the name's occurrences in the text (see wordNodes.ts), so the cost
+ * follows how often the name occurs, not the size of the body; answers are memoized per scope.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { typeOf } from './syntax';
+import { nodesAtWords } from './wordNodes';
 
-const cache = new WeakMap<Tree, Map<number, ReadonlyMap<string, readonly Node[]>>>();
+const cache = new WeakMap<Tree, Map<string, readonly Node[]>>();
 
-/** Identifiers inside `scope` (nested func literals included), by name, in source order. */
-export function identifiersByName(scope: Node): ReadonlyMap<string, readonly Node[]> {
+const asIdentifier = (token: Node) => (typeOf(token) === 'identifier' ? token : undefined);
+
+/** Identifiers named `name` inside `scope` (nested func literals included), in source order. */
+export function mentionsOf(scope: Node, name: string): readonly Node[] {
   let perTree = cache.get(scope.tree);
   if (!perTree) cache.set(scope.tree, (perTree = new Map()));
-  let index = perTree.get(scope.id);
-  if (!index) {
-    const byName = new Map<string, Node[]>();
-    for (const id of scope.descendantsOfType('identifier')) {
-      if (!id) continue;
-      let list = byName.get(id.text);
-      if (!list) byName.set(id.text, (list = []));
-      list.push(id);
-    }
-    perTree.set(scope.id, (index = byName));
-  }
-  return index;
+  const key = `${scope.id}:${name}`;
+  let mentions = perTree.get(key);
+  if (!mentions) perTree.set(key, (mentions = nodesAtWords(scope, [name], asIdentifier)));
+  return mentions;
 }
 
-/** Identifiers named `name` inside `scope`. */
-export function mentionsOf(scope: Node, name: string): readonly Node[] {
-  return identifiersByName(scope).get(name) ?? [];
-}
-
-/** Identifiers named `name` inside `scope` that lie within [from, to) (byte offsets); binary search, as bodies can be huge. */
+/** Identifiers named `name` inside `scope` that lie within [from, to) (offsets); binary search, as bodies can be huge. */
 export function mentionsBetween(scope: Node, name: string, from: number, to = Infinity): readonly Node[] {
   const all = mentionsOf(scope, name);
   const firstAtOrAfter = (offset: number) => {

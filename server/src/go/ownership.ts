@@ -20,6 +20,7 @@ import {
   isInside,
   namedChildren,
   nodeRange,
+  parentOf,
   statementsOf,
   unparen,
 } from './syntax';
@@ -45,31 +46,34 @@ export type ValuePosition =
   | { kind: 'called'; call: Node }
   | { kind: 'member'; selector: Node; field: string }
   | { kind: 'argument'; call: Node }
-  | { kind: 'assigned'; left: Node[]; right: Node[]; index: number; stmt: Node }
+  | { kind: 'assigned'; left: readonly Node[]; right: readonly Node[]; index: number; stmt: Node }
   | { kind: 'returned' | 'element' | 'sent' | 'dropped' | 'target' | 'key' | 'other' };
 
 const ASSIGNMENTS = new Set(['short_var_declaration', 'assignment_statement']);
 
 export function positionOf(expr: Node): ValuePosition {
   let n = expr;
-  for (let p = n.parent; p; p = n.parent) {
+  for (let p = parentOf(n); p; p = parentOf(n)) {
     const addressOf = p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '&';
     if (p.type !== 'parenthesized_expression' && !addressOf) break;
     n = p;
   }
-  const p = n.parent;
+  const p = parentOf(n);
   switch (p?.type) {
     case 'call_expression':
       return p.childForFieldName('function')?.id === n.id ? { kind: 'called', call: p } : { kind: 'other' };
-    case 'argument_list':
-      return p.parent?.type === 'call_expression' ? { kind: 'argument', call: p.parent } : { kind: 'other' };
+    case 'argument_list': {
+      const call = parentOf(p);
+      return call?.type === 'call_expression' ? { kind: 'argument', call } : { kind: 'other' };
+    }
     case 'selector_expression': {
       const field = p.childForFieldName('field');
       const isOperand = p.childForFieldName('operand')?.id === n.id;
       return isOperand && field ? { kind: 'member', selector: p, field: field.text } : { kind: 'other' };
     }
     case 'literal_element': {
-      const keyed = p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id;
+      const element = parentOf(p);
+      const keyed = element?.type === 'keyed_element' && element.childForFieldName('key')?.id === p.id;
       return { kind: keyed ? 'key' : 'element' };
     }
     case 'send_statement':
@@ -87,7 +91,7 @@ export function positionOf(expr: Node): ValuePosition {
 }
 
 function listPosition(list: Node, n: Node): ValuePosition {
-  const owner = list.parent;
+  const owner = parentOf(list);
   if (!owner) return { kind: 'other' };
   if (owner.type === 'return_statement') return { kind: 'returned' };
   const field = (name: string) => owner.childForFieldName(name)?.id === list.id;
@@ -107,7 +111,7 @@ function listPosition(list: Node, n: Node): ValuePosition {
 }
 
 /** The variables (or other targets) an `assigned` position's value goes to. */
-function targetsOf(pos: Extract<ValuePosition, { kind: 'assigned' }>): Node[] {
+function targetsOf(pos: Extract<ValuePosition, { kind: 'assigned' }>): readonly Node[] {
   if (pos.left.length === pos.right.length) return pos.left[pos.index] ? [pos.left[pos.index]] : [];
   return pos.left;
 }
@@ -150,14 +154,14 @@ function useKind(ident: Node, kind: ResourceKind, file: GoFile, body: Node): Use
 }
 
 function isReceived(expr: Node): boolean {
-  let p = expr.parent;
-  while (p?.type === 'parenthesized_expression') p = p.parent;
+  let p = parentOf(expr);
+  while (p?.type === 'parenthesized_expression') p = parentOf(p);
   return p?.type === 'unary_expression' && p.childForFieldName('operator')?.text === '<-';
 }
 
 /** A closure that mentions the variable and is itself returned, stored or passed takes the resource along. */
 function capturedByEscapingClosure(ident: Node, kind: ResourceKind, file: GoFile, body: Node): boolean {
-  for (let p = ident.parent; p && p.id !== body.id; p = p.parent) {
+  for (let p = parentOf(ident); p && p.id !== body.id; p = parentOf(p)) {
     if (p.type === 'func_literal' && handsOn(positionOf(p), { ...kind, borrows: undefined }, file)) return true;
   }
   return false;
@@ -346,10 +350,11 @@ function endOf(container: Node): LeakPoint {
 
 /** The statement a block or case belongs to, climbing else-if chains; undefined at a function boundary. */
 function owningStatement(container: Node): Node | undefined {
-  let owner: Node | null = container.type === 'block' && container.parent?.type === 'statement_list' ? container : container.parent;
-  while (owner?.type === 'if_statement' && owner.parent?.type === 'if_statement') owner = owner.parent;
+  let owner: Node | null = container.type === 'block' && parentOf(container)?.type === 'statement_list' ? container : parentOf(container);
+  while (owner?.type === 'if_statement' && parentOf(owner)?.type === 'if_statement') owner = parentOf(owner);
   if (!owner || isFunctionNode(owner)) return undefined;
-  return owner.parent?.type === 'labeled_statement' ? owner.parent : owner;
+  const label = parentOf(owner);
+  return label?.type === 'labeled_statement' ? label : owner;
 }
 
 /** The statements after `stmt` in its list, produced lazily: most walks stop long before the end. */
@@ -369,7 +374,7 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
   for (;;) {
     leaks.push(...flow.leaks);
     if (flow.exits.size === 0) return leaks;
-    const container = cur.parent?.parent;
+    const container = parentOf(parentOf(cur));
     if (!container) return leaks;
     if (container.id === body.id || container.id === scope.id) {
       // Falling off, breaking or continuing out of the variable's block all lose it.
@@ -377,7 +382,7 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
       return leaks;
     }
     const owner = owningStatement(container);
-    if (!owner || owner.parent?.type !== 'statement_list') return leaks;
+    if (!owner || parentOf(owner)?.type !== 'statement_list') return leaks;
     const inner = owner.type === 'labeled_statement' ? namedChildren(owner).find((c) => c.type !== 'label_name') : owner;
     if (inner?.id === scope.id) {
       leaks.push(endOf(container));
@@ -471,7 +476,7 @@ function deadBranchOf(ifStmt: Node, stmt: Node, name: string, errNames: readonly
   if (!errNames.includes(test.name)) return undefined;
   // A reassignment nested in an earlier branch happens on some paths only; give the check the benefit of the doubt.
   const reassigned = mentionsBetween(body, test.name, stmt.endIndex, ifStmt.startIndex).some((id) => {
-    const list = positionOf(id).kind === 'target' ? enclosingStatement(id)?.parent : undefined;
+    const list = positionOf(id).kind === 'target' ? parentOf(enclosingStatement(id)) : undefined;
     return !!list && isInside(ifStmt, list);
   });
   return reassigned ? undefined : otherBranch(test.nilBranch);
@@ -499,10 +504,11 @@ function declaredNames(node: Node): string[] {
  * whose header declares it), 'result' for a named result, 'outside' when not in its function.
  */
 function declarationScope(name: string, stmt: Node): Node | 'outside' | 'result' {
-  for (let child = stmt, p = stmt.parent; p; child = p, p = p.parent) {
+  for (let child = stmt, p = parentOf(stmt); p; child = p, p = parentOf(p)) {
     if (p.type === 'statement_list') {
       const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
-      if (p.parent && before.some((s) => declaredNames(s).includes(name))) return p.parent;
+      const block = parentOf(p);
+      if (block && before.some((s) => declaredNames(s).includes(name))) return block;
     } else if (isFunctionNode(p)) {
       const result = p.childForFieldName('result');
       const params = p.childForFieldName('parameters');
@@ -553,22 +559,23 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   const stmt = pos.stmt.type === 'var_spec' ? enclosingVarDeclaration(pos.stmt) : pos.stmt;
   if (!stmt) return OWNED;
   const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && n.type === 'identifier' && !isBlank(n)).map((n) => n.text);
-  const inHeader = stmt.parent?.type === 'if_statement' && stmt.parent.childForFieldName('initializer')?.id === stmt.id;
+  const up = parentOf(stmt);
+  const inHeader = up?.type === 'if_statement' && up.childForFieldName('initializer')?.id === stmt.id;
   const deadBranch = (ifStmt: Node) => deadBranchOf(ifStmt, stmt, target.text, errNames, body);
-  const checked = inHeader ? stmt.parent! : nextStatement(stmt);
+  const checked = inHeader ? parentOf(stmt)! : nextStatement(stmt);
   const failure = checked?.type === 'if_statement' && nilTest(checked)?.name !== target.text ? deadBranch(checked) : undefined;
   const errCheck = checked && failure ? { stmt: checked, failure } : undefined;
   const binding: Omit<Binding, 'handedOn' | 'inClosure'> = { target, stmt, declares, errCheck };
   if (isBlank(target)) return { state: 'discarded', leaks: [], binding: { ...binding, handedOn: false, inClosure: false }, fn };
 
   let scope: Node | undefined;
-  if (declares) scope = inHeader ? stmt.parent! : stmt.parent?.parent ?? undefined;
+  if (declares) scope = inHeader ? parentOf(stmt)! : parentOf(parentOf(stmt)) ?? undefined;
   else {
     const declared = declarationScope(target.text, stmt);
     if (declared === 'outside' || declared === 'result') return OWNED; // stored in an outer variable or a named result
     scope = declared;
   }
-  if (!scope || (!inHeader && stmt.parent?.type !== 'statement_list')) return OWNED;
+  if (!scope || (!inHeader && parentOf(stmt)?.type !== 'statement_list')) return OWNED;
 
   const uses = mentionsBetween(body, target.text, stmt.endIndex);
   const kinds = new Map<number, UseKind>();
@@ -581,8 +588,8 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   const walker = new PathWalker(file, settles, deadBranch);
   let leaks: LeakPoint[];
   if (inHeader) {
-    const flow = walker.stmt(stmt.parent!);
-    leaks = flow.exits.size ? [...flow.leaks, endOf(stmt.parent!)] : flow.leaks;
+    const flow = walker.stmt(parentOf(stmt)!);
+    leaks = flow.exits.size ? [...flow.leaks, endOf(parentOf(stmt)!)] : flow.leaks;
   } else {
     leaks = leaksFrom(walker, stmt, false, scope, body);
   }
@@ -601,8 +608,8 @@ function dedupe(leaks: LeakPoint[]): LeakPoint[] {
 }
 
 function enclosingVarDeclaration(spec: Node): Node | undefined {
-  let p = spec.parent;
-  while (p && p.type !== 'var_declaration') p = p.parent;
+  let p = parentOf(spec);
+  while (p && p.type !== 'var_declaration') p = parentOf(p);
   return p ?? undefined;
 }
 

@@ -5,13 +5,12 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Fix, RelatedLocation, Severity } from '../engine/types';
-import { callsNamed } from './callees';
 import { freeName, insertLinesAfter, replaceNode } from './edits';
 import type { GoFile } from './file';
 import { analyzeOwnership, type Ownership } from './ownership';
 import { releaseCall, type Resource } from './resources';
 import type { GoRuleContext } from './rule';
-import { enclosingLoop } from './syntax';
+import { enclosingLoop, parentOf } from './syntax';
 
 export interface ResourceCheck {
   resource: Resource;
@@ -38,7 +37,7 @@ export function calleeText(call: Node): string {
  */
 function deferReleaseFix(ctx: GoRuleContext, resource: Resource, call: Node, own: Ownership): Fix | undefined {
   const b = own.binding;
-  if (!b || b.handedOn || b.inClosure || b.stmt.parent?.type !== 'statement_list' || enclosingLoop(b.stmt)) return undefined;
+  if (!b || b.handedOn || b.inClosure || parentOf(b.stmt)?.type !== 'statement_list' || enclosingLoop(b.stmt)) return undefined;
   if (b.errCheck && b.errCheck.failure !== 'consequence') return undefined;
   // resp.Body.Close() on a failed call would dereference nil: only after the error check.
   if (resource.afterErrorCheck && !b.errCheck) return undefined;
@@ -59,7 +58,7 @@ function deferReleaseFix(ctx: GoRuleContext, resource: Resource, call: Node, own
 export function checkResource(ctx: GoRuleContext, check: ResourceCheck): void {
   const { file, index, report } = ctx;
   const { resource } = check;
-  for (const call of callsNamed(index.calls, resource.callees)) {
+  for (const call of index.callsNamed(resource.callees)) {
     if (!resource.acquiredBy(file, call)) continue;
     const own = analyzeOwnership(file, call, resource);
     if (own.state === 'owned' || (check.reportable && !check.reportable(call, own))) continue;

@@ -40,7 +40,7 @@ const CONTEXT_WITH_CANCEL = [
 ];
 
 /** `a, b := call(…)` and friends: the targets of a multi-value call, or undefined. */
-function boundTargets(call: Node): Node[] | undefined {
+function boundTargets(call: Node): readonly Node[] | undefined {
   const pos = positionOf(call);
   return pos.kind === 'assigned' && pos.right.length === 1 ? pos.left : undefined;
 }
@@ -72,7 +72,7 @@ function methodWithTwoResults(
   call: Node,
   methods: ReadonlyMap<string, number>,
   errorSlot?: number,
-): { operand: Node; targets: Node[] } | undefined {
+): { operand: Node; targets: readonly Node[] } | undefined {
   const parts = callParts(call);
   const arity = parts && methods.get(parts.name);
   if (!parts?.operand || arity === undefined || (arity >= 0 && parts.args.length !== arity)) return undefined;

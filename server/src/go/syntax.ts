@@ -1,8 +1,53 @@
 /** A small typed layer over tree-sitter-go nodes: what the rules ask of the syntax tree. */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 
 export type { Node };
+
+/**
+ * What the rules keep asking of the same nodes, memoized per tree and node id. Each question to a
+ * web-tree-sitter node crosses into WASM and builds a fresh node object; a parent lookup even walks
+ * down from the root (tree-sitter keeps no parent pointers). Rules climb the same ancestor chains
+ * and test the same node types over and over, so the answers are kept. Trees never change.
+ */
+interface TreeMemo {
+  parents: Map<number, Node | null>;
+  types: Map<number, string>;
+  children: Map<number, readonly Node[]>;
+}
+
+const memos = new WeakMap<Tree, TreeMemo>();
+
+function memoOf(node: Node): TreeMemo {
+  let memo = memos.get(node.tree);
+  if (!memo) memos.set(node.tree, (memo = { parents: new Map(), types: new Map(), children: new Map() }));
+  return memo;
+}
+
+/** `node.parent`, memoized; one node object per parent, so later questions to it hit the memo too. */
+export function parentOf(node: Node | null | undefined): Node | null {
+  if (!node) return null;
+  const { parents } = memoOf(node);
+  let parent = parents.get(node.id);
+  if (parent === undefined) parents.set(node.id, (parent = node.parent));
+  return parent;
+}
+
+/** `node.type`, memoized. */
+export function typeOf(node: Node): string {
+  const { types } = memoOf(node);
+  let type = types.get(node.id);
+  if (type === undefined) types.set(node.id, (type = node.type));
+  return type;
+}
+
+/** The named children of `node` without comments, memoized (shared: never mutate the array). */
+export function namedChildren(node: Node): readonly Node[] {
+  const { children } = memoOf(node);
+  let list = children.get(node.id);
+  if (!list) children.set(node.id, (list = node.namedChildren.filter((c): c is Node => !!c && typeOf(c) !== 'comment')));
+  return list;
+}
 
 export function nodeRange(node: Node): Range {
   return {
@@ -12,44 +57,37 @@ export function nodeRange(node: Node): Range {
 }
 
 export function isFunctionNode(node: Node): boolean {
-  return node.type === 'function_declaration' || node.type === 'method_declaration' || node.type === 'func_literal';
+  const type = typeOf(node);
+  return type === 'function_declaration' || type === 'method_declaration' || type === 'func_literal';
 }
 
 /** Strips parentheses: `(x)` -> `x`. */
 export function unparen(node: Node): Node {
-  while (node.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0)!;
+  while (typeOf(node) === 'parenthesized_expression' && namedChildren(node).length === 1) node = namedChildren(node)[0];
   return node;
-}
-
-export function namedChildren(node: Node): Node[] {
-  const out: Node[] = [];
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const c = node.namedChild(i);
-    if (c && c.type !== 'comment') out.push(c);
-  }
-  return out;
 }
 
 /**
  * The statements directly inside a block, a case clause or a source file. tree-sitter-go 0.25
  * wraps them in a `statement_list` node; this hides that.
  */
-export function statementsOf(node: Node | null): Node[] {
+export function statementsOf(node: Node | null): readonly Node[] {
   if (!node) return [];
-  const list = node.type === 'statement_list' ? node : namedChildren(node).find((c) => c.type === 'statement_list');
-  return list ? namedChildren(list) : node.type === 'block' ? [] : [];
+  const list = typeOf(node) === 'statement_list' ? node : namedChildren(node).find((c) => typeOf(c) === 'statement_list');
+  return list ? namedChildren(list) : [];
 }
 
 /** The innermost function (declaration, method or literal) containing `node`, itself excluded. */
 export function enclosingFunction(node: Node): Node | null {
-  for (let p = node.parent; p; p = p.parent) if (isFunctionNode(p)) return p;
+  for (let p = parentOf(node); p; p = parentOf(p)) if (isFunctionNode(p)) return p;
   return null;
 }
 
 /** The statement directly inside a statement list that contains `node`. */
 export function enclosingStatement(node: Node): Node | null {
-  for (let n: Node | null = node; n; n = n.parent) {
-    if (n.parent?.type === 'statement_list') return n;
+  for (let n: Node | null = node; n; n = parentOf(n)) {
+    const up = parentOf(n);
+    if (up && typeOf(up) === 'statement_list') return n;
     if (isFunctionNode(n) && n !== node) return null;
   }
   return null;
@@ -57,7 +95,7 @@ export function enclosingStatement(node: Node): Node | null {
 
 /** Ancestors of `node` up to (not including) `stop`. */
 export function* ancestors(node: Node, stop?: Node | null): Generator<Node> {
-  for (let p = node.parent; p && (!stop || p.id !== stop.id); p = p.parent) yield p;
+  for (let p = parentOf(node); p && (!stop || p.id !== stop.id); p = parentOf(p)) yield p;
 }
 
 export function isInside(node: Node, container: Node): boolean {
@@ -105,13 +143,13 @@ export function resultsOf(fn: Node): Node[] {
 }
 
 /** The expressions of an expression_list (or the node itself when it is a single expression). */
-export function expressionsOf(node: Node | null): Node[] {
+export function expressionsOf(node: Node | null): readonly Node[] {
   if (!node) return [];
-  return node.type === 'expression_list' ? namedChildren(node) : [node];
+  return typeOf(node) === 'expression_list' ? namedChildren(node) : [node];
 }
 
 /** For `a, b := f()` / `a, b = f()` / `var a, b = f()`: the names on the left, in order. */
-export function assignedNames(stmt: Node): Node[] {
+export function assignedNames(stmt: Node): readonly Node[] {
   if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
     return expressionsOf(stmt.childForFieldName('left'));
   }
@@ -120,7 +158,7 @@ export function assignedNames(stmt: Node): Node[] {
 }
 
 /** The right-hand side of an assignment-like statement. */
-export function assignedValues(stmt: Node): Node[] {
+export function assignedValues(stmt: Node): readonly Node[] {
   if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
     return expressionsOf(stmt.childForFieldName('right'));
   }
@@ -132,12 +170,10 @@ export function assignedValues(stmt: Node): Node[] {
  * When `expr` is the value assigned by a statement (`x := expr`, `x, y = expr`, `var x = expr`),
  * returns that statement and the names it assigns; otherwise undefined.
  */
-export function assignmentOf(expr: Node): { stmt: Node; names: Node[] } | undefined {
+export function assignmentOf(expr: Node): { stmt: Node; names: readonly Node[] } | undefined {
   let n = expr;
-  while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'expression_list')) {
-    n = n.parent;
-  }
-  const stmt = n.parent;
+  let stmt = parentOf(n);
+  while (stmt && (stmt.type === 'parenthesized_expression' || stmt.type === 'expression_list')) [n, stmt] = [stmt, parentOf(stmt)];
   if (!stmt) return undefined;
   if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement' || stmt.type === 'var_spec') {
     const values = assignedValues(stmt);
@@ -155,7 +191,7 @@ export function identifiersNamed(scope: Node, name: string): Node[] {
 export interface CallParts {
   readonly call: Node;
   readonly fn: Node;
-  readonly args: Node[];
+  readonly args: readonly Node[];
   /** `x.y(...)`: the operand `x`; undefined for plain calls. */
   readonly operand?: Node;
   /** The called name: `y` in `x.y(...)`, `f` in `f(...)`. */
@@ -169,7 +205,7 @@ export interface CallParts {
  * since most callers only filter calls by name.
  */
 class LazyCallParts implements CallParts {
-  private argNodes?: Node[];
+  private argNodes?: readonly Node[];
   private operandNode?: Node | null;
 
   constructor(
@@ -186,7 +222,7 @@ class LazyCallParts implements CallParts {
     return this.operandNode ?? undefined;
   }
 
-  get args(): Node[] {
+  get args(): readonly Node[] {
     if (!this.argNodes) {
       const list = this.call.childForFieldName('arguments');
       this.argNodes = list ? namedChildren(list) : [];

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { mentionsOf } from './identifiers';
-import { callParts, expressionsOf, isInside, unparen } from './syntax';
+import { callParts, expressionsOf, isInside, parentOf, unparen } from './syntax';
 
 function stripPointer(type: Node): Node {
   while (type.type === 'pointer_type' && type.namedChild(0)) type = type.namedChild(0)!;
@@ -33,9 +33,9 @@ function pairedValue(names: readonly (Node | null)[], values: readonly Node[], i
  * visible and the type it gives (null when it does not say).
  */
 function declarationOf(id: Node): { scope: Node; type: Node | null } | undefined {
-  const p = id.parent;
+  const p = parentOf(id);
   if (p?.type === 'parameter_declaration') {
-    const fn = p.parent?.parent;
+    const fn = parentOf(parentOf(p));
     const type = p.childForFieldName('type');
     return fn ? { scope: fn, type: type ? stripPointer(type) : null } : undefined;
   }
@@ -44,17 +44,17 @@ function declarationOf(id: Node): { scope: Node; type: Node | null } | undefined
     const i = names.findIndex((n) => n?.id === id.id);
     if (i < 0) return undefined;
     const declared = p.childForFieldName('type') ?? constructedType(pairedValue(names, expressionsOf(p.childForFieldName('value')), i));
-    let decl: Node | null = p.parent;
-    while (decl && decl.type !== 'var_declaration') decl = decl.parent;
-    const scope = decl?.parent;
+    let decl: Node | null = parentOf(p);
+    while (decl && decl.type !== 'var_declaration') decl = parentOf(decl);
+    const scope = parentOf(decl);
     return scope ? { scope, type: declared ? stripPointer(declared) : null } : undefined;
   }
-  if (p?.type === 'expression_list' && p.parent?.type === 'short_var_declaration' && p.parent.childForFieldName('left')?.id === p.id) {
-    const stmt = p.parent;
+  const stmt = p?.type === 'expression_list' ? parentOf(p) : null;
+  if (p && stmt?.type === 'short_var_declaration' && stmt.childForFieldName('left')?.id === p.id) {
     const left = expressionsOf(p);
     const i = left.findIndex((n) => n.id === id.id);
     const declared = constructedType(pairedValue(left, expressionsOf(stmt.childForFieldName('right')), i));
-    const scope = stmt.parent?.type === 'for_clause' ? stmt.parent.parent : stmt.parent;
+    const scope = parentOf(stmt)?.type === 'for_clause' ? parentOf(parentOf(stmt)) : parentOf(stmt);
     return scope ? { scope, type: declared ? stripPointer(declared) : null } : undefined;
   }
   return undefined;
@@ -63,7 +63,7 @@ function declarationOf(id: Node): { scope: Node; type: Node | null } | undefined
 /** The declared type of the variable `name` visible at `at` (pointers looked through), when its declaration shows it. */
 export function declaredTypeOf(name: string, at: Node): Node | undefined {
   let top = at;
-  while (top.parent && top.parent.type !== 'source_file') top = top.parent;
+  for (let up = parentOf(top); up && up.type !== 'source_file'; up = parentOf(up)) top = up;
   const before = mentionsOf(top, name).filter((id) => id.startIndex < at.startIndex);
   for (let i = before.length - 1; i >= 0; i--) {
     const decl = declarationOf(before[i]);

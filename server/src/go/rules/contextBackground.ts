@@ -1,11 +1,11 @@
 import { callsIgnoringContext } from '../contextScope';
 import { replaceNode } from '../edits';
 import type { GoRule } from '../rule';
-import { callParts, type Node } from '../syntax';
+import { callParts, parentOf, type Node } from '../syntax';
 
 /** `ctx == context.Background()` asks about the context rather than starting work with a new one. */
 function isComparison(call: Node): boolean {
-  const parent = call.parent;
+  const parent = parentOf(call);
   const op = parent?.type === 'binary_expression' ? parent.childForFieldName('operator')?.text : undefined;
   return op === '==' || op === '!=';
 }

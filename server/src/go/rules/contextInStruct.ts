@@ -14,7 +14,7 @@ export const contextInStruct: GoRule = {
     good: 'type Worker struct{}\n\nfunc (w *Worker) Run(ctx context.Context) { doWork(ctx) }',
   },
   check({ file, index, report }) {
-    for (const field of index.fields) {
+    for (const field of index.fieldsOf('Context')) {
       const type = field.childForFieldName('type');
       if (type && file.isPkgType(type, 'context', 'Context')) {
         report(field, 'context.Context stored in a struct field: pass it as a parameter of the methods that use it instead');

@@ -1,12 +1,11 @@
 import type { Fix } from '../../engine/types';
-import { callsNamed } from '../callees';
 import { indentAt, rowsInsideBraces, wrapRows } from '../edits';
 import type { GoFile } from '../file';
-import { ownDescendants } from '../flow';
+import { ownStatements } from '../flow';
 import { boundResult } from '../ownership';
 import { cancelFunc } from '../resources';
 import type { GoRule, GoRuleContext } from '../rule';
-import { callParts, enclosingLoop, namedChildren, type Node } from '../syntax';
+import { callParts, enclosingLoop, namedChildren, parentOf, type Node } from '../syntax';
 
 /** Methods whose deferred call releases something: t.Stop(), f.Close(), resp.Body.Close(), span.End(). */
 const RELEASE_METHODS = new Set(['Stop', 'Close', 'End']);
@@ -14,7 +13,7 @@ const RELEASE_METHODS = new Set(['Stop', 'Close', 'End']);
 /** Names this declaration binds to the cancel function of a context.With* call. */
 function cancelNames({ file, index }: GoRuleContext): Set<string> {
   const names = new Set(['cancel']);
-  for (const call of callsNamed(index.calls, cancelFunc.callees)) {
+  for (const call of index.callsNamed(cancelFunc.callees)) {
     const target = cancelFunc.acquiredBy(file, call) ? boundResult(call, cancelFunc.slot)?.target : undefined;
     if (target?.type === 'identifier') names.add(target.text);
   }
@@ -25,10 +24,10 @@ const BREAKABLE = new Set(['for_statement', 'select_statement', 'expression_swit
 
 /** True when a jump in `body` leaves it (return, goto, labeled jumps, break/continue of the loop itself). */
 function jumpsOut(body: Node): boolean {
-  return ownDescendants(body, ['return_statement', 'goto_statement', 'break_statement', 'continue_statement']).some((j) => {
+  return ownStatements(body, ['return', 'goto', 'break', 'continue']).some((j) => {
     if (j.type === 'return_statement' || j.type === 'goto_statement') return true;
     if (namedChildren(j).some((c) => c.type === 'label_name')) return true;
-    for (let p = j.parent; p && p.id !== body.id; p = p.parent) {
+    for (let p = parentOf(j); p && p.id !== body.id; p = parentOf(p)) {
       if (j.type === 'break_statement' ? BREAKABLE.has(p.type) : p.type === 'for_statement') return false;
     }
     return true;
@@ -70,7 +69,7 @@ export const deferInLoop: GoRule = {
   },
   check(ctx) {
     let cancels: Set<string> | undefined;
-    for (const d of ctx.index.defers) {
+    for (const d of ctx.index.statements('defer')) {
       const loop = enclosingLoop(d);
       const call = namedChildren(d)[0];
       const parts = loop && call ? callParts(call) : undefined;

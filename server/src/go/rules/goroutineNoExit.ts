@@ -1,6 +1,6 @@
 import { isStopChannel, receivedChannels } from '../channels';
 import { contextInScope } from '../contextScope';
-import { isInfiniteLoop, loopCanExit, ownDescendants } from '../flow';
+import { isInfiniteLoop, loopCanExit, ownStatements } from '../flow';
 import type { GoFile } from '../file';
 import type { GoRule } from '../rule';
 import { doneCaseFix } from '../selectEdits';
@@ -8,7 +8,7 @@ import { functionBody, namedChildren, statementsOf, unparen, type Node } from '.
 
 /** An infinite loop in a goroutine body that nothing can end: no return or break, no stop channel received. */
 function endlessLoop(body: Node): Node | undefined {
-  return ownDescendants(body, 'for_statement').find(
+  return ownStatements(body, ['for']).find(
     (loop) => isInfiniteLoop(loop) && !loopCanExit(loop) && !receivedChannels(loop).some(isStopChannel),
   );
 }
@@ -36,7 +36,7 @@ export const goroutineNoExit: GoRule = {
     good: 'go func() {\n\tfor {\n\t\tselect {\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase ev := <-events:\n\t\t\tpublish(ev)\n\t\t}\n\t}\n}()',
   },
   check({ file, index, report }) {
-    for (const go of index.goStmts) {
+    for (const go of index.statements('go')) {
       const call = namedChildren(go)[0];
       const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
       const body = fn && unparen(fn).type === 'func_literal' ? functionBody(unparen(fn)) : null;

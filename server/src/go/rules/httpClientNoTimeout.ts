@@ -16,7 +16,7 @@ export const httpClientNoTimeout: GoRule = {
     good: 'client := &http.Client{Transport: transport, Timeout: 30 * time.Second}',
   },
   check({ file, index, report }) {
-    for (const literal of literalsMissingFields(file, index.composites, 'net/http', 'Client', ['Timeout'])) {
+    for (const literal of literalsMissingFields(file, index, 'net/http', 'Client', ['Timeout'])) {
       const fix = setSecondsFieldFix(file, literal, 'Timeout', 30);
       report(literal, 'http.Client without Timeout: a stalled server blocks its callers forever; set Timeout', {
         fixes: fix ? [fix] : [],

@@ -1,4 +1,3 @@
-import { callsNamed } from '../callees';
 import type { GoRule } from '../rule';
 import { callParts } from '../syntax';
 
@@ -21,7 +20,7 @@ export const httpDefaultClient: GoRule = {
     good: 'var client = &http.Client{Timeout: 30 * time.Second}\n\nresp, err := client.Get(url)',
   },
   check({ file, index, report }) {
-    for (const call of callsNamed(index.calls, DEFAULT_CLIENT_METHODS)) {
+    for (const call of index.callsNamed(DEFAULT_CLIENT_METHODS)) {
       const operand = callParts(call)?.operand;
       if (file.isPkgCall(call, 'net/http', DEFAULT_CLIENT_FUNCS)) {
         report(call, 'request sent with http.DefaultClient, which has no timeout: use an http.Client with Timeout set');

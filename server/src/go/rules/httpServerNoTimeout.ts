@@ -21,13 +21,13 @@ export const httpServerNoTimeout: GoRule = {
   },
   check({ file, index, report }) {
     const readTimeouts = ['ReadHeaderTimeout', 'ReadTimeout'];
-    for (const literal of literalsMissingFields(file, index.composites, 'net/http', 'Server', readTimeouts)) {
+    for (const literal of literalsMissingFields(file, index, 'net/http', 'Server', readTimeouts)) {
       const fix = setSecondsFieldFix(file, literal, 'ReadHeaderTimeout', 10);
       report(literal, 'http.Server without ReadHeaderTimeout or ReadTimeout: slow clients hold connections forever', {
         fixes: fix ? [fix] : [],
       });
     }
-    for (const call of pkgCalls(file, index.calls, 'net/http', BARE_SERVE)) {
+    for (const call of pkgCalls(file, index, 'net/http', BARE_SERVE)) {
       report(
         call,
         'http.ListenAndServe and friends serve without any timeout: build an http.Server with ReadHeaderTimeout and call its method',

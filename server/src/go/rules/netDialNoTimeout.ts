@@ -30,7 +30,7 @@ export const netDialNoTimeout: GoRule = {
     good: 'conn, err := net.DialTimeout("tcp", addr, 10*time.Second)',
   },
   check({ file, index, report }) {
-    for (const call of pkgCalls(file, index.calls, 'net', ['Dial'])) {
+    for (const call of pkgCalls(file, index, 'net', ['Dial'])) {
       const fix = dialTimeoutFix(file, call);
       report(call, 'net.Dial has no timeout and can block for minutes: use net.DialTimeout or a net.Dialer with Timeout', {
         fixes: fix ? [fix] : [],

@@ -20,7 +20,7 @@ export const selectNoCancel: GoRule = {
     good: 'func consume(ctx context.Context, in <-chan Job) {\n\tfor {\n\t\tselect {\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase job := <-in:\n\t\t\thandle(job)\n\t\t}\n\t}\n}',
   },
   check({ file, index, report }) {
-    for (const select of index.selects) {
+    for (const select of index.statements('select')) {
       if (hasDefaultCase(select) || !enclosingLoop(select) || selectWatchesStop(select)) continue;
       const ctxName = contextParamAt(file, select);
       if (!ctxName) continue;

@@ -1,4 +1,3 @@
-import { callsNamed } from '../callees';
 import type { GoFile } from '../file';
 import type { GoRule } from '../rule';
 import { callParts, type Node } from '../syntax';
@@ -36,7 +35,7 @@ export const serverNoShutdown: GoRule = {
   check({ file, decl, index, report }) {
     if (file.packageName !== 'main' || decl.type !== 'function_declaration') return;
     if (decl.childForFieldName('name')?.text !== 'main') return;
-    const starts = callsNamed(index.calls, SERVE_METHODS).filter((call) => startsServer(file, call));
+    const starts = index.callsNamed(SERVE_METHODS).filter((call) => startsServer(file, call));
     if (starts.length === 0 || callsGracefulStop(file)) return;
     for (const call of starts) {
       report(

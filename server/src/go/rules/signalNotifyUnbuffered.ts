@@ -1,11 +1,11 @@
 import { pkgCalls } from '../callees';
 import { bufferOfOneFix, madeChannelName, unbufferedChanMake } from '../channels';
 import type { GoRule } from '../rule';
-import { callParts, isFunctionNode, type Node } from '../syntax';
+import { callParts, isFunctionNode, parentOf, type Node } from '../syntax';
 
 /** The unbuffered `make(chan …)` assigned to `name` in the nearest function around `at` that assigns one. */
 function unbufferedMakeOf(name: string, at: Node): Node | undefined {
-  for (let fn = at.parent; fn; fn = fn.parent) {
+  for (let fn = parentOf(at); fn; fn = parentOf(fn)) {
     if (!isFunctionNode(fn)) continue;
     const make = fn
       .descendantsOfType('call_expression')
@@ -30,7 +30,7 @@ export const signalNotifyUnbuffered: GoRule = {
   },
   check({ file, index, report }) {
     const seen = new Set<number>();
-    for (const call of pkgCalls(file, index.calls, 'os/signal', ['Notify'])) {
+    for (const call of pkgCalls(file, index, 'os/signal', ['Notify'])) {
       const channel = callParts(call)?.args[0];
       const make = channel?.type === 'identifier' ? unbufferedMakeOf(channel.text, call) : undefined;
       if (!make || seen.has(make.id)) continue;

@@ -4,13 +4,13 @@ import { freeName, indentAt, insertLinesBefore, replaceNode } from '../edits';
 import type { GoFile } from '../file';
 import { positionOf } from '../ownership';
 import type { GoRule, GoRuleContext } from '../rule';
-import { callParts, enclosingLoop, type Node } from '../syntax';
+import { callParts, enclosingLoop, parentOf, type Node } from '../syntax';
 import { selectReceiving, timerNote, timerSeverity } from '../timers';
 
 /** `<-time.After(d)` as a statement just sleeps: the timer fires and is gone. */
 function isSleep(call: Node): boolean {
-  let recv = call.parent;
-  while (recv?.type === 'parenthesized_expression') recv = recv.parent;
+  let recv = parentOf(call);
+  while (recv?.type === 'parenthesized_expression') recv = parentOf(recv);
   if (recv?.type !== 'unary_expression' || recv.childForFieldName('operator')?.text !== '<-') return false;
   return positionOf(recv).kind === 'dropped';
 }
@@ -28,7 +28,7 @@ function evaluableBefore(file: GoFile, d: Node, loop: Node): boolean {
   const changedInLoop = new Set(
     loop
       .descendantsOfType('identifier')
-      .filter((n): n is Node => !!n && (positionOf(n).kind === 'target' || n.parent?.type === 'parameter_declaration'))
+      .filter((n): n is Node => !!n && (positionOf(n).kind === 'target' || parentOf(n)?.type === 'parameter_declaration'))
       .map((n) => n.text),
   );
   const used = d.type === 'identifier' ? [d] : d.descendantsOfType('identifier').filter((n): n is Node => !!n);
@@ -45,9 +45,10 @@ function hoistTimerFix(ctx: GoRuleContext, call: Node, loop: Node, select: Node)
   const args = callParts(call)?.args ?? [];
   const d = args[0];
   const timePkg = file.localNameOf('time');
-  const loopStmt = loop.parent?.type === 'labeled_statement' ? loop.parent : loop;
+  const label = parentOf(loop);
+  const loopStmt = label?.type === 'labeled_statement' ? label : loop;
   if (args.length !== 1 || d.startPosition.row !== d.endPosition.row || !timePkg) return undefined;
-  if (enclosingLoop(loop) || loopStmt.parent?.type !== 'statement_list' || select.parent?.type !== 'statement_list') return undefined;
+  if (enclosingLoop(loop) || parentOf(loopStmt)?.type !== 'statement_list' || parentOf(select)?.type !== 'statement_list') return undefined;
   if (!evaluableBefore(file, d, loop)) return undefined;
   const t = freeName(ctx.decl, 'timer');
   const reset = file.semantics.timersCollected
@@ -80,7 +81,7 @@ export const timeAfterInLoop: GoRule = {
   },
   check(ctx) {
     const { file, index, report } = ctx;
-    for (const call of pkgCalls(file, index.calls, 'time', ['After'])) {
+    for (const call of pkgCalls(file, index, 'time', ['After'])) {
       const loop = enclosingLoop(call);
       const recv = selectReceiving(call);
       if (!loop || isSleep(call) || (recv && !recv.raced)) continue;

@@ -4,7 +4,7 @@ import { freeName, indentAt, insertLinesBefore, replaceNode } from '../edits';
 import type { GoFile } from '../file';
 import { canReturn, positionOf } from '../ownership';
 import type { GoRule, GoRuleContext } from '../rule';
-import { callParts, enclosingFunction, enclosingLoop, type Node } from '../syntax';
+import { callParts, enclosingFunction, enclosingLoop, parentOf, type Node } from '../syntax';
 import { selectReceiving, timerNote, timerSeverity } from '../timers';
 
 /** `func main` of package main: returning ends the process, and the ticker with it. */
@@ -20,10 +20,11 @@ function tickStatement(call: Node): Node | undefined {
   const pos = positionOf(call);
   if (pos.kind === 'assigned') {
     let stmt: Node | null = pos.stmt;
-    while (stmt && stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement' && stmt.type !== 'var_declaration') stmt = stmt.parent;
+    while (stmt && stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement' && stmt.type !== 'var_declaration') stmt = parentOf(stmt);
     return stmt ?? undefined;
   }
-  if (call.parent?.type === 'range_clause' && call.parent.childForFieldName('right')?.id === call.id) return call.parent.parent ?? undefined;
+  const clause = parentOf(call);
+  if (clause?.type === 'range_clause' && clause.childForFieldName('right')?.id === call.id) return parentOf(clause) ?? undefined;
   return selectReceiving(call)?.select;
 }
 
@@ -32,9 +33,9 @@ function newTickerFix(ctx: GoRuleContext, call: Node): Fix | undefined {
   const { file } = ctx;
   const args = callParts(call)?.args ?? [];
   const stmt = tickStatement(call);
-  const anchor = stmt?.parent?.type === 'labeled_statement' ? stmt.parent : stmt;
+  const anchor = parentOf(stmt)?.type === 'labeled_statement' ? parentOf(stmt) : stmt;
   const timePkg = file.localNameOf('time');
-  if (!stmt || !anchor || anchor.parent?.type !== 'statement_list' || enclosingLoop(stmt) || !timePkg) return undefined;
+  if (!stmt || !anchor || parentOf(anchor)?.type !== 'statement_list' || enclosingLoop(stmt) || !timePkg) return undefined;
   if (args.length !== 1 || args[0].startPosition.row !== args[0].endPosition.row) return undefined;
   const t = freeName(ctx.decl, 'ticker');
   return {
@@ -62,7 +63,7 @@ export const timeTick: GoRule = {
   },
   check(ctx) {
     const { file, index, report } = ctx;
-    for (const call of pkgCalls(file, index.calls, 'time', ['Tick'])) {
+    for (const call of pkgCalls(file, index, 'time', ['Tick'])) {
       const fn = enclosingFunction(call);
       if (!fn || isProgramMain(file, fn) || !canReturn(file, fn)) continue;
       const fix = newTickerFix(ctx, call);

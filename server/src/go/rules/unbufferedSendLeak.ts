@@ -1,26 +1,25 @@
-import { callsNamed } from '../callees';
 import { bufferOfOneFix, caseReceivedChannel, madeChannelName, unbufferedChanMake } from '../channels';
-import { communicationCases, ownDescendants, selectCases } from '../flow';
+import { communicationCases, ownStatements, selectCases } from '../flow';
 import type { GoRule } from '../rule';
-import { enclosingFunction, functionBody, namedChildren, unparen, type Node } from '../syntax';
+import { enclosingFunction, functionBody, namedChildren, parentOf, type Node, unparen } from '../syntax';
 
 /** True when a goroutine started by a func literal in `fn` sends on `name` with a plain (not select) send. */
 function goroutineSends(fn: Node, name: string): boolean {
-  return ownDescendants(fn, 'go_statement').some((go) => {
+  return ownStatements(fn, ['go']).some((go) => {
     const callee = namedChildren(go)[0]?.childForFieldName('function');
     const literal = callee && unparen(callee);
     const body = literal?.type === 'func_literal' ? functionBody(literal) : null;
     return !!body?.descendantsOfType('send_statement').some(
-      (send) => send?.parent?.type !== 'communication_case' && send?.childForFieldName('channel')?.text === name,
+      (send) => parentOf(send)?.type !== 'communication_case' && send?.childForFieldName('channel')?.text === name,
     );
   });
 }
 
 /** A select in `fn` that receives from `name` and has another case that returns instead (timeout, ctx, default). */
 function receiverCanGiveUp(fn: Node, name: string): Node | undefined {
-  return ownDescendants(fn, 'select_statement').find((select) => {
+  return ownStatements(fn, ['select']).find((select) => {
     const receiving = communicationCases(select).find((c) => caseReceivedChannel(c)?.text === name);
-    return !!receiving && selectCases(select).some((c) => c.id !== receiving.id && ownDescendants(c, 'return_statement').length > 0);
+    return !!receiving && selectCases(select).some((c) => c.id !== receiving.id && ownStatements(c, ['return']).length > 0);
   });
 }
 
@@ -39,7 +38,7 @@ export const unbufferedSendLeak: GoRule = {
     good: 'ch := make(chan result, 1)\ngo func() { ch <- fetch() }()\nselect {\ncase r := <-ch:\n\treturn r, nil\ncase <-ctx.Done():\n\treturn result{}, ctx.Err()\n}',
   },
   check({ index, report }) {
-    for (const call of callsNamed(index.calls, ['make'])) {
+    for (const call of index.callsNamed(['make'])) {
       if (!unbufferedChanMake(call)) continue;
       const name = madeChannelName(call);
       const fn = enclosingFunction(call);

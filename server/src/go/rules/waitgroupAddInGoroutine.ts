@@ -1,10 +1,10 @@
 import type { Fix } from '../../engine/types';
 import { deleteLines, insertLinesBefore } from '../edits';
 import type { GoFile } from '../file';
-import { ownDescendants } from '../flow';
+import { ownDescendants, ownStatements } from '../flow';
 import { positionOf } from '../ownership';
 import type { GoRule } from '../rule';
-import { callParts, functionBody, namedChildren, parametersOf, statementsOf, unparen, type Node } from '../syntax';
+import { callParts, functionBody, namedChildren, parametersOf, parentOf, statementsOf, type Node, unparen } from '../syntax';
 
 /** The func literal a `go` statement starts, when it starts one. */
 function goroutineLiteral(go: Node): Node | undefined {
@@ -20,7 +20,7 @@ function doneCalls(body: Node): Set<string> {
     const parts = call ? callParts(call) : undefined;
     if (!parts?.operand || parts.name !== 'Done' || parts.args.length > 0) continue;
     let nested = false;
-    for (let p = call!.parent; p && p.id !== body.id; p = p.parent) nested ||= p.type === 'go_statement';
+    for (let p = parentOf(call!); p && p.id !== body.id; p = parentOf(p)) nested ||= p.type === 'go_statement';
     if (!nested) out.add(parts.operand.text);
   }
   return out;
@@ -28,7 +28,7 @@ function doneCalls(body: Node): Set<string> {
 
 /** True when, after `add`, the goroutine starts goroutines that call `wg.Done()`: the Add counts those. */
 function addsForGoroutinesItStarts(body: Node, add: Node, wg: string): boolean {
-  return ownDescendants(body, 'go_statement').some((go) => {
+  return ownStatements(body, ['go']).some((go) => {
     const lit = go.startIndex > add.endIndex ? goroutineLiteral(go) : undefined;
     const inner = lit && functionBody(lit);
     return !!inner && doneCalls(inner).has(wg);
@@ -44,13 +44,13 @@ function namesDeclaredIn(lit: Node): Set<string> {
 
 /** Moves `wg.Add(…)` from the top level of the goroutine to just before the `go` statement. */
 function moveBeforeGoFix(file: GoFile, go: Node, lit: Node, add: Node): Fix | undefined {
-  const stmt = add.parent;
+  const stmt = parentOf(add);
   const body = functionBody(lit);
   if (stmt?.type !== 'expression_statement' || !body || !statementsOf(body).some((s) => s.id === stmt.id)) return undefined;
   // The statement owns its line (a trailing comment moves with it).
   const line = file.lines.lineText(stmt.startPosition.row).trim();
   const rest = line.slice(stmt.text.length).trim();
-  if (go.parent?.type !== 'statement_list' || !line.startsWith(stmt.text) || (rest && !rest.startsWith('//'))) return undefined;
+  if (parentOf(go)?.type !== 'statement_list' || !line.startsWith(stmt.text) || (rest && !rest.startsWith('//'))) return undefined;
   const declared = namesDeclaredIn(lit);
   if (add.descendantsOfType('identifier').some((id) => !!id && declared.has(id.text))) return undefined;
   return {
@@ -74,7 +74,7 @@ export const waitgroupAddInGoroutine: GoRule = {
     good: 'for _, job := range jobs {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\trun(job)\n\t}()\n}\nwg.Wait()',
   },
   check({ file, index, report }) {
-    for (const go of index.goStmts) {
+    for (const go of index.statements('go')) {
       const lit = goroutineLiteral(go);
       const body = lit && functionBody(lit);
       if (!lit || !body) continue;

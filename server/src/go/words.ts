@@ -1,0 +1,28 @@
+/**
+ * Whole-word search in Go source: the cheap first look that tells the engine where (and whether)
+ * to ask the syntax tree. A hit is only a place to look; the tree decides what is there.
+ */
+
+/** True when `word` occurs in `text` as a whole identifier or keyword, not inside a longer name. */
+export function mentionsWord(text: string, word: string): boolean {
+  return nextWord(text, word, 0) >= 0;
+}
+
+/** Offsets of the whole-word occurrences of `word` in `text`. */
+export function wordOffsets(text: string, word: string): number[] {
+  const out: number[] = [];
+  for (let at = nextWord(text, word, 0); at >= 0; at = nextWord(text, word, at + word.length)) out.push(at);
+  return out;
+}
+
+function nextWord(text: string, word: string, from: number): number {
+  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!isIdentifierChar(text.charCodeAt(at - 1)) && !isIdentifierChar(text.charCodeAt(at + word.length))) return at;
+  }
+  return -1;
+}
+
+/** ASCII letters, digits and `_`; anything beyond ASCII counts too, as Go identifiers may hold it. */
+function isIdentifierChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
+}
