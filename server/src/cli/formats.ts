@@ -14,6 +14,11 @@ export interface RunStats {
   durationMs: number;
 }
 
+/** True when the format shows whether findings are fixable, so the engine must build their fixes. */
+export function showsFixes(format: Format): boolean {
+  return format === 'json';
+}
+
 /** One finding in the JSON contract: 1-based lines and columns. */
 function jsonFinding(f: FileFinding) {
   return {

@@ -11,6 +11,8 @@ import { looksBinary } from './files';
 export interface LintOptions {
   config: LeakLensConfig;
   maxFileSize: number;
+  /** Build quick fixes (the JSON format reports whether each finding has one). */
+  fixes: boolean;
   /** Worker threads for Go files; 1 analyzes in this thread. */
   jobs: number;
   /** Called as files finish, for the progress line. */
@@ -46,8 +48,13 @@ export function lintGoFiles(files: readonly string[], options: LintOptions, outc
     const src = readSource(file, options.maxFileSize);
     if ('problem' in src) outcome.problems.push(src.problem);
     else {
-      const found = analyzeGoText(file, src.text, options.config, goMods, (rule, err) =>
-        outcome.internalErrors.push(`${file}: rule ${rule} failed: ${(err as Error)?.message ?? err}`),
+      const found = analyzeGoText(
+        file,
+        src.text,
+        options.config,
+        goMods,
+        (rule, err) => outcome.internalErrors.push(`${file}: rule ${rule} failed: ${(err as Error)?.message ?? err}`),
+        { fixes: options.fixes },
       );
       for (const f of found) outcome.findings.push({ ...f, file });
     }

@@ -8,7 +8,7 @@ import { CONFIG_FILE_NAME, defaultConfig, excludeMatcher, loadConfigFile, mergeC
 import { ruleIds } from '../engine/registry';
 import type { Severity } from '../engine/types';
 import { collectFiles } from './files';
-import { FORMATS, formatFindings, type FileFinding, type Format } from './formats';
+import { FORMATS, formatFindings, showsFixes, type FileFinding, type Format } from './formats';
 import { defaultJobs, lintFiles } from './lintFiles';
 import { progressLine } from './progress';
 
@@ -134,7 +134,13 @@ export async function runCli(argv: string[]): Promise<number> {
     for (const m of missing) process.stderr.write(`${m}: no such file or directory\n`);
     const files = found.filter((f) => !excluded(path.resolve(f)));
     const progress = progressLine(files.length);
-    const outcome = await lintFiles(files, { config, maxFileSize: args.maxFileSize, jobs: args.jobs, onProgress: progress.update });
+    const outcome = await lintFiles(files, {
+      config,
+      maxFileSize: args.maxFileSize,
+      fixes: showsFixes(args.format),
+      jobs: args.jobs,
+      onProgress: progress.update,
+    });
     progress.clear();
     for (const p of outcome.problems) process.stderr.write(`${p}\n`);
     for (const e of outcome.internalErrors) process.stderr.write(`internal error: ${e}\n`);

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { goVersionAtLeast, type LeakLensConfig } from './config';
 import type { Finding } from './types';
-import { analyzeGoFile, type RuleErrorHandler } from '../go/analyzer';
+import { analyzeGoFile, type GoAnalysisOptions, type RuleErrorHandler } from '../go/analyzer';
 import { GoFile, type GoSemantics } from '../go/file';
 import { GoModLocator } from '../go/gomod';
 import { loadGo, parseGo } from '../go/parser';
@@ -41,13 +41,14 @@ export function analyzeGoText(
   config: LeakLensConfig,
   goMods: GoModLocator,
   onError: RuleErrorHandler,
+  options: GoAnalysisOptions = {},
 ): Finding[] {
   const tree = parseGo(text);
   try {
-    return analyzeGoFile(new GoFile(file, text, tree, goSemanticsFor(file, config, goMods)), goRules, config, onError);
+    return analyzeGoFile(new GoFile(file, text, tree, goSemanticsFor(file, config, goMods)), goRules, config, onError, options);
   } finally {
     tree.delete();
   }
 }
 
-export { analyzeManifests, type ManifestInput, type RuleErrorHandler };
+export { analyzeManifests, type GoAnalysisOptions, type ManifestInput, type RuleErrorHandler };

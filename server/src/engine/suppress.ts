@@ -31,6 +31,11 @@ export const NOLINT_LINTERS: Record<string, readonly string[]> = {
 
 const ALL = '*';
 
+/** True when `text` may hold a directive at all: every directive starts with one of these words. */
+export function mayHoldDirective(text: string): boolean {
+  return text.includes('leaklens:ignore') || text.includes('nolint');
+}
+
 /** Parses one comment; returns the rule ids it silences ('*' for all), or undefined when it is no directive. */
 export function parseDirective(text: string): string[] | undefined {
   const ignore = /^leaklens:ignore(?:\s+([^\s]+))?/.exec(text);

@@ -12,8 +12,21 @@ import { mentionsWord } from './words';
 /** Called when a rule throws; the rule's other work and the remaining rules go on. */
 export type RuleErrorHandler = (rule: string, error: unknown) => void;
 
+/** What an analysis computes besides findings. */
+export interface GoAnalysisOptions {
+  /** Build each finding's quick fixes (default true); without them findings carry none. */
+  fixes?: boolean;
+}
+
 /** Runs `rules` over one declaration and returns their raw findings (no config or suppressions yet). */
-export function checkDecl(file: GoFile, decl: Node, rules: readonly GoRule[], onError: RuleErrorHandler): Finding[] {
+export function checkDecl(
+  file: GoFile,
+  decl: Node,
+  rules: readonly GoRule[],
+  onError: RuleErrorHandler,
+  options: GoAnalysisOptions = {},
+): Finding[] {
+  const withFixes = options.fixes ?? true;
   const findings: Finding[] = [];
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
   const source = decl.text;
@@ -26,8 +39,9 @@ export function checkDecl(file: GoFile, decl: Node, rules: readonly GoRule[], on
       file,
       decl,
       index,
-      report(at, message, options) {
-        findings.push(findingOf(rule, message, 'type' in at ? nodeRange(at as Node) : at, options));
+      report(at, message, { fix, ...rest } = {}) {
+        const built = withFixes ? fix?.() : undefined;
+        findings.push(findingOf(rule, message, 'type' in at ? nodeRange(at as Node) : at, { ...rest, fixes: built ? [built] : [] }));
       },
     };
     try {
@@ -67,8 +81,9 @@ export function analyzeGoFile(
   rules: readonly GoRule[],
   config: LeakLensConfig,
   onError: RuleErrorHandler,
+  options: GoAnalysisOptions = {},
 ): Finding[] {
   const enabled = rules.filter((r) => config.rules[r.id] !== 'off');
-  const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError));
+  const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError, options));
   return finalizeFindings(file, raw, config);
 }

@@ -111,7 +111,6 @@ export function checkContextVariant(
   message: (ctxName: string) => string,
 ): void {
   for (const { call, ctxName } of callsIgnoringContext(ctx, pkg, [name])) {
-    const fix = passContextFix(ctx.file, call, variant, ctxName);
-    ctx.report(call, message(ctxName), { fixes: fix ? [fix] : [] });
+    ctx.report(call, message(ctxName), { fix: () => passContextFix(ctx.file, call, variant, ctxName) });
   }
 }

@@ -1,6 +1,6 @@
 /** One parsed Go file and the facts rules ask about it: imports, package, Go semantics, comments. */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { LineComment } from '../engine/suppress';
+import { mayHoldDirective, type LineComment } from '../engine/suppress';
 import { LineIndex } from '../engine/text';
 import { goQuery } from './parser';
 import { callParts, namedChildren, unparen } from './syntax';
@@ -162,6 +162,7 @@ export class GoFile {
    */
   commentsNear(lines: Iterable<number>): LineComment[] {
     const out: LineComment[] = [];
+    if (!mayHoldDirective(this.text)) return out;
     const rows = [...new Set(lines)].sort((a, b) => a - b);
     for (let i = 0; i < rows.length; i++) {
       const first = rows[i];

@@ -66,9 +66,8 @@ export function checkResource(ctx: GoRuleContext, check: ResourceCheck): void {
       range: l.range,
       message: l.returnStmt ? `this return leaks the ${resource.noun}` : `the ${resource.noun} leaks when control reaches here`,
     }));
-    const fix = deferReleaseFix(ctx, resource, call, own);
     report(call, check.message(call, own.state, file), {
-      fixes: fix ? [fix] : [],
+      fix: () => deferReleaseFix(ctx, resource, call, own),
       related: related.length ? related : undefined,
       severity: check.severity?.(file),
     });

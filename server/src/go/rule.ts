@@ -1,8 +1,16 @@
 /** The shape of a Go rule, in the style of go/analysis: metadata plus a check over one declaration. */
 import type { Node } from 'web-tree-sitter';
-import type { Range, ReportOptions, RuleMeta } from '../engine/types';
+import type { Fix, Range, ReportOptions, RuleMeta } from '../engine/types';
 import type { GoFile } from './file';
 import type { DeclIndex } from './declIndex';
+
+/**
+ * What a Go rule may add to a finding. The fix is a function: building edits walks more of the
+ * tree than finding the leak did, and a run that shows no fixes (text, SARIF) never calls it.
+ */
+export interface GoReportOptions extends Omit<ReportOptions, 'fixes'> {
+  fix?: () => Fix | undefined;
+}
 
 export interface GoRuleContext {
   file: GoFile;
@@ -11,7 +19,7 @@ export interface GoRuleContext {
   /** Nodes of interest inside `decl`, collected by one combined query. */
   index: DeclIndex;
   /** Reports a finding starting at `at` (a node's first line or an explicit range). */
-  report(at: Node | Range, message: string, options?: ReportOptions): void;
+  report(at: Node | Range, message: string, options?: GoReportOptions): void;
 }
 
 export interface GoRule extends RuleMeta {

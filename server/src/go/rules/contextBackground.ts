@@ -28,7 +28,7 @@ export const contextBackground: GoRule = {
       if (isComparison(call)) continue;
       const name = callParts(call)?.name;
       ctx.report(call, `context.${name}() in a function that receives ${ctxName}: pass ${ctxName} so cancellation reaches this work`, {
-        fixes: [{ title: `Use ${ctxName}`, preferred: true, edits: [replaceNode(call, ctxName)] }],
+        fix: () => ({ title: `Use ${ctxName}`, preferred: true, edits: [replaceNode(call, ctxName)] }),
       });
     }
   },

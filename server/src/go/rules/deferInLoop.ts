@@ -78,10 +78,9 @@ export const deferInLoop: GoRule = {
         ? RELEASE_METHODS.has(parts.name)
         : parts.fn.type === 'identifier' && (cancels ??= cancelNames(ctx)).has(parts.name);
       if (!releases) continue;
-      const fix = wrapBodyFix(ctx.file, loop);
       const what = call.text.length > 60 ? `${parts.fn.text}(…)` : call.text;
       const message = `defer ${what} inside a loop runs only when the function returns: every iteration's resource stays alive until then`;
-      ctx.report(d, message, { fixes: fix ? [fix] : [] });
+      ctx.report(d, message, { fix: () => wrapBodyFix(ctx.file, loop) });
     }
   },
 };

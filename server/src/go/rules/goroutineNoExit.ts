@@ -42,9 +42,8 @@ export const goroutineNoExit: GoRule = {
       const body = fn && unparen(fn).type === 'func_literal' ? functionBody(unparen(fn)) : null;
       const loop = body ? endlessLoop(body) : undefined;
       if (!loop) continue;
-      const fix = stopFix(file, go, loop);
       report(go, 'goroutine loops forever: no return, no break and no receive from ctx.Done() or a done channel', {
-        fixes: fix ? [fix] : [],
+        fix: () => stopFix(file, go, loop),
       });
     }
   },

@@ -17,9 +17,8 @@ export const httpClientNoTimeout: GoRule = {
   },
   check({ file, index, report }) {
     for (const literal of literalsMissingFields(file, index, 'net/http', 'Client', ['Timeout'])) {
-      const fix = setSecondsFieldFix(file, literal, 'Timeout', 30);
       report(literal, 'http.Client without Timeout: a stalled server blocks its callers forever; set Timeout', {
-        fixes: fix ? [fix] : [],
+        fix: () => setSecondsFieldFix(file, literal, 'Timeout', 30),
       });
     }
   },

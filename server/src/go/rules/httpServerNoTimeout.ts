@@ -22,9 +22,8 @@ export const httpServerNoTimeout: GoRule = {
   check({ file, index, report }) {
     const readTimeouts = ['ReadHeaderTimeout', 'ReadTimeout'];
     for (const literal of literalsMissingFields(file, index, 'net/http', 'Server', readTimeouts)) {
-      const fix = setSecondsFieldFix(file, literal, 'ReadHeaderTimeout', 10);
       report(literal, 'http.Server without ReadHeaderTimeout or ReadTimeout: slow clients hold connections forever', {
-        fixes: fix ? [fix] : [],
+        fix: () => setSecondsFieldFix(file, literal, 'ReadHeaderTimeout', 10),
       });
     }
     for (const call of pkgCalls(file, index, 'net/http', BARE_SERVE)) {

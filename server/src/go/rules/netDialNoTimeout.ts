@@ -31,9 +31,8 @@ export const netDialNoTimeout: GoRule = {
   },
   check({ file, index, report }) {
     for (const call of pkgCalls(file, index, 'net', ['Dial'])) {
-      const fix = dialTimeoutFix(file, call);
       report(call, 'net.Dial has no timeout and can block for minutes: use net.DialTimeout or a net.Dialer with Timeout', {
-        fixes: fix ? [fix] : [],
+        fix: () => dialTimeoutFix(file, call),
       });
     }
   },

@@ -24,9 +24,8 @@ export const selectNoCancel: GoRule = {
       if (hasDefaultCase(select) || !enclosingLoop(select) || selectWatchesStop(select)) continue;
       const ctxName = contextParamAt(file, select);
       if (!ctxName) continue;
-      const fix = doneCaseFix(file, select, ctxName);
       report(select, `select in a loop without case <-${ctxName}.Done(): cancelling ${ctxName} does not stop this loop`, {
-        fixes: fix ? [fix] : [],
+        fix: () => doneCaseFix(file, select, ctxName),
       });
     }
   },

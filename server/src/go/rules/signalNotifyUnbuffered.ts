@@ -35,9 +35,8 @@ export const signalNotifyUnbuffered: GoRule = {
       const make = channel?.type === 'identifier' ? unbufferedMakeOf(channel.text, call) : undefined;
       if (!make || seen.has(make.id)) continue;
       seen.add(make.id);
-      const fix = bufferOfOneFix(make);
       report(make, 'signal.Notify drops signals sent while nobody receives from an unbuffered channel: give it a buffer of 1', {
-        fixes: fix ? [fix] : [],
+        fix: () => bufferOfOneFix(make),
       });
     }
   },

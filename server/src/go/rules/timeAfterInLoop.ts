@@ -85,9 +85,8 @@ export const timeAfterInLoop: GoRule = {
       const loop = enclosingLoop(call);
       const recv = selectReceiving(call);
       if (!loop || isSleep(call) || (recv && !recv.raced)) continue;
-      const fix = recv ? hoistTimerFix(ctx, call, loop, recv.select) : undefined;
       report(call, 'time.After in a loop creates a new timer every iteration that stays alive until it fires' + timerNote(file), {
-        fixes: fix ? [fix] : [],
+        fix: () => (recv ? hoistTimerFix(ctx, call, loop, recv.select) : undefined),
         severity: timerSeverity(file),
       });
     }

@@ -66,9 +66,8 @@ export const timeTick: GoRule = {
     for (const call of pkgCalls(file, index, 'time', ['Tick'])) {
       const fn = enclosingFunction(call);
       if (!fn || isProgramMain(file, fn) || !canReturn(file, fn)) continue;
-      const fix = newTickerFix(ctx, call);
       report(call, 'time.Tick creates a ticker that can never be stopped: it keeps firing after this function returns' + timerNote(file), {
-        fixes: fix ? [fix] : [],
+        fix: () => newTickerFix(ctx, call),
         severity: timerSeverity(file),
       });
     }

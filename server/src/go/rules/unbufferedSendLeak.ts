@@ -43,9 +43,8 @@ export const unbufferedSendLeak: GoRule = {
       const name = madeChannelName(call);
       const fn = enclosingFunction(call);
       if (!name || !fn || !goroutineSends(fn, name) || !receiverCanGiveUp(fn, name)) continue;
-      const fix = bufferOfOneFix(call);
       report(call, `unbuffered channel ${name}: when the receiver returns early, the goroutine sending on it blocks forever`, {
-        fixes: fix ? [fix] : [],
+        fix: () => bufferOfOneFix(call),
       });
     }
   },

@@ -86,9 +86,8 @@ export const waitgroupAddInGoroutine: GoRule = {
         // It accounts for this goroutine when the same goroutine calls Done on it, unless it
         // goes on to start goroutines that call Done: then the Add counts those.
         if (!dones.has(wg) || addsForGoroutinesItStarts(body, call, wg)) continue;
-        const fix = moveBeforeGoFix(file, go, lit, call);
         report(call, `${wg}.Add inside the goroutine it accounts for: ${wg}.Wait can run before it and return too early`, {
-          fixes: fix ? [fix] : [],
+          fix: () => moveBeforeGoFix(file, go, lit, call),
         });
       }
     }
