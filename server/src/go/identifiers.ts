@@ -6,10 +6,15 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { typeOf } from './syntax';
 import { nodesAtWords } from './wordNodes';
+import { mentionsWord } from './words';
 
 const cache = new WeakMap<Tree, Map<string, readonly Node[]>>();
 
 const asIdentifier = (token: Node) => (typeOf(token) === 'identifier' ? token : undefined);
+
+function known(scope: Node, name: string): boolean {
+  return !!cache.get(scope.tree)?.has(`${scope.id}:${name}`);
+}
 
 /** Identifiers named `name` inside `scope` (nested func literals included), in source order. */
 export function mentionsOf(scope: Node, name: string): readonly Node[] {
@@ -23,6 +28,12 @@ export function mentionsOf(scope: Node, name: string): readonly Node[] {
 
 /** Identifiers named `name` inside `scope` that lie within [from, to) (offsets); binary search, as bodies can be huge. */
 export function mentionsBetween(scope: Node, name: string, from: number, to = Infinity): readonly Node[] {
+  // A short stretch (the lines between a call and its error check) seldom names the variable:
+  // reading its text settles that without finding every mention in the scope.
+  if (to !== Infinity && !known(scope, name)) {
+    const base = scope.startIndex;
+    if (!mentionsWord(scope.text.slice(Math.max(0, from - base), to - base), name)) return [];
+  }
   const all = mentionsOf(scope, name);
   const firstAtOrAfter = (offset: number) => {
     let lo = 0;

@@ -19,6 +19,7 @@ import {
   isFunctionNode,
   isInside,
   namedChildren,
+  nodeMemo,
   nodeRange,
   parentOf,
   statementsOf,
@@ -51,7 +52,10 @@ export type ValuePosition =
 
 const ASSIGNMENTS = new Set(['short_var_declaration', 'assignment_statement']);
 
-export function positionOf(expr: Node): ValuePosition {
+/** Where an expression's value goes (memoized: every rule asks it of the same calls and mentions). */
+export const positionOf: (expr: Node) => ValuePosition = nodeMemo(computePosition);
+
+function computePosition(expr: Node): ValuePosition {
   let n = expr;
   for (let p = parentOf(n); p; p = parentOf(n)) {
     const addressOf = p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '&';
@@ -561,7 +565,11 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && n.type === 'identifier' && !isBlank(n)).map((n) => n.text);
   const up = parentOf(stmt);
   const inHeader = up?.type === 'if_statement' && up.childForFieldName('initializer')?.id === stmt.id;
-  const deadBranch = (ifStmt: Node) => deadBranchOf(ifStmt, stmt, target.text, errNames, body);
+  const deadBranches = new Map<number, Branch | undefined>();
+  const deadBranch = (ifStmt: Node) => {
+    if (!deadBranches.has(ifStmt.id)) deadBranches.set(ifStmt.id, deadBranchOf(ifStmt, stmt, target.text, errNames, body));
+    return deadBranches.get(ifStmt.id);
+  };
   const checked = inHeader ? parentOf(stmt)! : nextStatement(stmt);
   const failure = checked?.type === 'if_statement' && nilTest(checked)?.name !== target.text ? deadBranch(checked) : undefined;
   const errCheck = checked && failure ? { stmt: checked, failure } : undefined;
@@ -577,14 +585,20 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   }
   if (!scope || (!inHeader && parentOf(stmt)?.type !== 'statement_list')) return OWNED;
 
-  const uses = mentionsBetween(body, target.text, stmt.endIndex);
+  const uses = mentionsBetween(body, target.text, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
   const kinds = new Map<number, UseKind>();
   const kindOf = (u: Node) => {
     let k = kinds.get(u.id);
     if (!k) kinds.set(u.id, (k = useKind(u, kind, file, body)));
     return k;
   };
-  const settles = (node: Node) => uses.some((u) => isInside(u, node) && kindOf(u) !== 'none');
+  // Statements are asked in source order and most hold no use: compare offsets before the tree.
+  const settles = (node: Node) => {
+    const start = node.startIndex;
+    if (!uses.some((u) => u.start >= start)) return false;
+    const end = node.endIndex;
+    return uses.some((u) => u.start >= start && u.end <= end && kindOf(u.node) !== 'none');
+  };
   const walker = new PathWalker(file, settles, deadBranch);
   let leaks: LeakPoint[];
   if (inHeader) {
@@ -594,8 +608,8 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
     leaks = leaksFrom(walker, stmt, false, scope, body);
   }
   if (leaks.length === 0) return OWNED;
-  const handedOn = uses.some((u) => kindOf(u) === 'handoff');
-  const inClosure = uses.some((u) => enclosingFunction(u)?.id !== fn.id);
+  const handedOn = uses.some((u) => kindOf(u.node) === 'handoff');
+  const inClosure = uses.some((u) => enclosingFunction(u.node)?.id !== fn.id);
   return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn, inClosure }, fn };
 }
 

@@ -5,48 +5,44 @@ import type { Range } from '../engine/types';
 export type { Node };
 
 /**
- * What the rules keep asking of the same nodes, memoized per tree and node id. Each question to a
- * web-tree-sitter node crosses into WASM and builds a fresh node object; a parent lookup even walks
- * down from the root (tree-sitter keeps no parent pointers). Rules climb the same ancestor chains
- * and test the same node types over and over, so the answers are kept. Trees never change.
+ * A memo of one fact about nodes, per tree and node id. Each question to a web-tree-sitter node
+ * crosses into WASM and builds a fresh node object; a parent lookup even walks down from the root
+ * (tree-sitter keeps no parent pointers). Rules climb the same ancestor chains and test the same
+ * nodes over and over, so answers are kept. Trees never change, so neither do the answers.
  */
-interface TreeMemo {
-  parents: Map<number, Node | null>;
-  types: Map<number, string>;
-  children: Map<number, readonly Node[]>;
+export function nodeMemo<T>(compute: (node: Node) => T): (node: Node) => T {
+  const byTree = new WeakMap<Tree, Map<number, T>>();
+  // Analysis stays on one tree for long stretches: remember its map rather than look it up each time.
+  let lastTree: Tree | undefined;
+  let lastKnown: Map<number, T> | undefined;
+  return (node) => {
+    let known = node.tree === lastTree ? lastKnown : byTree.get(node.tree);
+    if (!known) byTree.set(node.tree, (known = new Map()));
+    lastTree = node.tree;
+    lastKnown = known;
+    let value = known.get(node.id);
+    if (value === undefined && !known.has(node.id)) known.set(node.id, (value = compute(node)));
+    return value as T;
+  };
 }
 
-const memos = new WeakMap<Tree, TreeMemo>();
-
-function memoOf(node: Node): TreeMemo {
-  let memo = memos.get(node.tree);
-  if (!memo) memos.set(node.tree, (memo = { parents: new Map(), types: new Map(), children: new Map() }));
-  return memo;
-}
+const parentMemo = nodeMemo((node) => node.parent);
+const typeMemo = nodeMemo((node) => node.type);
+const namedChildrenMemo = nodeMemo((node): readonly Node[] => node.namedChildren.filter((c): c is Node => !!c && typeOf(c) !== 'comment'));
 
 /** `node.parent`, memoized; one node object per parent, so later questions to it hit the memo too. */
 export function parentOf(node: Node | null | undefined): Node | null {
-  if (!node) return null;
-  const { parents } = memoOf(node);
-  let parent = parents.get(node.id);
-  if (parent === undefined) parents.set(node.id, (parent = node.parent));
-  return parent;
+  return node ? parentMemo(node) : null;
 }
 
 /** `node.type`, memoized. */
 export function typeOf(node: Node): string {
-  const { types } = memoOf(node);
-  let type = types.get(node.id);
-  if (type === undefined) types.set(node.id, (type = node.type));
-  return type;
+  return typeMemo(node);
 }
 
 /** The named children of `node` without comments, memoized (shared: never mutate the array). */
 export function namedChildren(node: Node): readonly Node[] {
-  const { children } = memoOf(node);
-  let list = children.get(node.id);
-  if (!list) children.set(node.id, (list = node.namedChildren.filter((c): c is Node => !!c && typeOf(c) !== 'comment')));
-  return list;
+  return namedChildrenMemo(node);
 }
 
 export function nodeRange(node: Node): Range {

@@ -17,6 +17,7 @@ export const contextBackground: GoRule = {
   defaultSeverity: 'info',
   fixable: true,
   triggers: ['Background', 'TODO'],
+  alsoRequires: ['Context'],
   docs: {
     description:
       'A function that receives a context and starts work with `context.Background()` or `context.TODO()` cuts that work loose: cancellation and deadlines of the caller no longer reach it, so it runs on (and holds what it holds) after everyone stopped waiting. Pass the parameter on instead.',

@@ -7,6 +7,7 @@ export const contextInStruct: GoRule = {
   defaultSeverity: 'hint',
   fixable: false,
   triggers: ['Context'],
+  alsoRequires: ['struct'],
   docs: {
     description:
       'A context stored in a struct outlives the call it belongs to: its deadline and cancellation no longer match the work being done, and whatever the struct keeps alive keeps the context alive. Pass the context as the first parameter of each method instead.',

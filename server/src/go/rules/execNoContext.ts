@@ -8,6 +8,7 @@ export const execNoContext: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   triggers: ['Command'],
+  alsoRequires: ['Context'],
   docs: {
     description:
       'A process started with `exec.Command` runs to completion whatever happens to the caller: a hung child keeps its pipes, its goroutines and itself alive after the request that started it is gone. In a function that receives a context, use `exec.CommandContext`, which kills the process when the context is done.',

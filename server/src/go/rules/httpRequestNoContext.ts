@@ -8,6 +8,7 @@ export const httpRequestNoContext: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   triggers: ['NewRequest'],
+  alsoRequires: ['Context'],
   docs: {
     description:
       'A request built with `http.NewRequest` carries `context.Background()`: when the caller gives up (deadline, client gone, shutdown) the request goes on, holding its goroutine and connection. In a function that receives a context, build the request with `http.NewRequestWithContext`.',

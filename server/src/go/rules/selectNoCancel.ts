@@ -12,7 +12,7 @@ export const selectNoCancel: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   triggers: ['select'],
-  alsoRequires: ['for'],
+  alsoRequires: ['for', 'Context'],
   docs: {
     description:
       'A function that receives a context and loops over a blocking `select` without a `case <-ctx.Done()` cannot be stopped: when the caller cancels, the loop keeps waiting on its other channels and the goroutine, with everything it references, leaks. A case on any `x.Done()` or on a channel named like done, quit, stop, exit, close or cancel counts as a way out.',
