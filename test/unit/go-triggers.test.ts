@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import { generateLargeFile } from '../../bench/goCorpus';
 import { defaultConfig } from '../../server/src/engine/config';
 import { analyzeGoFile } from '../../server/src/go/analyzer';
-import { mentionsWord } from '../../server/src/go/words';
+import { mentionsWord, wordFinder } from '../../server/src/go/words';
 import { GoFile } from '../../server/src/go/file';
 import { parseGo } from '../../server/src/go/parser';
 import { goRules } from '../../server/src/go/rules';
@@ -32,14 +32,25 @@ const sources = (fs.readdirSync(FIXTURES, { recursive: true }) as string[])
   .map((f) => ({ name: f, text: fs.readFileSync(path.join(FIXTURES, f), 'utf8') }));
 sources.push({ name: 'generated service code', text: generateLargeFile(3000) });
 
+const WHOLE_WORD_CASES: [text: string, word: string, whole: boolean][] = [
+  ['resp, err := c.Do(req)', 'Do', true],
+  ['<-ctx.Done()', 'Do', false],
+  ['x.GetName()', 'Get', false],
+  ['Get', 'Get', true],
+  ['go func() {}()', 'go', true],
+  ['goto end; algo()', 'go', false],
+  ['_Do Doé Do_', 'Do', false],
+  ['éDo', 'Do', false],
+];
+
 test('a trigger matches whole words only', () => {
-  assert.equal(mentionsWord('resp, err := c.Do(req)', 'Do'), true);
-  assert.equal(mentionsWord('<-ctx.Done()', 'Do'), false);
-  assert.equal(mentionsWord('x.GetName()', 'Get'), false);
-  assert.equal(mentionsWord('Get', 'Get'), true);
-  assert.equal(mentionsWord('go func() {}()', 'go'), true);
-  assert.equal(mentionsWord('goto end; algo()', 'go'), false);
-  assert.equal(mentionsWord('_Do Doé Do_', 'Do'), false);
+  for (const [text, word, whole] of WHOLE_WORD_CASES) assert.equal(mentionsWord(text, word), whole, `${word} in ${text}`);
+});
+
+test('the one-pass word finder agrees with mentionsWord', () => {
+  const find = wordFinder(['Do', 'Done', 'Get', 'go', 'goto', 'NewTicker', 'Tick']);
+  for (const [text, word, whole] of WHOLE_WORD_CASES) assert.equal(find(text).has(word), whole, `${word} in ${text}`);
+  assert.deepEqual([...find('t := time.NewTicker(d); <-time.Tick(d); goto x')].sort(), ['NewTicker', 'Tick', 'goto']);
 });
 
 test('every Go rule declares triggers', () => {

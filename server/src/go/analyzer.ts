@@ -7,7 +7,7 @@ import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
 import type { GoRule, GoRuleContext } from './rule';
 import { nodeRange } from './syntax';
-import { mentionsWord } from './words';
+import { wordFinder } from './words';
 
 /** Called when a rule throws; the rule's other work and the remaining rules go on. */
 export type RuleErrorHandler = (rule: string, error: unknown) => void;
@@ -16,6 +16,16 @@ export type RuleErrorHandler = (rule: string, error: unknown) => void;
 export interface GoAnalysisOptions {
   /** Build each finding's quick fixes (default true); without them findings carry none. */
   fixes?: boolean;
+}
+
+const finders = new Map<string, (text: string) => Set<string>>();
+
+/** Which of the rules' trigger words a text holds, found in one pass (built once per set of rules). */
+function triggerFinder(rules: readonly GoRule[]): (text: string) => Set<string> {
+  const key = rules.map((r) => r.id).join();
+  let find = finders.get(key);
+  if (!find) finders.set(key, (find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]))));
+  return find;
 }
 
 /** Runs `rules` over one declaration and returns their raw findings (no config or suppressions yet). */
@@ -31,10 +41,10 @@ export function checkDecl(
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
   const source = decl.text;
   const index = buildDeclIndex(decl, source);
-  const mentions = (word: string) => mentionsWord(source, word);
+  const present = triggerFinder(rules)(source);
   for (const rule of rules) {
-    if (rule.triggers && !rule.triggers.some(mentions)) continue;
-    if (rule.alsoRequires && !rule.alsoRequires.every(mentions)) continue;
+    if (rule.triggers && !rule.triggers.some((w) => present.has(w))) continue;
+    if (rule.alsoRequires && !rule.alsoRequires.every((w) => present.has(w))) continue;
     const ctx: GoRuleContext = {
       file,
       decl,
