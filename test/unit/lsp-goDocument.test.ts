@@ -82,6 +82,7 @@ describe('incremental Go document', () => {
       id,
       fileScoped,
       triggers: undefined,
+      alsoRequires: undefined,
       check: ({ decl }) => void checked.push(`${id}:${decl.childForFieldName('name')?.text ?? decl.type}`),
     });
     const env = envWith([spy('local', false), spy('wide', true)]);

@@ -23,6 +23,7 @@ import {
   nodeRange,
   parentOf,
   statementsOf,
+  typeOf,
   unparen,
 } from './syntax';
 
@@ -58,12 +59,14 @@ export const positionOf: (expr: Node) => ValuePosition = nodeMemo(computePositio
 function computePosition(expr: Node): ValuePosition {
   let n = expr;
   for (let p = parentOf(n); p; p = parentOf(n)) {
-    const addressOf = p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '&';
-    if (p.type !== 'parenthesized_expression' && !addressOf) break;
+    const type = typeOf(p);
+    const addressOf = type === 'unary_expression' && p.childForFieldName('operator')?.text === '&';
+    if (type !== 'parenthesized_expression' && !addressOf) break;
     n = p;
   }
   const p = parentOf(n);
-  switch (p?.type) {
+  if (!p) return { kind: 'other' };
+  switch (typeOf(p)) {
     case 'call_expression':
       return p.childForFieldName('function')?.id === n.id ? { kind: 'called', call: p } : { kind: 'other' };
     case 'argument_list': {
@@ -97,20 +100,21 @@ function computePosition(expr: Node): ValuePosition {
 function listPosition(list: Node, n: Node): ValuePosition {
   const owner = parentOf(list);
   if (!owner) return { kind: 'other' };
-  if (owner.type === 'return_statement') return { kind: 'returned' };
+  const type = typeOf(owner);
+  if (type === 'return_statement') return { kind: 'returned' };
   const field = (name: string) => owner.childForFieldName(name)?.id === list.id;
   const index = namedChildren(list).findIndex((c) => c.id === n.id);
-  if (ASSIGNMENTS.has(owner.type) || owner.type === 'range_clause' || owner.type === 'receive_statement') {
+  if (ASSIGNMENTS.has(type) || type === 'range_clause' || type === 'receive_statement') {
     if (field('left')) return { kind: 'target' };
-    if (field('right') && owner.type !== 'range_clause' && owner.type !== 'receive_statement') {
+    if (field('right') && type !== 'range_clause' && type !== 'receive_statement') {
       return { kind: 'assigned', left: expressionsOf(owner.childForFieldName('left')), right: namedChildren(list), index, stmt: owner };
     }
   }
-  if (owner.type === 'var_spec' && field('value')) {
+  if (type === 'var_spec' && field('value')) {
     const left = owner.childrenForFieldName('name').filter((x): x is Node => !!x);
     return { kind: 'assigned', left, right: namedChildren(list), index, stmt: owner };
   }
-  if (owner.type === 'type_switch_statement' && field('alias')) return { kind: 'target' };
+  if (type === 'type_switch_statement' && field('alias')) return { kind: 'target' };
   return { kind: 'other' };
 }
 
@@ -120,7 +124,7 @@ function targetsOf(pos: Extract<ValuePosition, { kind: 'assigned' }>): readonly 
   return pos.left;
 }
 
-const isBlank = (n: Node) => n.type === 'identifier' && n.text === '_';
+const isBlank = (n: Node) => typeOf(n) === 'identifier' && n.text === '_';
 
 /** True when a value in this position leaves the variable's hands: returned, stored, sent or passed on. */
 function handsOn(pos: ValuePosition, kind: ResourceKind, file: GoFile): boolean {
@@ -166,7 +170,7 @@ function isReceived(expr: Node): boolean {
 /** A closure that mentions the variable and is itself returned, stored or passed takes the resource along. */
 function capturedByEscapingClosure(ident: Node, kind: ResourceKind, file: GoFile, body: Node): boolean {
   for (let p = parentOf(ident); p && p.id !== body.id; p = parentOf(p)) {
-    if (p.type === 'func_literal' && handsOn(positionOf(p), { ...kind, borrows: undefined }, file)) return true;
+    if (typeOf(p) === 'func_literal' && handsOn(positionOf(p), { ...kind, borrows: undefined }, file)) return true;
   }
   return false;
 }
@@ -215,7 +219,7 @@ const TERMINATING_METHODS = /^(Fatal|Fatalf|Fatalln|FailNow|Skip|Skipf|SkipNow|P
 
 /** panic(…), os.Exit, runtime.Goexit, log.Fatal*, t.Fatal*: the path ends without returning. */
 export function isTerminating(file: GoFile, stmt: Node): boolean {
-  const expr = stmt.type === 'expression_statement' ? namedChildren(stmt)[0] : undefined;
+  const expr = typeOf(stmt) === 'expression_statement' ? namedChildren(stmt)[0] : undefined;
   const parts = expr && callParts(unparen(expr));
   if (!parts) return false;
   if (!parts.operand) return parts.fn.type === 'identifier' && parts.name === 'panic';
@@ -263,7 +267,8 @@ class PathWalker {
   }
 
   stmt(s: Node, label?: string): Flow {
-    switch (s.type) {
+    const type = typeOf(s);
+    switch (type) {
       case 'return_statement':
         return this.settles(s) ? ended() : { leaks: [{ range: nodeRange(s), returnStmt: s }], exits: new Set() };
       case 'block':
@@ -285,7 +290,7 @@ class PathWalker {
       case 'fallthrough_statement':
         return ended(); // rare; giving up on the path avoids false positives
     }
-    if (SWITCHES.has(s.type)) return this.casesStmt(s, label);
+    if (SWITCHES.has(type)) return this.casesStmt(s, label);
     return this.settles(s) || isTerminating(this.file, s) ? ended() : fallen();
   }
 
@@ -328,11 +333,11 @@ class PathWalker {
   private casesStmt(s: Node, label?: string): Flow {
     const header = ['initializer', 'value', 'alias'].map((f) => s.childForFieldName(f));
     if (this.settlesAny(...header)) return ended();
-    const cases = namedChildren(s).filter((c) => CASES.has(c.type));
+    const cases = namedChildren(s).filter((c) => CASES.has(typeOf(c)));
     const flows = cases.map((c) =>
       this.settlesAny(c.childForFieldName('communication')) ? ended() : this.list(statementsOf(c)),
     );
-    if (s.type !== 'select_statement' && !cases.some((c) => c.type === 'default_case')) flows.push(fallen());
+    if (typeOf(s) !== 'select_statement' && !cases.some((c) => typeOf(c) === 'default_case')) flows.push(fallen());
     const inner = merge(...flows);
     const out: Flow = { leaks: inner.leaks, exits: new Set() };
     for (const e of inner.exits) {
@@ -363,7 +368,7 @@ function owningStatement(container: Node): Node | undefined {
 
 /** The statements after `stmt` in its list, produced lazily: most walks stop long before the end. */
 function* statementsAfter(stmt: Node): Generator<Node> {
-  for (let n = stmt.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') yield n;
+  for (let n = stmt.nextNamedSibling; n; n = n.nextNamedSibling) if (typeOf(n) !== 'comment') yield n;
 }
 
 /**
@@ -473,7 +478,7 @@ const otherBranch = (b: Branch): Branch => (b === 'consequence' ? 'alternative' 
  */
 function deadBranchOf(ifStmt: Node, stmt: Node, name: string, errNames: readonly string[], body: Node): Branch | undefined {
   const init = ifStmt.childForFieldName('initializer');
-  if (ifStmt.type !== 'if_statement' || (init && init.id !== stmt.id)) return undefined;
+  if (typeOf(ifStmt) !== 'if_statement' || (init && init.id !== stmt.id)) return undefined;
   const test = nilTest(ifStmt);
   if (!test) return undefined;
   if (test.name === name) return test.nilBranch;
@@ -509,7 +514,7 @@ function declaredNames(node: Node): string[] {
  */
 function declarationScope(name: string, stmt: Node): Node | 'outside' | 'result' {
   for (let child = stmt, p = parentOf(stmt); p; child = p, p = parentOf(p)) {
-    if (p.type === 'statement_list') {
+    if (typeOf(p) === 'statement_list') {
       const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
       const block = parentOf(p);
       if (block && before.some((s) => declaredNames(s).includes(name))) return block;
@@ -557,12 +562,12 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
     return leaks.length ? { state: 'leaks', leaks, fn } : OWNED;
   }
   const bound = boundResult(call, kind.slot);
-  if (!bound || bound.target.type !== 'identifier') return OWNED; // a field, map entry, *p…: stored
+  if (!bound || typeOf(bound.target) !== 'identifier') return OWNED; // a field, map entry, *p…: stored
   const { target, pos, multi } = bound;
-  const declares = pos.stmt.type !== 'assignment_statement';
-  const stmt = pos.stmt.type === 'var_spec' ? enclosingVarDeclaration(pos.stmt) : pos.stmt;
+  const declares = typeOf(pos.stmt) !== 'assignment_statement';
+  const stmt = typeOf(pos.stmt) === 'var_spec' ? enclosingVarDeclaration(pos.stmt) : pos.stmt;
   if (!stmt) return OWNED;
-  const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && n.type === 'identifier' && !isBlank(n)).map((n) => n.text);
+  const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && !isBlank(n) && typeOf(n) === 'identifier').map((n) => n.text);
   const up = parentOf(stmt);
   const inHeader = up?.type === 'if_statement' && up.childForFieldName('initializer')?.id === stmt.id;
   const deadBranches = new Map<number, Branch | undefined>();
