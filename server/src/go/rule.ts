@@ -16,7 +16,7 @@ export interface GoRuleContext {
   file: GoFile;
   /** The top-level declaration being checked. */
   decl: Node;
-  /** Nodes of interest inside `decl`, collected by one combined query. */
+  /** Nodes of interest inside `decl`, found through the words that name them. */
   index: DeclIndex;
   /** Reports a finding starting at `at` (a node's first line or an explicit range). */
   report(at: Node | Range, message: string, options?: GoReportOptions): void;

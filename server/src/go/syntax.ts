@@ -197,7 +197,7 @@ export interface CallParts {
 /**
  * Every rule asks about the same call nodes, and each step through the tree crosses into WASM,
  * so call parts are memoized per tree and node id (node objects are recreated on each access).
- * The index query already knows each callee's name; the operand and arguments are read lazily,
+ * The declaration index already knows each callee's name; the operand and arguments are read lazily,
  * since most callers only filter calls by name.
  */
 class LazyCallParts implements CallParts {
@@ -235,7 +235,7 @@ function cacheFor(node: Node): Map<number, CallParts | null> {
   return byId;
 }
 
-/** Records a call's callee (a name or a selector) already known from a query match. */
+/** Records a call's callee (a name or a selector) already known to the declaration index. */
 export function rememberCallee(call: Node, fn: Node, name: string): void {
   cacheFor(call).set(call.id, new LazyCallParts(call, fn, name));
 }
