@@ -32,26 +32,28 @@ class AnchoredDeclIndex implements DeclIndex {
   ) {}
 
   callsNamed(names: readonly string[]): Node[] {
-    return this.lookup(`call:${names.join(',')}`, names, callNamedAt);
+    return this.remembered(`call:${names.join(',')}`, () => nodesAtWords(this.decl, names, callNamedAt, this.source));
   }
 
   statements(keyword: StatementKeyword): Node[] {
-    let found = this.memo.get(`stmt:${keyword}`);
-    if (!found) this.memo.set(`stmt:${keyword}`, (found = statementsByKeyword(this.decl, [keyword], this.source)));
-    return found;
+    return this.remembered(`stmt:${keyword}`, () => statementsByKeyword(this.decl, [keyword], this.source));
   }
 
   compositesOf(typeName: string): Node[] {
-    return this.lookup(`composite:${typeName}`, [typeName], (name) => typedBy(name, 'composite_literal'));
+    return this.remembered(`composite:${typeName}`, () =>
+      nodesAtWords(this.decl, [typeName], (name) => typedBy(name, 'composite_literal'), this.source),
+    );
   }
 
   fieldsOf(typeName: string): Node[] {
-    return this.lookup(`field:${typeName}`, [typeName], (name) => typedBy(name, 'field_declaration'));
+    return this.remembered(`field:${typeName}`, () =>
+      nodesAtWords(this.decl, [typeName], (name) => typedBy(name, 'field_declaration'), this.source),
+    );
   }
 
-  private lookup(key: string, words: readonly string[], shape: (token: Node) => Node | null | undefined): Node[] {
+  private remembered(key: string, find: () => Node[]): Node[] {
     let found = this.memo.get(key);
-    if (!found) this.memo.set(key, (found = nodesAtWords(this.decl, words, shape, this.source)));
+    if (!found) this.memo.set(key, (found = find()));
     return found;
   }
 }
