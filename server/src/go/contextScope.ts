@@ -7,22 +7,12 @@ import type { Fix } from '../engine/types';
 import { prependArgument, renameCallee } from './callEdits';
 import { pkgCalls } from './callees';
 import type { GoFile } from './file';
+import { CONTEXT_WITH_CANCEL } from './resources';
 import type { GoRuleContext } from './rule';
 import { assignedNames, assignedValues, isFunctionNode, namedChildren, parametersOf, parentOf } from './syntax';
 
 /** Package functions of "context" whose first result is a context. */
-const CONTEXT_CONSTRUCTORS = [
-  'Background',
-  'TODO',
-  'WithCancel',
-  'WithCancelCause',
-  'WithDeadline',
-  'WithDeadlineCause',
-  'WithTimeout',
-  'WithTimeoutCause',
-  'WithValue',
-  'WithoutCancel',
-];
+const CONTEXT_CONSTRUCTORS = ['Background', 'TODO', ...CONTEXT_WITH_CANCEL, 'WithValue', 'WithoutCancel'];
 
 /** The name of `fn`'s first context.Context parameter. */
 export function contextParamOf(file: GoFile, fn: Node): string | undefined {

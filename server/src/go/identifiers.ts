@@ -3,26 +3,21 @@
  * Mentions are found through the name's occurrences in the text (see wordNodes.ts), so the cost
  * follows how often the name occurs, not the size of the body; answers are memoized per scope.
  */
-import type { Node, Tree } from 'web-tree-sitter';
-import { typeOf } from './syntax';
+import type { Node } from 'web-tree-sitter';
+import { nodeMemo, typeOf } from './syntax';
 import { nodesAtWords } from './wordNodes';
 import { mentionsWord } from './words';
 
-const cache = new WeakMap<Tree, Map<string, readonly Node[]>>();
+/** Per scope node: the mentions found so far, by name. */
+const mentionsByScope = nodeMemo(() => new Map<string, readonly Node[]>());
 
 const asIdentifier = (token: Node) => (typeOf(token) === 'identifier' ? token : undefined);
 
-function known(scope: Node, name: string): boolean {
-  return !!cache.get(scope.tree)?.has(`${scope.id}:${name}`);
-}
-
 /** Identifiers named `name` inside `scope` (nested func literals included), in source order. */
 export function mentionsOf(scope: Node, name: string): readonly Node[] {
-  let perTree = cache.get(scope.tree);
-  if (!perTree) cache.set(scope.tree, (perTree = new Map()));
-  const key = `${scope.id}:${name}`;
-  let mentions = perTree.get(key);
-  if (!mentions) perTree.set(key, (mentions = nodesAtWords(scope, [name], asIdentifier)));
+  const known = mentionsByScope(scope);
+  let mentions = known.get(name);
+  if (!mentions) known.set(name, (mentions = nodesAtWords(scope, [name], asIdentifier)));
   return mentions;
 }
 
@@ -30,7 +25,7 @@ export function mentionsOf(scope: Node, name: string): readonly Node[] {
 export function mentionsBetween(scope: Node, name: string, from: number, to = Infinity): readonly Node[] {
   // A short stretch (the lines between a call and its error check) seldom names the variable:
   // reading its text settles that without finding every mention in the scope.
-  if (to !== Infinity && !known(scope, name)) {
+  if (to !== Infinity && !mentionsByScope(scope).has(name)) {
     const base = scope.startIndex;
     if (!mentionsWord(scope.text.slice(Math.max(0, from - base), to - base), name)) return [];
   }

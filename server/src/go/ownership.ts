@@ -8,14 +8,13 @@
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 import type { GoFile } from './file';
-import { mentionsBetween } from './identifiers';
+import { mentionsBetween, mentionsOf } from './identifiers';
 import {
   callParts,
   enclosingFunction,
   enclosingStatement,
   expressionsOf,
   functionBody,
-  identifiersNamed,
   isFunctionNode,
   isInside,
   namedChildren,
@@ -521,8 +520,8 @@ function declarationScope(name: string, stmt: Node): Node | 'outside' | 'result'
     } else if (isFunctionNode(p)) {
       const result = p.childForFieldName('result');
       const params = p.childForFieldName('parameters');
-      if (result && identifiersNamed(result, name).length > 0) return 'result';
-      if (params && identifiersNamed(params, name).length > 0) return functionBody(p) ?? 'outside';
+      if (result && mentionsOf(result, name).length > 0) return 'result';
+      if (params && mentionsOf(params, name).length > 0) return functionBody(p) ?? 'outside';
       return 'outside';
     } else {
       const header = namedChildren(p).filter((c) => c.id !== child.id);

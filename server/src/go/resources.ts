@@ -30,7 +30,7 @@ export function releaseCall(file: GoFile, resource: Resource, call: Node, v: str
 }
 
 /** context functions that return a CancelFunc (or CancelCauseFunc) as their second result. */
-const CONTEXT_WITH_CANCEL = [
+export const CONTEXT_WITH_CANCEL = [
   'WithCancel',
   'WithCancelCause',
   'WithDeadline',

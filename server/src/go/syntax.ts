@@ -178,11 +178,6 @@ export function assignmentOf(expr: Node): { stmt: Node; names: readonly Node[] }
   return undefined;
 }
 
-/** Identifiers named `name` inside `scope` (including nested function literals). */
-export function identifiersNamed(scope: Node, name: string): Node[] {
-  return scope.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === name);
-}
-
 /** A call's function, argument nodes and the parts of a selector callee. */
 export interface CallParts {
   readonly call: Node;
