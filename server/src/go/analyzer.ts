@@ -18,13 +18,20 @@ export interface GoAnalysisOptions {
   fixes?: boolean;
 }
 
-const finders = new Map<string, (text: string) => Set<string>>();
+type TriggerFinder = (text: string) => Set<string>;
+
+const findersByKey = new Map<string, TriggerFinder>();
+/** By rule list too: callers pass the same list for every declaration, and its key is long. */
+const findersByList = new WeakMap<readonly GoRule[], TriggerFinder>();
 
 /** Which of the rules' trigger words a text holds, found in one pass (built once per set of rules). */
-function triggerFinder(rules: readonly GoRule[]): (text: string) => Set<string> {
+function triggerFinder(rules: readonly GoRule[]): TriggerFinder {
+  let find = findersByList.get(rules);
+  if (find) return find;
   const key = rules.map((r) => r.id).join();
-  let find = finders.get(key);
-  if (!find) finders.set(key, (find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]))));
+  find = findersByKey.get(key);
+  if (!find) findersByKey.set(key, (find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]))));
+  findersByList.set(rules, find);
   return find;
 }
 

@@ -4,7 +4,7 @@
  * `http.Client{...}` literal, a field of type `Context`.
  */
 import type { Node } from 'web-tree-sitter';
-import { parentOf, rememberCallee } from './syntax';
+import { isLeadingChild, parentOf, rememberCallee, typeOf } from './syntax';
 import { nodesAtWords, statementsByKeyword, type StatementKeyword } from './wordNodes';
 
 export interface DeclIndex {
@@ -32,7 +32,9 @@ class AnchoredDeclIndex implements DeclIndex {
   ) {}
 
   callsNamed(names: readonly string[]): Node[] {
-    return this.remembered(`call:${names.join(',')}`, () => nodesAtWords(this.decl, names, callNamedAt, this.source));
+    // Per name: rules ask overlapping lists (`Do` by two rules, `Get` by three).
+    const calls = names.flatMap((name) => this.remembered(`call:${name}`, () => nodesAtWords(this.decl, [name], callNamedAt, this.source)));
+    return names.length > 1 ? calls.sort((a, b) => a.startIndex - b.startIndex) : calls;
   }
 
   statements(keyword: StatementKeyword): Node[] {
@@ -61,26 +63,30 @@ class AnchoredDeclIndex implements DeclIndex {
 /** The call whose callee the name token is, its name remembered for callParts; undefined otherwise. */
 function callNamedAt(name: Node): Node | undefined {
   let fn = name;
-  if (name.type === 'field_identifier') {
+  const type = typeOf(name);
+  if (type === 'field_identifier') {
+    // A field identifier in a selector is its field.
     const selector = parentOf(name);
-    if (selector?.type !== 'selector_expression' || selector.childForFieldName('field')?.id !== name.id) return undefined;
+    if (!selector || typeOf(selector) !== 'selector_expression') return undefined;
     fn = selector;
-  } else if (name.type !== 'identifier') {
+  } else if (type !== 'identifier') {
     return undefined;
   }
   let callee = fn;
   let call = parentOf(callee);
-  while (call?.type === 'parenthesized_expression') [callee, call] = [call, parentOf(call)];
-  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== callee.id) return undefined;
+  while (call && typeOf(call) === 'parenthesized_expression') [callee, call] = [call, parentOf(call)];
+  if (!call || typeOf(call) !== 'call_expression' || !isLeadingChild(callee, call)) return undefined;
   rememberCallee(call, fn, name.text);
   return call;
 }
 
 /** The `kind` node (composite literal, field) whose type is the type name token, plain or qualified. */
 function typedBy(name: Node, kind: string): Node | undefined {
-  if (name.type !== 'type_identifier') return undefined;
+  if (typeOf(name) !== 'type_identifier') return undefined;
+  // In a qualified type the type identifier is the name (the package is a package identifier); a
+  // type name right under a composite literal or a field declaration is its type.
   const up = parentOf(name);
-  const type = up?.type === 'qualified_type' && up.childForFieldName('name')?.id === name.id ? up : name;
+  const type = up && typeOf(up) === 'qualified_type' ? up : name;
   const owner = parentOf(type);
-  return owner?.type === kind && owner.childForFieldName('type')?.id === type.id ? owner : undefined;
+  return owner && typeOf(owner) === kind ? owner : undefined;
 }

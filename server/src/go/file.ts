@@ -3,7 +3,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { mayHoldDirective, type LineComment } from '../engine/suppress';
 import { LineIndex } from '../engine/text';
 import { goQuery } from './parser';
-import { callParts, namedChildren, unparen } from './syntax';
+import { callParts, namedChildren, typeOf, unparen } from './syntax';
 
 export interface GoSemantics {
   /** The Go version the file is compiled with, when known (go.mod, setting or .leaklens.yaml). */
@@ -39,6 +39,7 @@ export class GoFile {
   private byName?: Map<string, string>;
   private pkgName?: string | null;
   private headerNodes?: Node[];
+  private readonly qualified = new Map<number, { pkg: string; name: string } | null>();
 
   constructor(
     readonly path: string,
@@ -82,11 +83,12 @@ export class GoFile {
     for (const decl of this.header()) {
       if (decl.type !== 'import_declaration') continue;
       for (const spec of decl.descendantsOfType('import_spec')) {
-        if (!spec) continue;
-        const pathNode = spec.childForFieldName('path');
-        if (!pathNode) continue;
+        // An import spec is an optional name and the path, in that order.
+        const parts = spec ? namedChildren(spec) : [];
+        const pathNode = parts[parts.length - 1];
+        if (!spec || !pathNode || !typeOf(pathNode).endsWith('string_literal')) continue;
         const importPath = pathNode.text.slice(1, -1);
-        const alias = spec.childForFieldName('name');
+        const alias = parts.length > 1 ? parts[0] : undefined;
         out.push({ path: importPath, name: alias ? alias.text : defaultImportName(importPath), node: spec });
       }
     }
@@ -117,11 +119,20 @@ export class GoFile {
    * `dotPkg` says which dot-imported package to try.
    */
   qualifiedName(expr: Node): { pkg: string; name: string } | undefined {
+    // Memoized: several rules resolve the same callee.
+    let known = this.qualified.get(expr.id);
+    if (known === undefined) this.qualified.set(expr.id, (known = this.resolveQualified(expr) ?? null));
+    return known ?? undefined;
+  }
+
+  private resolveQualified(expr: Node): { pkg: string; name: string } | undefined {
     expr = unparen(expr);
-    if (expr.type === 'selector_expression' || expr.type === 'qualified_type') {
-      const operand = expr.childForFieldName(expr.type === 'qualified_type' ? 'package' : 'operand');
-      const field = expr.childForFieldName(expr.type === 'qualified_type' ? 'name' : 'field');
-      if (!operand || !field || (operand.type !== 'identifier' && operand.type !== 'package_identifier')) return undefined;
+    const type = typeOf(expr);
+    if (type === 'selector_expression' || type === 'qualified_type') {
+      const operand = expr.childForFieldName(type === 'qualified_type' ? 'package' : 'operand');
+      const field = expr.childForFieldName(type === 'qualified_type' ? 'name' : 'field');
+      const operandType = operand && typeOf(operand);
+      if (!operand || !field || (operandType !== 'identifier' && operandType !== 'package_identifier')) return undefined;
       const pkg = this.importPathOf(operand.text);
       return pkg ? { pkg, name: field.text } : undefined;
     }
@@ -133,7 +144,8 @@ export class GoFile {
     expr = unparen(expr);
     const q = this.qualifiedName(expr);
     if (q) return q.pkg === pkg && names.includes(q.name);
-    if ((expr.type === 'identifier' || expr.type === 'type_identifier') && this.hasDotImport(pkg)) {
+    const type = typeOf(expr);
+    if ((type === 'identifier' || type === 'type_identifier') && this.hasDotImport(pkg)) {
       return names.includes(expr.text);
     }
     return false;
@@ -190,6 +202,6 @@ export class GoFile {
 
   /** The top-level declarations: the units rules run on, and re-run on when an edit lands in them. */
   topLevelDecls(): Node[] {
-    return namedChildren(this.root).filter((n) => n.type !== 'package_clause' && n.type !== 'import_declaration');
+    return namedChildren(this.root).filter((n) => typeOf(n) !== 'package_clause' && typeOf(n) !== 'import_declaration');
   }
 }

@@ -4,7 +4,7 @@
  * follows how often the name occurs, not the size of the body; answers are memoized per scope.
  */
 import type { Node } from 'web-tree-sitter';
-import { nodeMemo, typeOf } from './syntax';
+import { nodeMemo, textOf, typeOf } from './syntax';
 import { nodesAtWords } from './wordNodes';
 import { mentionsWord } from './words';
 
@@ -27,7 +27,7 @@ export function mentionsBetween(scope: Node, name: string, from: number, to = In
   // reading its text settles that without finding every mention in the scope.
   if (to !== Infinity && !mentionsByScope(scope).has(name)) {
     const base = scope.startIndex;
-    if (!mentionsWord(scope.text.slice(Math.max(0, from - base), to - base), name)) return [];
+    if (!mentionsWord(textOf(scope).slice(Math.max(0, from - base), to - base), name)) return [];
   }
   const all = mentionsOf(scope, name);
   const firstAtOrAfter = (offset: number) => {

@@ -9,6 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 import type { GoFile } from './file';
 import { mentionsBetween, mentionsOf } from './identifiers';
+import { mentionsWord, trailingWord } from './words';
 import {
   callParts,
   enclosingFunction,
@@ -17,11 +18,13 @@ import {
   functionBody,
   isFunctionNode,
   isInside,
+  isLeadingChild,
   namedChildren,
   nodeMemo,
   nodeRange,
   parentOf,
   statementsOf,
+  textOf,
   typeOf,
   unparen,
 } from './syntax';
@@ -67,29 +70,28 @@ function computePosition(expr: Node): ValuePosition {
   if (!p) return { kind: 'other' };
   switch (typeOf(p)) {
     case 'call_expression':
-      return p.childForFieldName('function')?.id === n.id ? { kind: 'called', call: p } : { kind: 'other' };
+      return isLeadingChild(n, p) ? { kind: 'called', call: p } : { kind: 'other' };
     case 'argument_list': {
       const call = parentOf(p);
       return call?.type === 'call_expression' ? { kind: 'argument', call } : { kind: 'other' };
     }
-    case 'selector_expression': {
-      const field = p.childForFieldName('field');
-      const isOperand = p.childForFieldName('operand')?.id === n.id;
-      return isOperand && field ? { kind: 'member', selector: p, field: field.text } : { kind: 'other' };
-    }
+    case 'selector_expression':
+      // The field is the selector's last token.
+      return isLeadingChild(n, p) ? { kind: 'member', selector: p, field: trailingWord(p.text) } : { kind: 'other' };
     case 'literal_element': {
       const element = parentOf(p);
-      const keyed = element?.type === 'keyed_element' && element.childForFieldName('key')?.id === p.id;
+      const keyed = !!element && typeOf(element) === 'keyed_element' && isLeadingChild(p, element);
       return { kind: keyed ? 'key' : 'element' };
     }
     case 'send_statement':
-      return { kind: p.childForFieldName('value')?.id === n.id ? 'sent' : 'other' };
+      return { kind: isLeadingChild(n, p) ? 'other' : 'sent' };
     case 'expression_statement':
       return { kind: 'dropped' };
     case 'return_statement':
       return { kind: 'returned' };
     case 'var_spec':
-      return { kind: p.childrenForFieldName('name').some((x) => x?.id === n.id) ? 'target' : 'other' };
+      // Its names are its only direct identifiers (the type is a type node, the values a list).
+      return { kind: typeOf(n) === 'identifier' ? 'target' : 'other' };
     case 'expression_list':
       return listPosition(p, n);
   }
@@ -101,19 +103,20 @@ function listPosition(list: Node, n: Node): ValuePosition {
   if (!owner) return { kind: 'other' };
   const type = typeOf(owner);
   if (type === 'return_statement') return { kind: 'returned' };
-  const field = (name: string) => owner.childForFieldName(name)?.id === list.id;
   const index = namedChildren(list).findIndex((c) => c.id === n.id);
   if (ASSIGNMENTS.has(type) || type === 'range_clause' || type === 'receive_statement') {
-    if (field('left')) return { kind: 'target' };
-    if (field('right') && type !== 'range_clause' && type !== 'receive_statement') {
-      return { kind: 'assigned', left: expressionsOf(owner.childForFieldName('left')), right: namedChildren(list), index, stmt: owner };
+    // The left side comes first; the other list is the right side.
+    if (isLeadingChild(list, owner)) return { kind: 'target' };
+    if (type !== 'range_clause' && type !== 'receive_statement') {
+      return { kind: 'assigned', left: expressionsOf(namedChildren(owner)[0]), right: namedChildren(list), index, stmt: owner };
     }
   }
-  if (type === 'var_spec' && field('value')) {
+  // A var spec's only expression list is its values.
+  if (type === 'var_spec') {
     const left = owner.childrenForFieldName('name').filter((x): x is Node => !!x);
     return { kind: 'assigned', left, right: namedChildren(list), index, stmt: owner };
   }
-  if (type === 'type_switch_statement' && field('alias')) return { kind: 'target' };
+  if (type === 'type_switch_statement' && owner.childForFieldName('alias')?.id === list.id) return { kind: 'target' };
   return { kind: 'other' };
 }
 
@@ -168,6 +171,8 @@ function isReceived(expr: Node): boolean {
 
 /** A closure that mentions the variable and is itself returned, stored or passed takes the resource along. */
 function capturedByEscapingClosure(ident: Node, kind: ResourceKind, file: GoFile, body: Node): boolean {
+  // Without a `func` in the body there is no closure to climb to.
+  if (!mentionsWord(textOf(body), 'func')) return false;
   for (let p = parentOf(ident); p && p.id !== body.id; p = parentOf(p)) {
     if (typeOf(p) === 'func_literal' && handsOn(positionOf(p), { ...kind, borrows: undefined }, file)) return true;
   }
@@ -210,6 +215,14 @@ function parseExit(exit: string): [string, string | undefined] {
   const i = exit.indexOf(':');
   return i < 0 ? [exit, undefined] : [exit.slice(0, i), exit.slice(i + 1)];
 }
+
+/** The parts of an if statement (memoized: every walk through the function passes it). */
+const ifParts = nodeMemo((s) => ({
+  initializer: s.childForFieldName('initializer'),
+  condition: s.childForFieldName('condition'),
+  consequence: s.childForFieldName('consequence'),
+  alternative: s.childForFieldName('alternative'),
+}));
 
 const SWITCHES = new Set(['expression_switch_statement', 'type_switch_statement']);
 const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
@@ -298,10 +311,9 @@ class PathWalker {
   }
 
   private ifStmt(s: Node): Flow {
-    if (this.settlesAny(s.childForFieldName('initializer'), s.childForFieldName('condition'))) return ended();
+    const { initializer, condition, consequence: cons, alternative: alt } = ifParts(s);
+    if (this.settlesAny(initializer, condition)) return ended();
     const skip = this.deadBranch(s);
-    const cons = s.childForFieldName('consequence');
-    const alt = s.childForFieldName('alternative');
     return merge(
       skip === 'consequence' ? ended() : cons ? this.stmt(cons) : fallen(),
       skip === 'alternative' ? ended() : alt ? this.stmt(alt) : fallen(),
@@ -330,13 +342,14 @@ class PathWalker {
 
   /** switch and select: each case is a path; a switch without default can skip them all. */
   private casesStmt(s: Node, label?: string): Flow {
-    const header = ['initializer', 'value', 'alias'].map((f) => s.childForFieldName(f));
+    const select = typeOf(s) === 'select_statement';
+    const header = select ? [] : ['initializer', 'value', 'alias'].map((f) => s.childForFieldName(f));
     if (this.settlesAny(...header)) return ended();
     const cases = namedChildren(s).filter((c) => CASES.has(typeOf(c)));
     const flows = cases.map((c) =>
       this.settlesAny(c.childForFieldName('communication')) ? ended() : this.list(statementsOf(c)),
     );
-    if (typeOf(s) !== 'select_statement' && !cases.some((c) => typeOf(c) === 'default_case')) flows.push(fallen());
+    if (!select && !cases.some((c) => typeOf(c) === 'default_case')) flows.push(fallen());
     const inner = merge(...flows);
     const out: Flow = { leaks: inner.leaks, exits: new Set() };
     for (const e of inner.exits) {
@@ -454,14 +467,18 @@ export interface Ownership {
 
 const OWNED: Ownership = { state: 'owned', leaks: [] };
 
-/** `x != nil` / `x == nil` as an if condition: the name tested and the branch where `x` is nil. */
-function nilTest(ifStmt: Node): { name: string; nilBranch: Branch } | undefined {
-  const cond = ifStmt.childForFieldName('condition');
+/** `x != nil` / `x == nil` as an if condition: the name tested and the branch where `x` is nil (memoized). */
+const nilTest = nodeMemo(computeNilTest);
+
+function computeNilTest(ifStmt: Node): { name: string; nilBranch: Branch } | undefined {
+  const cond = ifParts(ifStmt).condition;
   const test = cond && unparen(cond);
-  if (test?.type !== 'binary_expression') return undefined;
+  if (!test || typeOf(test) !== 'binary_expression') return undefined;
   const left = test.childForFieldName('left');
+  if (left?.type !== 'identifier') return undefined;
+  const right = test.childForFieldName('right');
+  if (!right || typeOf(right) !== 'nil') return undefined;
   const op = test.childForFieldName('operator')?.text;
-  if (left?.type !== 'identifier' || test.childForFieldName('right')?.type !== 'nil') return undefined;
   if (op === '!=') return { name: left.text, nilBranch: 'alternative' };
   if (op === '==') return { name: left.text, nilBranch: 'consequence' };
   return undefined;
@@ -476,8 +493,9 @@ const otherBranch = (b: Branch): Branch => (b === 'consequence' ? 'alternative' 
  * something else (`if err := f(); err != nil`).
  */
 function deadBranchOf(ifStmt: Node, stmt: Node, name: string, errNames: readonly string[], body: Node): Branch | undefined {
-  const init = ifStmt.childForFieldName('initializer');
-  if (typeOf(ifStmt) !== 'if_statement' || (init && init.id !== stmt.id)) return undefined;
+  if (typeOf(ifStmt) !== 'if_statement') return undefined;
+  const init = ifParts(ifStmt).initializer;
+  if (init && init.id !== stmt.id) return undefined;
   const test = nilTest(ifStmt);
   if (!test) return undefined;
   if (test.name === name) return test.nilBranch;
@@ -563,33 +581,35 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   const bound = boundResult(call, kind.slot);
   if (!bound || typeOf(bound.target) !== 'identifier') return OWNED; // a field, map entry, *p…: stored
   const { target, pos, multi } = bound;
+  const name = target.text;
   const declares = typeOf(pos.stmt) !== 'assignment_statement';
   const stmt = typeOf(pos.stmt) === 'var_spec' ? enclosingVarDeclaration(pos.stmt) : pos.stmt;
   if (!stmt) return OWNED;
-  const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && !isBlank(n) && typeOf(n) === 'identifier').map((n) => n.text);
+  const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && typeOf(n) === 'identifier').map((n) => n.text).filter((n) => n !== '_');
   const up = parentOf(stmt);
-  const inHeader = up?.type === 'if_statement' && up.childForFieldName('initializer')?.id === stmt.id;
+  const inHeader = !!up && typeOf(up) === 'if_statement' && ifParts(up).initializer?.id === stmt.id;
   const deadBranches = new Map<number, Branch | undefined>();
   const deadBranch = (ifStmt: Node) => {
-    if (!deadBranches.has(ifStmt.id)) deadBranches.set(ifStmt.id, deadBranchOf(ifStmt, stmt, target.text, errNames, body));
+    if (!deadBranches.has(ifStmt.id)) deadBranches.set(ifStmt.id, deadBranchOf(ifStmt, stmt, name, errNames, body));
     return deadBranches.get(ifStmt.id);
   };
   const checked = inHeader ? parentOf(stmt)! : nextStatement(stmt);
-  const failure = checked?.type === 'if_statement' && nilTest(checked)?.name !== target.text ? deadBranch(checked) : undefined;
+  const failure = checked && typeOf(checked) === 'if_statement' && nilTest(checked)?.name !== name ? deadBranch(checked) : undefined;
   const errCheck = checked && failure ? { stmt: checked, failure } : undefined;
   const binding: Omit<Binding, 'handedOn' | 'inClosure'> = { target, stmt, declares, errCheck };
-  if (isBlank(target)) return { state: 'discarded', leaks: [], binding: { ...binding, handedOn: false, inClosure: false }, fn };
+  if (name === '_') return { state: 'discarded', leaks: [], binding: { ...binding, handedOn: false, inClosure: false }, fn };
 
   let scope: Node | undefined;
   if (declares) scope = inHeader ? parentOf(stmt)! : parentOf(parentOf(stmt)) ?? undefined;
   else {
-    const declared = declarationScope(target.text, stmt);
+    const declared = declarationScope(name, stmt);
     if (declared === 'outside' || declared === 'result') return OWNED; // stored in an outer variable or a named result
     scope = declared;
   }
   if (!scope || (!inHeader && parentOf(stmt)?.type !== 'statement_list')) return OWNED;
 
-  const uses = mentionsBetween(body, target.text, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
+  // A mention is the name itself: its end needs no question to the tree.
+  const uses = mentionsBetween(body, name, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.startIndex + name.length }));
   const kinds = new Map<number, UseKind>();
   const kindOf = (u: Node) => {
     let k = kinds.get(u.id);

@@ -1,6 +1,7 @@
 /** A small typed layer over tree-sitter-go nodes: what the rules ask of the syntax tree. */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
+import { mentionsWord, trailingWord, wordOffsets } from './words';
 
 export type { Node };
 
@@ -32,6 +33,13 @@ const parentMemo = nodeMemo((node) => node.parent);
 const typeMemo = nodeMemo((node) => node.type);
 const namedChildrenMemo = nodeMemo((node): readonly Node[] => node.namedChildren.filter((c): c is Node => !!c && typeOf(c) !== 'comment'));
 
+const textMemo = nodeMemo((node) => node.text);
+
+/** `node.text`, memoized: for scopes searched by word again and again (bodies, declarations). */
+export function textOf(node: Node): string {
+  return textMemo(node);
+}
+
 /** `node.parent`, memoized; one node object per parent, so later questions to it hit the memo too. */
 export function parentOf(node: Node | null | undefined): Node | null {
   return node ? parentMemo(node) : null;
@@ -45,6 +53,16 @@ export function typeOf(node: Node): string {
 /** The named children of `node` without comments, memoized (shared: never mutate the array). */
 export function namedChildren(node: Node): readonly Node[] {
   return namedChildrenMemo(node);
+}
+
+/**
+ * True when `child` of `parent` is its first child: the callee of a call, the operand of a selector,
+ * the left side of an assignment, the type of a composite literal, the key of a keyed element.
+ * Nodes carry their start offset, while asking the parent for the field crosses into WASM and
+ * builds a node.
+ */
+export function isLeadingChild(child: Node, parent: Node): boolean {
+  return child.startIndex === parent.startIndex;
 }
 
 export function nodeRange(node: Node): Range {
@@ -75,8 +93,62 @@ export function statementsOf(node: Node | null): readonly Node[] {
   return list ? namedChildren(list) : [];
 }
 
+/** What the text of a top-level node says it may hold. */
+interface TopLevel {
+  node: Node;
+  start: number;
+  end: number;
+  /** A `func` besides the declaration's own keyword: maybe a func literal. */
+  mayHoldClosures: boolean;
+  /** A `for`: maybe a loop. */
+  mayHoldLoops: boolean;
+}
+
+let topTree: Tree | undefined;
+let topRoot: Node | undefined;
+let lastTop: TopLevel | undefined;
+
+/**
+ * The top-level node (a declaration, or an error node) holding `node`, with what its text may
+ * hold. Climbing parent links to the enclosing function or loop is costly (tree-sitter keeps no
+ * parent pointers: each lookup walks down from the root), and most declarations hold no func
+ * literal and many no loop; their text says so. Rules ask about one declaration at a time, so
+ * the last one found is kept.
+ */
+function topLevelOf(node: Node): TopLevel | undefined {
+  if (node.tree !== topTree || !topRoot) {
+    topTree = node.tree;
+    topRoot = node.tree.rootNode;
+    lastTop = undefined;
+  }
+  const start = node.startIndex;
+  const end = node.endIndex;
+  // Top-level nodes do not overlap: a range inside the last one is in it.
+  if (lastTop && lastTop.start <= start && end <= lastTop.end) return lastTop;
+  if (node.id === topRoot.id) return undefined;
+  const top = topRoot.childWithDescendant(node);
+  if (!top) return undefined;
+  const text = textOf(top);
+  const funcs = wordOffsets(text, 'func').length;
+  lastTop = {
+    node: top,
+    start: top.startIndex,
+    end: top.endIndex,
+    mayHoldClosures: funcs > (isFunctionNode(top) ? 1 : 0),
+    mayHoldLoops: mentionsWord(text, 'for'),
+  };
+  return lastTop;
+}
+
+/** False when `node` cannot be inside a func literal: its declaration holds none. */
+export function mayBeInClosure(node: Node): boolean {
+  return topLevelOf(node)?.mayHoldClosures ?? true;
+}
+
 /** The innermost function (declaration, method or literal) containing `node`, itself excluded. */
 export function enclosingFunction(node: Node): Node | null {
+  const top = topLevelOf(node);
+  if (top && !top.mayHoldClosures) return isFunctionNode(top.node) && top.node.id !== node.id ? top.node : null;
   for (let p = parentOf(node); p; p = parentOf(p)) if (isFunctionNode(p)) return p;
   return null;
 }
@@ -100,9 +172,11 @@ export function isInside(node: Node, container: Node): boolean {
   return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex && node.tree === container.tree;
 }
 
-/** The function's body block, for declarations, methods and literals. */
+const bodyMemo = nodeMemo((fn) => fn.childForFieldName('body'));
+
+/** The function's body block, for declarations, methods and literals (memoized: every acquisition in a function asks). */
 export function functionBody(fn: Node): Node | null {
-  return fn.childForFieldName('body');
+  return bodyMemo(fn);
 }
 
 export interface Param {
@@ -251,19 +325,19 @@ export function callParts(call: Node): CallParts | undefined {
 }
 
 function computeCallParts(call: Node): CallParts | undefined {
-  if (call.type !== 'call_expression') return undefined;
+  if (typeOf(call) !== 'call_expression') return undefined;
   const fnNode = call.childForFieldName('function');
   if (!fnNode) return undefined;
   const fn = unparen(fnNode);
-  if (fn.type === 'selector_expression') {
-    const field = fn.childForFieldName('field');
-    return field ? new LazyCallParts(call, fn, field.text) : undefined;
-  }
-  return new LazyCallParts(call, fn, fn.type === 'identifier' ? fn.text : '');
+  const type = typeOf(fn);
+  // A selector's field is its last token.
+  if (type === 'selector_expression') return new LazyCallParts(call, fn, trailingWord(fn.text));
+  return new LazyCallParts(call, fn, type === 'identifier' ? fn.text : '');
 }
 
 /** True when the statement (or expression) list is in a loop body, without a function boundary in between. */
 export function enclosingLoop(node: Node, stop?: Node | null): Node | null {
+  if (topLevelOf(node)?.mayHoldLoops === false) return null;
   for (const a of ancestors(node, stop)) {
     if (a.type === 'for_statement') return a;
     if (isFunctionNode(a)) return null;

@@ -7,7 +7,7 @@
  * where to look.
  */
 import type { Node } from 'web-tree-sitter';
-import { parentOf, typeOf } from './syntax';
+import { parentOf, textOf, typeOf } from './syntax';
 import { wordOffsets } from './words';
 
 /**
@@ -19,7 +19,7 @@ export function nodesAtWords(
   scope: Node,
   words: readonly string[],
   shape: (token: Node) => Node | null | undefined,
-  source: string = scope.text,
+  source: string = textOf(scope),
 ): Node[] {
   const base = scope.startIndex;
   const hits = words.flatMap((w) => wordOffsets(source, w).map((at) => [base + at, base + at + w.length] as const));

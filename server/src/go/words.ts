@@ -22,6 +22,13 @@ function nextWord(text: string, word: string, from: number): number {
   return -1;
 }
 
+/** The identifier or keyword `text` ends with: the field of a selector's text (`Close` in `resp.Body.Close`). */
+export function trailingWord(text: string): string {
+  let at = text.length;
+  while (at > 0 && isIdentifierChar(text.charCodeAt(at - 1))) at--;
+  return text.slice(at);
+}
+
 /** ASCII letters, digits and `_`; anything beyond ASCII counts too, as Go identifiers may hold it. */
 function isIdentifierChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
