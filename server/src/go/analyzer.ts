@@ -6,7 +6,7 @@ import { compareFindings, findingOf, type Finding } from '../engine/types';
 import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
 import type { GoRule, GoRuleContext } from './rule';
-import { nodeRange } from './syntax';
+import { nodeRange, textOf } from './syntax';
 import { wordFinder } from './words';
 
 /** Called when a rule throws; the rule's other work and the remaining rules go on. */
@@ -46,7 +46,7 @@ export function checkDecl(
   const withFixes = options.fixes ?? true;
   const findings: Finding[] = [];
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
-  const source = decl.text;
+  const source = textOf(decl);
   const index = buildDeclIndex(decl, source);
   const present = triggerFinder(rules)(source);
   for (const rule of rules) {

@@ -22,8 +22,16 @@ export interface ImportInfo {
   node: Node;
 }
 
-/** The name a package is referred to by when imported without an alias. */
+const defaultNames = new Map<string, string>();
+
+/** The name a package is referred to by when imported without an alias (memoized: every file imports the same few). */
 export function defaultImportName(importPath: string): string {
+  let name = defaultNames.get(importPath);
+  if (name === undefined) defaultNames.set(importPath, (name = nameFromPath(importPath)));
+  return name;
+}
+
+function nameFromPath(importPath: string): string {
   const parts = importPath.split('/');
   let last = parts[parts.length - 1];
   if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];

@@ -48,14 +48,21 @@ export function parseGoMod(text: string, file: string): GoModInfo {
 /** Finds and reads go.mod files, caching per directory (a CLI run sees thousands of files). */
 export class GoModLocator {
   private readonly byDir = new Map<string, GoModInfo | undefined>();
+  /** By directory as the caller wrote it: resolving every file's path costs more than the lookup. */
+  private readonly byGivenDir = new Map<string, GoModInfo | undefined>();
 
   forFile(file: string): GoModInfo | undefined {
-    return this.forDir(path.dirname(path.resolve(file)));
+    const given = path.dirname(file);
+    if (this.byGivenDir.has(given)) return this.byGivenDir.get(given);
+    const info = this.forDir(path.resolve(given));
+    this.byGivenDir.set(given, info);
+    return info;
   }
 
   /** Forgets cached lookups, e.g. when a go.mod changed on disk. */
   clear(): void {
     this.byDir.clear();
+    this.byGivenDir.clear();
   }
 
   private forDir(dir: string): GoModInfo | undefined {

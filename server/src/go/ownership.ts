@@ -228,10 +228,13 @@ const SWITCHES = new Set(['expression_switch_statement', 'type_switch_statement'
 const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
 /** Methods that end the goroutine or the process: t.Fatal, log.Fatalf, b.SkipNow, logger.Panic… */
 const TERMINATING_METHODS = /^(Fatal|Fatalf|Fatalln|FailNow|Skip|Skipf|SkipNow|Panic|Panicf|Panicln)$/;
+/** Any of the names above, or panic, Exit and Goexit, as a word: the statement's text says whether to look. */
+const TERMINATING_WORD = /\b(?:Fatal|Fatalf|Fatalln|FailNow|Skip|Skipf|SkipNow|Panic|Panicf|Panicln|panic|Exit|Goexit)\b/;
 
 /** panic(…), os.Exit, runtime.Goexit, log.Fatal*, t.Fatal*: the path ends without returning. */
 export function isTerminating(file: GoFile, stmt: Node): boolean {
-  const expr = typeOf(stmt) === 'expression_statement' ? namedChildren(stmt)[0] : undefined;
+  if (typeOf(stmt) !== 'expression_statement' || !TERMINATING_WORD.test(stmt.text)) return false;
+  const expr = namedChildren(stmt)[0];
   const parts = expr && callParts(unparen(expr));
   if (!parts) return false;
   if (!parts.operand) return parts.fn.type === 'identifier' && parts.name === 'panic';
@@ -365,7 +368,8 @@ class PathWalker {
 function endOf(container: Node): LeakPoint {
   const last = container.child(container.childCount - 1);
   const at = last?.type === '}' ? last : container;
-  const end = { line: at.endPosition.row, character: at.endPosition.column };
+  const { row, column } = at.endPosition;
+  const end = { line: row, character: column };
   return { range: { start: { line: end.line, character: Math.max(0, end.character - 1) }, end } };
 }
 

@@ -66,9 +66,10 @@ export function isLeadingChild(child: Node, parent: Node): boolean {
 }
 
 export function nodeRange(node: Node): Range {
+  const end = node.endPosition; // computed in WASM on each read
   return {
     start: { line: node.startPosition.row, character: node.startPosition.column },
-    end: { line: node.endPosition.row, character: node.endPosition.column },
+    end: { line: end.row, character: end.column },
   };
 }
 

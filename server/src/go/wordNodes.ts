@@ -22,16 +22,18 @@ export function nodesAtWords(
   source: string = textOf(scope),
 ): Node[] {
   const base = scope.startIndex;
-  const hits = words.flatMap((w) => wordOffsets(source, w).map((at) => [base + at, base + at + w.length] as const));
-  if (words.length > 1) hits.sort((a, b) => a[0] - b[0]);
-  const found: Node[] = [];
-  for (const [start, end] of hits) {
-    const token = scope.descendantForIndex(start, end);
-    // The smallest node over the word must be exactly the word, not a comment or string around it.
-    const node = token && token.startIndex === start && token.endIndex === end ? shape(token) : undefined;
-    if (node) found.push(node);
+  const found: { at: number; node: Node }[] = [];
+  for (const word of words) {
+    for (const at of wordOffsets(source, word)) {
+      const start = base + at;
+      const token = scope.descendantForIndex(start, start + word.length);
+      // The smallest node over the word must be exactly the word, not a comment or string around it.
+      const node = token && token.startIndex === start && token.endIndex === start + word.length ? shape(token) : undefined;
+      if (node) found.push({ at, node });
+    }
   }
-  return found;
+  if (words.length > 1) found.sort((a, b) => a.at - b.at);
+  return found.map((f) => f.node);
 }
 
 const STATEMENT_OF_KEYWORD = {
