@@ -9,10 +9,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeGoText, initEngine, type GoAnalysisOptions } from '../server/src/engine/analyze';
-import { defaultConfig } from '../server/src/engine/config';
-import { GoModLocator } from '../server/src/go/gomod';
-import { parseGo } from '../server/src/go/parser';
+import * as esbuild from 'esbuild';
+import type { EngineTiming } from './engineTiming';
 import { generateCorpus } from './goCorpus';
 
 const ROOT = path.join(__dirname, '..');
@@ -27,20 +25,22 @@ function listGoFiles(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.go')).map((f) => path.join(dir, f)).sort();
 }
 
-/** Best wall and CPU time of `runs` runs; CPU time is the fairer figure on a shared machine. */
-function bestOf<T>(runs: number, fn: () => T): { ms: number; cpuMs: number; result: T } {
-  let best = Infinity;
-  let bestCpu = Infinity;
-  let result!: T;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    result = fn();
-    const cpu = process.cpuUsage(c0);
-    best = Math.min(best, performance.now() - t0);
-    bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
-  }
-  return { ms: best, cpuMs: bestCpu, result };
+/** Bundles engineTiming.ts as esbuild.mjs bundles the CLI, beside the two .wasm files; returns its path. */
+function bundleEngineTiming(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-engine-timing-'));
+  const outfile = path.join(dir, 'engineTiming.js');
+  esbuild.buildSync({
+    entryPoints: [path.join(__dirname, 'engineTiming.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    alias: { 'web-tree-sitter': require.resolve('web-tree-sitter').replace(/\.js$/, '.cjs') },
+  });
+  for (const wasm of ['web-tree-sitter.wasm', 'tree-sitter-go.wasm']) fs.copyFileSync(path.join(ROOT, 'dist', wasm), path.join(dir, wasm));
+  return outfile;
 }
 
 /** Wall time and the children's CPU time of a shell command (bash's `times`). */
@@ -62,55 +62,37 @@ async function main() {
   const stats = generateCorpus(CORPUS, arg('packages', 50), arg('files', 20), 17);
   console.log(`corpus: ${stats.files} files, ${stats.lines} lines, ${(stats.bytes / 1e6).toFixed(1)} MB in ${CORPUS}`);
   const files = listGoFiles(CORPUS);
-  const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
 
-  await initEngine();
-  const config = defaultConfig();
-  // Warm up the WASM code paths once, as an editor or CLI run would after its first file.
-  for (const t of texts.slice(0, 20)) parseGo(t).delete();
+  // The engine as shipped: bundled like the CLI, run by plain node.
+  const timing = bundleEngineTiming();
+  const measure = (list: string[]): EngineTiming => {
+    const listFile = path.join(os.tmpdir(), 'leaklens-bench-files.json');
+    fs.writeFileSync(listFile, JSON.stringify(list));
+    const r = spawnSync('node', [timing, listFile, '5'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`engine timing failed: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const report = (t: EngineTiming) => {
+    const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+    console.log(`  tree-sitter parse only   ${fmt(t.parse.wallMs)} wall, ${fmt(t.parse.cpuMs)} CPU`);
+    console.log(`  LeakLens lint            ${fmt(t.lint.wallMs)} wall, ${fmt(t.lint.cpuMs)} CPU  (${t.findings} findings)`);
+    console.log(`  lint / parse ratio       ${x(t.lint.wallMs, t.parse.wallMs)} wall, ${x(t.lint.cpuMs, t.parse.cpuMs)} CPU   (target <= 1.5x; rounds: ${t.ratios.map((r) => r.toFixed(2)).join(' ')})`);
+    console.log(`  lint + fixes (json, editor) ${fmt(t.lintFixes.wallMs)} wall, ${fmt(t.lintFixes.cpuMs)} CPU: ${x(t.lintFixes.cpuMs, t.parse.cpuMs)} CPU`);
+  };
 
-  const parse = bestOf(3, () => {
-    for (const t of texts) parseGo(t).delete();
-  });
   // `leaklens lint` builds fixes only for --format json (which says whether each finding is
   // fixable); the editor builds them too. Both are measured.
-  const lintAll = (options: GoAnalysisOptions) =>
-    bestOf(3, () => {
-      const goMods = new GoModLocator();
-      let n = 0;
-      texts.forEach((t, i) => {
-        n += analyzeGoText(files[i], t, config, goMods, (rule, err) => {
-          throw new Error(`${rule}: ${err}`);
-        }, options).length;
-      });
-      return n;
-    });
-  const lint = lintAll({ fixes: false });
-  const lintFixes = lintAll({ fixes: true });
-  console.log(`\nin one process, one core (best of 3):`);
-  console.log(`  tree-sitter parse only   ${fmt(parse.ms)} wall, ${fmt(parse.cpuMs)} CPU`);
-  console.log(`  LeakLens lint            ${fmt(lint.ms)} wall, ${fmt(lint.cpuMs)} CPU  (${lint.result} findings)`);
-  console.log(`  lint / parse ratio       ${(lint.ms / parse.ms).toFixed(2)}x wall, ${(lint.cpuMs / parse.cpuMs).toFixed(2)}x CPU   (target <= 1.5x)`);
-  console.log(`  lint + fixes (json, editor) ${fmt(lintFixes.ms)} wall, ${fmt(lintFixes.cpuMs)} CPU: ${(lintFixes.cpuMs / parse.cpuMs).toFixed(2)}x CPU`);
+  console.log(`\nin one process, one core (the median of 5 rounds, each file parsed, linted and linted with fixes in turn):`);
+  report(measure(files));
 
   // The same comparison on real code: the Go standard library's network, database and OS packages.
   const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
   const realFiles = ['net', 'database/sql', 'os', 'context', 'time', 'sync']
     .flatMap((p) => listGoFiles(path.join(goroot, 'src', p)))
     .filter((f) => !f.includes(`${path.sep}testdata${path.sep}`));
-  const realTexts = realFiles.map((f) => fs.readFileSync(f, 'utf8'));
-  const realLines = realTexts.reduce((n, t) => n + t.split('\n').length, 0);
-  const realParse = bestOf(3, () => {
-    for (const t of realTexts) parseGo(t).delete();
-  });
-  const realLint = bestOf(3, () => {
-    const goMods = new GoModLocator();
-    return realTexts.reduce((n, t, i) => n + analyzeGoText(realFiles[i], t, config, goMods, () => {}, { fixes: false }).length, 0);
-  });
+  const realLines = realFiles.reduce((n, f) => n + fs.readFileSync(f, 'utf8').split('\n').length, 0);
   console.log(`\nreal code: ${realFiles.length} files, ${realLines} lines of GOROOT/src/{net,database/sql,os,context,time,sync}:`);
-  console.log(`  tree-sitter parse only   ${fmt(realParse.ms)} wall, ${fmt(realParse.cpuMs)} CPU`);
-  console.log(`  LeakLens lint            ${fmt(realLint.ms)} wall, ${fmt(realLint.cpuMs)} CPU  (${realLint.result} findings)`);
-  console.log(`  lint / parse ratio       ${(realLint.ms / realParse.ms).toFixed(2)}x wall, ${(realLint.cpuMs / realParse.cpuMs).toFixed(2)}x CPU`);
+  report(measure(realFiles));
 
   const cli = path.join(ROOT, 'dist', 'cli.js');
   if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
