@@ -6,7 +6,7 @@ import { compareFindings, findingOf, type Finding } from '../engine/types';
 import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
 import type { GoRule, GoRuleContext } from './rule';
-import { nodeRange, textOf } from './syntax';
+import { focusDeclaration, nodeRange, textOf } from './syntax';
 import { wordFinder } from './words';
 
 /** Called when a rule throws; the rule's other work and the remaining rules go on. */
@@ -47,6 +47,7 @@ export function checkDecl(
   const findings: Finding[] = [];
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
   const source = textOf(decl);
+  focusDeclaration(decl);
   const index = buildDeclIndex(decl, source);
   const present = triggerFinder(rules)(source);
   for (const rule of rules) {

@@ -106,38 +106,56 @@ interface TopLevel {
 }
 
 let topTree: Tree | undefined;
-let topRoot: Node | undefined;
 let lastTop: TopLevel | undefined;
+/** The declaration the analyzer is on, until a question needs its facts (many declarations raise none). */
+let focused: Node | undefined;
+
+function topLevelFacts(top: Node): TopLevel {
+  const text = textOf(top);
+  return {
+    node: top,
+    start: top.startIndex,
+    end: top.endIndex,
+    mayHoldClosures: wordOffsets(text, 'func').length > (isFunctionNode(top) ? 1 : 0),
+    mayHoldLoops: mentionsWord(text, 'for'),
+  };
+}
+
+/**
+ * Says which top-level declaration the rules look at next (the analyzer calls it), so that
+ * questions about nodes in it need not find it: in a file of thousands of declarations, finding
+ * one from the root scans the root's children.
+ */
+export function focusDeclaration(decl: Node): void {
+  topTree = decl.tree;
+  lastTop = undefined;
+  focused = decl;
+}
 
 /**
  * The top-level node (a declaration, or an error node) holding `node`, with what its text may
  * hold. Climbing parent links to the enclosing function or loop is costly (tree-sitter keeps no
  * parent pointers: each lookup walks down from the root), and most declarations hold no func
- * literal and many no loop; their text says so. Rules ask about one declaration at a time, so
- * the last one found is kept.
+ * literal and many no loop; their text says so.
  */
 function topLevelOf(node: Node): TopLevel | undefined {
-  if (node.tree !== topTree || !topRoot) {
+  if (node.tree !== topTree) {
     topTree = node.tree;
-    topRoot = node.tree.rootNode;
     lastTop = undefined;
+    focused = undefined;
+  }
+  if (focused) {
+    lastTop = topLevelFacts(focused);
+    focused = undefined;
   }
   const start = node.startIndex;
   const end = node.endIndex;
-  // Top-level nodes do not overlap: a range inside the last one is in it.
+  // Top-level nodes do not overlap: a range inside the focused one is in it.
   if (lastTop && lastTop.start <= start && end <= lastTop.end) return lastTop;
-  if (node.id === topRoot.id) return undefined;
-  const top = topRoot.childWithDescendant(node);
+  const root = node.tree.rootNode;
+  const top = node.id === root.id ? null : root.childWithDescendant(node);
   if (!top) return undefined;
-  const text = textOf(top);
-  const funcs = wordOffsets(text, 'func').length;
-  lastTop = {
-    node: top,
-    start: top.startIndex,
-    end: top.endIndex,
-    mayHoldClosures: funcs > (isFunctionNode(top) ? 1 : 0),
-    mayHoldLoops: mentionsWord(text, 'for'),
-  };
+  lastTop = topLevelFacts(top);
   return lastTop;
 }
 
