@@ -1,0 +1,134 @@
+/**
+ * The syntax layer answers some questions from offsets and text instead of asking the tree (which
+ * costs a crossing into WASM and a node object each). Over every node of every Go fixture, plus
+ * code written to trip the shortcuts, its answers must equal the tree's own.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import type { Node } from 'web-tree-sitter';
+import { positionOf } from '../../server/src/go/ownership';
+import { parseGo } from '../../server/src/go/parser';
+import { enclosingFunction, enclosingLoop, focusDeclaration, isFunctionNode, isLeadingChild } from '../../server/src/go/syntax';
+import { initEngine } from '../helpers/goEngine';
+
+before(initEngine);
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'go');
+
+/** Closures and loops where the declaration's text has none (in comments, strings, names), and the reverse. */
+const TRICKY = `package p
+
+// A func literal and a for loop in a comment: func() { for {} }
+var s = "func() { for {} }"
+
+func Plain(ms []int) int {
+	forward, funcs := 0, 0 // names that start with the keywords
+	return forward + funcs + len(ms)
+}
+
+func Nested(ch chan int) func() {
+	for i := range 3 {
+		go func() {
+			for v := range ch {
+				_ = v + i
+			}
+		}()
+	}
+	var h = func(f func(int)) { f(1) }
+	h(func(int) {})
+	return func() { <-ch }
+}
+
+var handler = func() {
+	for {
+	}
+}
+
+type T struct{ f func() }
+`;
+
+function goSources(): { name: string; text: string }[] {
+  const fixtures = fs
+    .readdirSync(FIXTURES, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.go'))
+    .map((f) => ({ name: f, text: fs.readFileSync(path.join(FIXTURES, f), 'utf8') }));
+  return [{ name: 'tricky.go', text: TRICKY }, ...fixtures];
+}
+
+/** Every node of `node`'s subtree, named or not. */
+function* allNodes(node: Node): Generator<Node> {
+  yield node;
+  for (const child of node.children) if (child) yield* allNodes(child);
+}
+
+function climb(node: Node, stopAt: (n: Node) => boolean, give: (n: Node) => boolean): Node | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (give(p)) return p;
+    if (stopAt(p)) return null;
+  }
+  return null;
+}
+
+test('the function and loop around every node are the ones its ancestors name, with and without a focused declaration', () => {
+  for (const { name, text } of goSources()) {
+    for (const focus of [true, false]) {
+      const tree = parseGo(text);
+      try {
+        for (const top of tree.rootNode.children) {
+          if (!top) continue;
+          if (focus) focusDeclaration(top);
+          for (const node of allNodes(top)) {
+            const where = `${name}:${node.startPosition.row + 1} ${node.type} (focused: ${focus})`;
+            assert.equal(enclosingFunction(node)?.id ?? null, climb(node, () => false, isFunctionNode)?.id ?? null, where);
+            const loop = climb(node, isFunctionNode, (p) => p.type === 'for_statement');
+            assert.equal(enclosingLoop(node)?.id ?? null, loop?.id ?? null, where);
+          }
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+  }
+});
+
+/** The field each leading-child check stands for, by parent type. */
+const LEADING_FIELD: Record<string, string> = {
+  call_expression: 'function',
+  selector_expression: 'operand',
+  keyed_element: 'key',
+  send_statement: 'channel',
+  assignment_statement: 'left',
+  short_var_declaration: 'left',
+  composite_literal: 'type',
+};
+
+test('a first child by offset is the field the tree names, and a selector field is its last token', () => {
+  let checked = 0;
+  for (const { name, text } of goSources()) {
+    const tree = parseGo(text);
+    try {
+      for (const node of allNodes(tree.rootNode)) {
+        const field = LEADING_FIELD[node.type];
+        if (!field) continue;
+        const expected = node.childForFieldName(field);
+        for (const child of node.namedChildren) {
+          if (!child || child.type === 'comment') continue;
+          const where = `${name}:${child.startPosition.row + 1} ${node.type} > ${child.type}`;
+          assert.equal(isLeadingChild(child, node), child.id === expected?.id, where);
+          checked++;
+        }
+        if (node.type === 'selector_expression') {
+          const operand = node.childForFieldName('operand')!;
+          const pos = positionOf(operand.type === 'parenthesized_expression' ? operand.namedChildren[0]! : operand);
+          if (pos.kind === 'member') assert.equal(pos.field, node.childForFieldName('field')?.text, `${name}:${node.startPosition.row + 1}`);
+        }
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(checked > 1000, `only ${checked} children checked`);
+});
