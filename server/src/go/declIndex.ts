@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isLeadingChild, parentOf, rememberCallee, typeOf } from './syntax';
 import { nodesAtWords, statementsByKeyword, type StatementKeyword } from './wordNodes';
+import { wordOffsets } from './words';
 
 export interface DeclIndex {
   /** Calls whose callee is named one of `names`: `f` in `f(x)`, `y` in `x.y()`, through parentheses. */
@@ -24,7 +25,10 @@ export function buildDeclIndex(decl: Node, source: string): DeclIndex {
 }
 
 class AnchoredDeclIndex implements DeclIndex {
-  private readonly memo = new Map<string, Node[]>();
+  private readonly calls = new Map<string, Node[]>();
+  private readonly keywords = new Map<string, Node[]>();
+  private readonly composites = new Map<string, Node[]>();
+  private readonly fields = new Map<string, Node[]>();
 
   constructor(
     private readonly decl: Node,
@@ -33,31 +37,59 @@ class AnchoredDeclIndex implements DeclIndex {
 
   callsNamed(names: readonly string[]): Node[] {
     // Per name: rules ask overlapping lists (`Do` by two rules, `Get` by three).
-    const calls = names.flatMap((name) => this.remembered(`call:${name}`, () => nodesAtWords(this.decl, [name], callNamedAt, this.source)));
+    const calls = names.flatMap((name) => remembered(this.calls, name, () => this.findCalls(name)));
     return names.length > 1 ? calls.sort((a, b) => a.startIndex - b.startIndex) : calls;
   }
 
+  /**
+   * Calls of `name`. Most calls have their `(` right after the name: the smallest node over both
+   * is then the call itself, one question to the tree instead of climbing from the name (in a
+   * comment or a string, that node is the comment or string). Others (`(f)(x)`, `f[T](x)`) climb.
+   */
+  private findCalls(name: string): Node[] {
+    const { decl, source } = this;
+    const base = decl.startIndex;
+    const calls: Node[] = [];
+    for (const at of wordOffsets(source, name)) {
+      let paren = at + name.length;
+      while (source[paren] === ' ' || source[paren] === '\t') paren++;
+      let call: Node | undefined;
+      if (source[paren] === '(') {
+        const node = decl.descendantForIndex(base + at, base + paren + 1);
+        if (node && typeOf(node) === 'call_expression') {
+          rememberCallee(node, undefined, name);
+          call = node;
+        }
+      } else {
+        const token = decl.descendantForIndex(base + at, base + at + name.length);
+        if (token && token.startIndex === base + at && token.endIndex === base + at + name.length) call = callNamedAt(token);
+      }
+      if (call) calls.push(call);
+    }
+    return calls;
+  }
+
   statements(keyword: StatementKeyword): Node[] {
-    return this.remembered(`stmt:${keyword}`, () => statementsByKeyword(this.decl, [keyword], this.source));
+    return remembered(this.keywords, keyword, () => statementsByKeyword(this.decl, [keyword], this.source));
   }
 
   compositesOf(typeName: string): Node[] {
-    return this.remembered(`composite:${typeName}`, () =>
+    return remembered(this.composites, typeName, () =>
       nodesAtWords(this.decl, [typeName], (name) => typedBy(name, 'composite_literal'), this.source),
     );
   }
 
   fieldsOf(typeName: string): Node[] {
-    return this.remembered(`field:${typeName}`, () =>
+    return remembered(this.fields, typeName, () =>
       nodesAtWords(this.decl, [typeName], (name) => typedBy(name, 'field_declaration'), this.source),
     );
   }
+}
 
-  private remembered(key: string, find: () => Node[]): Node[] {
-    let found = this.memo.get(key);
-    if (!found) this.memo.set(key, (found = find()));
-    return found;
-  }
+function remembered(memo: Map<string, Node[]>, key: string, find: () => Node[]): Node[] {
+  let found = memo.get(key);
+  if (!found) memo.set(key, (found = find()));
+  return found;
 }
 
 /** The call whose callee the name token is, its name remembered for callParts; undefined otherwise. */

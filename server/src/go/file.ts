@@ -90,11 +90,13 @@ export class GoFile {
     const out: ImportInfo[] = [];
     for (const decl of this.header()) {
       if (decl.type !== 'import_declaration') continue;
-      for (const spec of decl.descendantsOfType('import_spec')) {
+      // `import "x"` holds its spec; `import ( … )` a list of them.
+      const specs = namedChildren(decl).flatMap((c) => (typeOf(c) === 'import_spec_list' ? namedChildren(c) : [c]));
+      for (const spec of specs) {
         // An import spec is an optional name and the path, in that order.
-        const parts = spec ? namedChildren(spec) : [];
+        const parts = typeOf(spec) === 'import_spec' ? namedChildren(spec) : [];
         const pathNode = parts[parts.length - 1];
-        if (!spec || !pathNode || !typeOf(pathNode).endsWith('string_literal')) continue;
+        if (!pathNode || !typeOf(pathNode).endsWith('string_literal')) continue;
         const importPath = pathNode.text.slice(1, -1);
         const alias = parts.length > 1 ? parts[0] : undefined;
         out.push({ path: importPath, name: alias ? alias.text : defaultImportName(importPath), node: spec });

@@ -296,9 +296,14 @@ class LazyCallParts implements CallParts {
 
   constructor(
     readonly call: Node,
-    readonly fn: Node,
+    private fnNode: Node | undefined,
     readonly name: string,
   ) {}
+
+  /** The callee without parentheses; read when first asked when the index found the call by its `(`. */
+  get fn(): Node {
+    return (this.fnNode ??= unparen(namedChildren(this.call)[0]));
+  }
 
   get operand(): Node | undefined {
     if (this.operandNode === undefined) {
@@ -329,8 +334,8 @@ function cacheFor(node: Node): Map<number, CallParts | null> {
   return callPartsById;
 }
 
-/** Records a call's callee (a name or a selector) already known to the declaration index. */
-export function rememberCallee(call: Node, fn: Node, name: string): void {
+/** Records a call's callee name (and node, when known) already known to the declaration index. */
+export function rememberCallee(call: Node, fn: Node | undefined, name: string): void {
   cacheFor(call).set(call.id, new LazyCallParts(call, fn, name));
 }
 
