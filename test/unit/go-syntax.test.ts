@@ -10,7 +10,7 @@ import { before, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { positionOf } from '../../server/src/go/ownership';
 import { parseGo } from '../../server/src/go/parser';
-import { enclosingFunction, enclosingLoop, focusDeclaration, isFunctionNode, isLeadingChild } from '../../server/src/go/syntax';
+import { enclosingFunction, enclosingLoop, focusDeclaration, ifParts, isFunctionNode, isLeadingChild } from '../../server/src/go/syntax';
 import { initEngine } from '../helpers/goEngine';
 
 before(initEngine);
@@ -25,6 +25,16 @@ var s = "func() { for {} }"
 
 func Plain(ms []int) int {
 	forward, funcs := 0, 0 // names that start with the keywords
+	if n := len(ms); n > 0 {
+		return n
+	} else if n < 0 {
+		panic(n)
+	} else {
+		forward++
+	}
+	if func() bool { return funcs > 0 }() {
+		return funcs
+	}
 	return forward + funcs + len(ms)
 }
 
@@ -104,6 +114,26 @@ const LEADING_FIELD: Record<string, string> = {
   short_var_declaration: 'left',
   composite_literal: 'type',
 };
+
+test('the parts of an if statement read from its children are the fields the tree names', () => {
+  let checked = 0;
+  for (const { name, text } of goSources()) {
+    const tree = parseGo(text);
+    try {
+      for (const node of allNodes(tree.rootNode)) {
+        if (node.type !== 'if_statement') continue;
+        const parts = ifParts(node);
+        for (const field of ['initializer', 'condition', 'consequence', 'alternative'] as const) {
+          assert.equal(parts[field]?.id ?? null, node.childForFieldName(field)?.id ?? null, `${name}:${node.startPosition.row + 1} ${field}`);
+        }
+        checked++;
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(checked > 100, `only ${checked} if statements checked`);
+});
 
 test('a first child by offset is the field the tree names, and a selector field is its last token', () => {
   let checked = 0;

@@ -12,7 +12,8 @@ export function literalElements(literal: Node): readonly Node[] {
 
 /** The key of a keyed element (`Timeout` in `Timeout: d`). */
 export function elementKey(element: Node): string | undefined {
-  return element.type === 'keyed_element' ? element.childForFieldName('key')?.text : undefined;
+  // The key is a keyed element's first child.
+  return element.type === 'keyed_element' ? namedChildren(element)[0]?.text : undefined;
 }
 
 /**

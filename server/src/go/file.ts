@@ -139,8 +139,8 @@ export class GoFile {
     expr = unparen(expr);
     const type = typeOf(expr);
     if (type === 'selector_expression' || type === 'qualified_type') {
-      const operand = expr.childForFieldName(type === 'qualified_type' ? 'package' : 'operand');
-      const field = expr.childForFieldName(type === 'qualified_type' ? 'name' : 'field');
+      // Package (or operand) first, then the name.
+      const [operand, field] = namedChildren(expr);
       const operandType = operand && typeOf(operand);
       if (!operand || !field || (operandType !== 'identifier' && operandType !== 'package_identifier')) return undefined;
       const pkg = this.importPathOf(operand.text);

@@ -16,6 +16,7 @@ import {
   enclosingStatement,
   expressionsOf,
   functionBody,
+  ifParts,
   isFunctionNode,
   isInside,
   isLeadingChild,
@@ -215,14 +216,6 @@ function parseExit(exit: string): [string, string | undefined] {
   const i = exit.indexOf(':');
   return i < 0 ? [exit, undefined] : [exit.slice(0, i), exit.slice(i + 1)];
 }
-
-/** The parts of an if statement (memoized: every walk through the function passes it). */
-const ifParts = nodeMemo((s) => ({
-  initializer: s.childForFieldName('initializer'),
-  condition: s.childForFieldName('condition'),
-  consequence: s.childForFieldName('consequence'),
-  alternative: s.childForFieldName('alternative'),
-}));
 
 const SWITCHES = new Set(['expression_switch_statement', 'type_switch_statement']);
 const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
@@ -478,10 +471,9 @@ function computeNilTest(ifStmt: Node): { name: string; nilBranch: Branch } | und
   const cond = ifParts(ifStmt).condition;
   const test = cond && unparen(cond);
   if (!test || typeOf(test) !== 'binary_expression') return undefined;
-  const left = test.childForFieldName('left');
-  if (left?.type !== 'identifier') return undefined;
-  const right = test.childForFieldName('right');
-  if (!right || typeOf(right) !== 'nil') return undefined;
+  // Its named children are the operands; the operator is a token between them.
+  const [left, right] = namedChildren(test);
+  if (!left || typeOf(left) !== 'identifier' || !right || typeOf(right) !== 'nil') return undefined;
   const op = test.childForFieldName('operator')?.text;
   if (op === '!=') return { name: left.text, nilBranch: 'alternative' };
   if (op === '==') return { name: left.text, nilBranch: 'consequence' };

@@ -1,7 +1,7 @@
 /** A small typed layer over tree-sitter-go nodes: what the rules ask of the syntax tree. */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
-import { mentionsWord, trailingWord, wordOffsets } from './words';
+import { firstWord, trailingWord, wordOffsets } from './words';
 
 export type { Node };
 
@@ -99,10 +99,13 @@ interface TopLevel {
   node: Node;
   start: number;
   end: number;
-  /** A `func` besides the declaration's own keyword: maybe a func literal. */
-  mayHoldClosures: boolean;
-  /** A `for`: maybe a loop. */
-  mayHoldLoops: boolean;
+  /**
+   * Where the first `func` besides the declaration's own keyword is (Infinity without one): a func
+   * literal starts there or later, so no node before it is in one.
+   */
+  closuresFrom: number;
+  /** Where the first `for` is (Infinity without one): no node before it is in a loop. */
+  loopsFrom: number;
 }
 
 let topTree: Tree | undefined;
@@ -112,12 +115,16 @@ let focused: Node | undefined;
 
 function topLevelFacts(top: Node): TopLevel {
   const text = textOf(top);
+  const start = top.startIndex;
+  const funcs = wordOffsets(text, 'func');
+  const literal = funcs[isFunctionNode(top) ? 1 : 0];
+  const loop = firstWord(text, 'for');
   return {
     node: top,
-    start: top.startIndex,
+    start,
     end: top.endIndex,
-    mayHoldClosures: wordOffsets(text, 'func').length > (isFunctionNode(top) ? 1 : 0),
-    mayHoldLoops: mentionsWord(text, 'for'),
+    closuresFrom: literal === undefined ? Infinity : start + literal,
+    loopsFrom: loop < 0 ? Infinity : start + loop,
   };
 }
 
@@ -159,15 +166,16 @@ function topLevelOf(node: Node): TopLevel | undefined {
   return lastTop;
 }
 
-/** False when `node` cannot be inside a func literal: its declaration holds none. */
+/** False when `node` cannot be inside a func literal: none starts before it in its declaration. */
 export function mayBeInClosure(node: Node): boolean {
-  return topLevelOf(node)?.mayHoldClosures ?? true;
+  const top = topLevelOf(node);
+  return !top || node.startIndex >= top.closuresFrom;
 }
 
 /** The innermost function (declaration, method or literal) containing `node`, itself excluded. */
 export function enclosingFunction(node: Node): Node | null {
   const top = topLevelOf(node);
-  if (top && !top.mayHoldClosures) return isFunctionNode(top.node) && top.node.id !== node.id ? top.node : null;
+  if (top && node.startIndex < top.closuresFrom) return isFunctionNode(top.node) && top.node.id !== node.id ? top.node : null;
   for (let p = parentOf(node); p; p = parentOf(p)) if (isFunctionNode(p)) return p;
   return null;
 }
@@ -190,6 +198,25 @@ export function* ancestors(node: Node, stop?: Node | null): Generator<Node> {
 export function isInside(node: Node, container: Node): boolean {
   return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex && node.tree === container.tree;
 }
+
+export interface IfParts {
+  initializer: Node | null;
+  condition: Node | null;
+  consequence: Node | null;
+  alternative: Node | null;
+}
+
+/**
+ * The parts of an if statement, memoized: every walk through the function passes it. Read from its
+ * named children in one question to the tree: the consequence is its first block, the condition
+ * and initializer precede it, the alternative (a block or an if) follows.
+ */
+export const ifParts = nodeMemo((s): IfParts => {
+  const kids = namedChildren(s);
+  const c = kids.findIndex((k) => typeOf(k) === 'block');
+  if (c < 0) return { initializer: null, condition: kids[kids.length - 1] ?? null, consequence: null, alternative: null };
+  return { initializer: kids[c - 2] ?? null, condition: kids[c - 1] ?? null, consequence: kids[c], alternative: kids[c + 1] ?? null };
+});
 
 const bodyMemo = nodeMemo((fn) => fn.childForFieldName('body'));
 
@@ -307,7 +334,8 @@ class LazyCallParts implements CallParts {
 
   get operand(): Node | undefined {
     if (this.operandNode === undefined) {
-      const op = this.fn.type === 'selector_expression' ? this.fn.childForFieldName('operand') : null;
+      // A selector's operand is its first child.
+      const op = typeOf(this.fn) === 'selector_expression' ? namedChildren(this.fn)[0] : null;
       this.operandNode = op ? unparen(op) : null;
     }
     return this.operandNode ?? undefined;
@@ -315,8 +343,10 @@ class LazyCallParts implements CallParts {
 
   get args(): readonly Node[] {
     if (!this.argNodes) {
-      const list = this.call.childForFieldName('arguments');
-      this.argNodes = list ? namedChildren(list) : [];
+      // The arguments are a call's last child.
+      const kids = namedChildren(this.call);
+      const list = kids[kids.length - 1];
+      this.argNodes = list && typeOf(list) === 'argument_list' ? namedChildren(list) : [];
     }
     return this.argNodes;
   }
@@ -361,7 +391,8 @@ function computeCallParts(call: Node): CallParts | undefined {
 
 /** True when the statement (or expression) list is in a loop body, without a function boundary in between. */
 export function enclosingLoop(node: Node, stop?: Node | null): Node | null {
-  if (topLevelOf(node)?.mayHoldLoops === false) return null;
+  const top = topLevelOf(node);
+  if (top && node.startIndex < top.loopsFrom) return null;
   for (const a of ancestors(node, stop)) {
     if (a.type === 'for_statement') return a;
     if (isFunctionNode(a)) return null;

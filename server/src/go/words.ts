@@ -8,6 +8,11 @@ export function mentionsWord(text: string, word: string): boolean {
   return nextWord(text, word, 0) >= 0;
 }
 
+/** The offset of the first whole-word occurrence of `word` in `text`, or -1. */
+export function firstWord(text: string, word: string): number {
+  return nextWord(text, word, 0);
+}
+
 /** Offsets of the whole-word occurrences of `word` in `text`. */
 export function wordOffsets(text: string, word: string): number[] {
   const out: number[] = [];
