@@ -1,6 +1,6 @@
 /**
  * Go engine benchmark: LeakLens lint vs a parse-only pass over the same corpus (one process, one
- * core), the CLI with worker threads, cold `go vet ./...`, and golangci-lint with the linters that
+ * core, the engine bundled as shipped: see engineTiming.ts), the CLI with worker threads, cold `go vet ./...`, and golangci-lint with the linters that
  * overlap LeakLens when its binary is available (scripts/build-golangci-lint.sh builds it).
  *
  *   npx tsx bench/go-bench.ts [--packages 50] [--files 20]
