@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { isLeadingChild, parentOf, rememberCallee, typeOf } from './syntax';
-import { nodesAtWords, statementsByKeyword, type StatementKeyword } from './wordNodes';
+import { nodesAtWords, statementsByKeyword, tokenAt, type StatementKeyword } from './wordNodes';
 import { wordOffsets } from './words';
 
 export interface DeclIndex {
@@ -61,8 +61,8 @@ class AnchoredDeclIndex implements DeclIndex {
           call = node;
         }
       } else {
-        const token = decl.descendantForIndex(base + at, base + at + name.length);
-        if (token && token.startIndex === base + at && token.endIndex === base + at + name.length) call = callNamedAt(token);
+        const token = tokenAt(decl, base + at, name.length);
+        if (token) call = callNamedAt(token);
       }
       if (call) calls.push(call);
     }

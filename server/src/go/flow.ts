@@ -3,14 +3,13 @@
  * them, and select statements. Purely syntactic: a jump leaves a loop when its target is outside it.
  */
 import type { Node } from 'web-tree-sitter';
-import { isFunctionNode, isInside, mayBeInClosure, namedChildren, parentOf, textOf } from './syntax';
-import { mentionsWord } from './words';
+import { isFunctionNode, isInside, mayBeInClosure, mayHoldClosures, namedChildren, parentOf } from './syntax';
 import { statementsByKeyword, type StatementKeyword } from './wordNodes';
 
 /** True when `node` runs in `scope`'s own function, not in a func literal nested in it. */
 function runsInScope(node: Node, scope: Node): boolean {
   // A func literal in between would lie in `scope`, and its text would say `func`.
-  if (!mayBeInClosure(node) || !mentionsWord(textOf(scope), 'func')) return true;
+  if (!mayBeInClosure(node) || !mayHoldClosures(scope)) return true;
   for (let p = parentOf(node); p && p.id !== scope.id; p = parentOf(p)) if (isFunctionNode(p)) return false;
   return true;
 }

@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 import type { GoFile } from './file';
 import { mentionsBetween, mentionsOf } from './identifiers';
-import { mentionsWord, trailingWord } from './words';
+import { trailingWord } from './words';
 import {
   callParts,
   enclosingFunction,
@@ -20,12 +20,12 @@ import {
   isFunctionNode,
   isInside,
   isLeadingChild,
+  mayHoldClosures,
   namedChildren,
   nodeMemo,
   nodeRange,
   parentOf,
   statementsOf,
-  textOf,
   typeOf,
   unparen,
 } from './syntax';
@@ -172,8 +172,7 @@ function isReceived(expr: Node): boolean {
 
 /** A closure that mentions the variable and is itself returned, stored or passed takes the resource along. */
 function capturedByEscapingClosure(ident: Node, kind: ResourceKind, file: GoFile, body: Node): boolean {
-  // Without a `func` in the body there is no closure to climb to.
-  if (!mentionsWord(textOf(body), 'func')) return false;
+  if (!mayHoldClosures(body)) return false;
   for (let p = parentOf(ident); p && p.id !== body.id; p = parentOf(p)) {
     if (typeOf(p) === 'func_literal' && handsOn(positionOf(p), { ...kind, borrows: undefined }, file)) return true;
   }

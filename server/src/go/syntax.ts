@@ -166,6 +166,11 @@ function topLevelOf(node: Node): TopLevel | undefined {
   return lastTop;
 }
 
+/** False when no func literal can lie in `scope`: its text has no `func`. */
+export function mayHoldClosures(scope: Node): boolean {
+  return firstWord(textOf(scope), 'func') >= 0;
+}
+
 /** False when `node` cannot be inside a func literal: none starts before it in its declaration. */
 export function mayBeInClosure(node: Node): boolean {
   const top = topLevelOf(node);

@@ -25,15 +25,19 @@ export function nodesAtWords(
   const found: { at: number; node: Node }[] = [];
   for (const word of words) {
     for (const at of wordOffsets(source, word)) {
-      const start = base + at;
-      const token = scope.descendantForIndex(start, start + word.length);
-      // The smallest node over the word must be exactly the word, not a comment or string around it.
-      const node = token && token.startIndex === start && token.endIndex === start + word.length ? shape(token) : undefined;
+      const token = tokenAt(scope, base + at, word.length);
+      const node = token && shape(token);
       if (node) found.push({ at, node });
     }
   }
   if (words.length > 1) found.sort((a, b) => a.at - b.at);
   return found.map((f) => f.node);
+}
+
+/** The token at [start, start + length) in `scope`; undefined when the smallest node there is larger (a comment, a string). */
+export function tokenAt(scope: Node, start: number, length: number): Node | undefined {
+  const token = scope.descendantForIndex(start, start + length);
+  return token && token.startIndex === start && token.endIndex === start + length ? token : undefined;
 }
 
 const STATEMENT_OF_KEYWORD = {
