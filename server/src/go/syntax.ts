@@ -16,16 +16,25 @@ export type { Node };
  * the analysis.
  */
 export function nodeMemo<T>(compute: (node: Node) => T): (node: Node) => T {
-  let tree: Tree | undefined;
-  let known = new Map<number, T>();
+  const mapFor = currentTreeMap<T>();
   return (node) => {
-    if (node.tree !== tree) {
-      tree = node.tree;
-      known = new Map();
-    }
+    const known = mapFor(node);
     let value = known.get(node.id);
     if (value === undefined && !known.has(node.id)) known.set(node.id, (value = compute(node)));
     return value as T;
+  };
+}
+
+/** A map by node id that holds entries of one tree, the tree of the node last asked about. */
+function currentTreeMap<T>(): (node: Node) => Map<number, T> {
+  let tree: Tree | undefined;
+  let map = new Map<number, T>();
+  return (node) => {
+    if (node.tree !== tree) {
+      tree = node.tree;
+      map = new Map();
+    }
+    return map;
   };
 }
 
@@ -195,11 +204,6 @@ export function enclosingStatement(node: Node): Node | null {
   return null;
 }
 
-/** Ancestors of `node` up to (not including) `stop`. */
-export function* ancestors(node: Node, stop?: Node | null): Generator<Node> {
-  for (let p = parentOf(node); p && (!stop || p.id !== stop.id); p = parentOf(p)) yield p;
-}
-
 export function isInside(node: Node, container: Node): boolean {
   return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex && node.tree === container.tree;
 }
@@ -334,7 +338,7 @@ class LazyCallParts implements CallParts {
 
   /** The callee without parentheses; read when first asked when the index found the call by its `(`. */
   get fn(): Node {
-    return (this.fnNode ??= unparen(namedChildren(this.call)[0]));
+    return (this.fnNode ??= calleeOf(this.call)!);
   }
 
   get operand(): Node | undefined {
@@ -357,17 +361,8 @@ class LazyCallParts implements CallParts {
   }
 }
 
-let callPartsTree: Tree | undefined;
-let callPartsById = new Map<number, CallParts | null>();
-
 /** Call parts known for the tree `node` belongs to (only the current tree's, as in nodeMemo). */
-function cacheFor(node: Node): Map<number, CallParts | null> {
-  if (node.tree !== callPartsTree) {
-    callPartsTree = node.tree;
-    callPartsById = new Map();
-  }
-  return callPartsById;
-}
+const cacheFor = currentTreeMap<CallParts | null>();
 
 /** Records a call's callee name (and node, when known) already known to the declaration index. */
 export function rememberCallee(call: Node, fn: Node | undefined, name: string): void {
@@ -383,11 +378,15 @@ export function callParts(call: Node): CallParts | undefined {
   return parts;
 }
 
+/** The function a call calls, without parentheses. */
+function calleeOf(call: Node): Node | undefined {
+  const fn = call.childForFieldName('function');
+  return fn ? unparen(fn) : undefined;
+}
+
 function computeCallParts(call: Node): CallParts | undefined {
-  if (typeOf(call) !== 'call_expression') return undefined;
-  const fnNode = call.childForFieldName('function');
-  if (!fnNode) return undefined;
-  const fn = unparen(fnNode);
+  const fn = typeOf(call) === 'call_expression' ? calleeOf(call) : undefined;
+  if (!fn) return undefined;
   const type = typeOf(fn);
   // A selector's field is its last token.
   if (type === 'selector_expression') return new LazyCallParts(call, fn, trailingWord(fn.text));
@@ -395,12 +394,12 @@ function computeCallParts(call: Node): CallParts | undefined {
 }
 
 /** True when the statement (or expression) list is in a loop body, without a function boundary in between. */
-export function enclosingLoop(node: Node, stop?: Node | null): Node | null {
+export function enclosingLoop(node: Node): Node | null {
   const top = topLevelOf(node);
   if (top && node.startIndex < top.loopsFrom) return null;
-  for (const a of ancestors(node, stop)) {
-    if (a.type === 'for_statement') return a;
-    if (isFunctionNode(a)) return null;
+  for (let p = parentOf(node); p; p = parentOf(p)) {
+    if (typeOf(p) === 'for_statement') return p;
+    if (isFunctionNode(p)) return null;
   }
   return null;
 }
