@@ -10,7 +10,8 @@ import { before, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { positionOf } from '../../server/src/go/ownership';
 import { parseGo } from '../../server/src/go/parser';
-import { enclosingFunction, enclosingLoop, focusDeclaration, ifParts, isFunctionNode, isLeadingChild } from '../../server/src/go/syntax';
+import { GoFile } from '../../server/src/go/file';
+import { enclosingFunction, enclosingLoop, focusDeclaration, ifParts, isFunctionNode, isLeadingChild, namedChildren } from '../../server/src/go/syntax';
 import { initEngine } from '../helpers/goEngine';
 
 before(initEngine);
@@ -57,6 +58,12 @@ var handler = func() {
 }
 
 type T struct{ f func() }
+
+/* a block comment between declarations */ var ratio = 6 / /* inside */ 3 // after
+var ( /* in a group */
+	a = 1 /
+		2 // division across lines
+)
 `;
 
 function goSources(): { name: string; text: string }[] {
@@ -161,4 +168,24 @@ test('a first child by offset is the field the tree names, and a selector field 
     }
   }
   assert.ok(checked > 1000, `only ${checked} children checked`);
+});
+
+test('named children without comments, read from the source, are the tree\'s non-comment named children; declarations follow the header', () => {
+  let checked = 0;
+  for (const { name, text } of goSources()) {
+    const tree = parseGo(text);
+    try {
+      for (const node of allNodes(tree.rootNode)) {
+        const expected = node.namedChildren.filter((c) => c && c.type !== 'comment').map((c) => c!.id);
+        assert.deepEqual(namedChildren(node).map((c) => c.id), expected, `${name}:${node.startPosition.row + 1} ${node.type}`);
+        checked++;
+      }
+      const file = new GoFile(name, text, tree, { goVersion: '1.22', timersCollected: false });
+      const decls = tree.rootNode.namedChildren.filter((c) => c && !['comment', 'package_clause', 'import_declaration'].includes(c.type));
+      assert.deepEqual(file.topLevelDecls().map((d) => d.id), decls.map((d) => d!.id), name);
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(checked > 10000, `only ${checked} nodes checked`);
 });

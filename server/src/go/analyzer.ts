@@ -18,21 +18,56 @@ export interface GoAnalysisOptions {
   fixes?: boolean;
 }
 
-type TriggerFinder = (text: string) => Set<string>;
+/** How a list of rules is dispatched on a declaration: which words to look for and whom they wake. */
+interface RulePlan {
+  /** Which of the rules' trigger (and also-required) words a text holds, found in one pass. */
+  find: (text: string) => Set<string>;
+  /** Positions in the list of the rules each trigger word may wake. */
+  woken: Map<string, number[]>;
+  /** Positions of rules without triggers: they run on every declaration. */
+  always: number[];
+}
 
-const findersByKey = new Map<string, TriggerFinder>();
+const plansByKey = new Map<string, RulePlan>();
 /** By rule list too: callers pass the same list for every declaration, and its key is long. */
-const findersByList = new WeakMap<readonly GoRule[], TriggerFinder>();
+const plansByList = new WeakMap<readonly GoRule[], RulePlan>();
 
-/** Which of the rules' trigger words a text holds, found in one pass (built once per set of rules). */
-function triggerFinder(rules: readonly GoRule[]): TriggerFinder {
-  let find = findersByList.get(rules);
-  if (find) return find;
+/** The plan for a rule list, built once per set of rules. */
+function rulePlan(rules: readonly GoRule[]): RulePlan {
+  let plan = plansByList.get(rules);
+  if (plan) return plan;
   const key = rules.map((r) => r.id).join();
-  find = findersByKey.get(key);
-  if (!find) findersByKey.set(key, (find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]))));
-  findersByList.set(rules, find);
-  return find;
+  plan = plansByKey.get(key);
+  if (!plan) {
+    const woken = new Map<string, number[]>();
+    const always: number[] = [];
+    rules.forEach((rule, i) => {
+      if (!rule.triggers) always.push(i);
+      for (const word of rule.triggers ?? []) woken.set(word, [...(woken.get(word) ?? []), i]);
+    });
+    const find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]));
+    plansByKey.set(key, (plan = { find, woken, always }));
+  }
+  plansByList.set(rules, plan);
+  return plan;
+}
+
+/**
+ * The rules whose triggers (one of them) and also-required words (all of them) occur in `source`,
+ * in list order. Most declarations wake none or one or two of them, so only the words found are
+ * looked at, not every rule.
+ */
+function rulesToRun(rules: readonly GoRule[], source: string): GoRule[] {
+  const plan = rulePlan(rules);
+  const present = plan.find(source);
+  const picked = new Set<number>(plan.always);
+  for (const word of present) for (const i of plan.woken.get(word) ?? []) picked.add(i);
+  const out: GoRule[] = [];
+  for (const i of [...picked].sort((a, b) => a - b)) {
+    const needs = rules[i].alsoRequires;
+    if (!needs || needs.every((w) => present.has(w))) out.push(rules[i]);
+  }
+  return out;
 }
 
 /** Runs `rules` over one declaration and returns their raw findings (no config or suppressions yet). */
@@ -43,16 +78,15 @@ export function checkDecl(
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
 ): Finding[] {
-  const withFixes = options.fixes ?? true;
-  const findings: Finding[] = [];
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
   const source = textOf(decl);
+  const toRun = rulesToRun(rules, source);
+  if (toRun.length === 0) return [];
+  const withFixes = options.fixes ?? true;
+  const findings: Finding[] = [];
   focusDeclaration(decl);
   const index = buildDeclIndex(decl, source);
-  const present = triggerFinder(rules)(source);
-  for (const rule of rules) {
-    if (rule.triggers && !rule.triggers.some((w) => present.has(w))) continue;
-    if (rule.alsoRequires && !rule.alsoRequires.every((w) => present.has(w))) continue;
+  for (const rule of toRun) {
     const ctx: GoRuleContext = {
       file,
       decl,

@@ -3,12 +3,12 @@ import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import { replaceNode } from './edits';
 import type { GoFile } from './file';
-import { callParts } from './syntax';
+import { callParts, hasType } from './syntax';
 
 /** `pkg.F(…)` / `F(…)` -> `pkg.name(…)` / `name(…)`. */
 export function renameCallee(call: Node, name: string): TextEdit | undefined {
   const fn = callParts(call)?.fn;
-  const nameNode = fn?.type === 'selector_expression' ? fn.childForFieldName('field') : fn;
+  const nameNode = hasType(fn, 'selector_expression') ? fn.childForFieldName('field') : fn;
   return nameNode ? replaceNode(nameNode, name) : undefined;
 }
 
@@ -39,7 +39,7 @@ export function appendArgument(file: GoFile, call: Node, text: string): TextEdit
   if (!list || !last) return undefined;
   const comma = last.nextSibling;
   const { row, column } = last.endPosition;
-  if (row > list.startPosition.row && comma?.type === ',' && list.endPosition.row > row) {
+  if (row > list.startPosition.row && hasType(comma, ',') && list.endPosition.row > row) {
     return insertAt(row, file.lines.lineText(row).length, `\n${file.lines.indentOf(last.startPosition.row)}${text},`);
   }
   return insertAt(row, column, `, ${text}`);

@@ -3,11 +3,11 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../engine/types';
 import { replaceNode } from './edits';
 import { communicationCases, ownDescendants } from './flow';
-import { assignmentOf, callParts, unparen } from './syntax';
+import { assignmentOf, callParts, hasType, typeOf, unparen } from './syntax';
 
 /** The channel operand of `<-ch` when `expr` is a receive expression. */
 function receivedChannel(expr: Node): Node | undefined {
-  if (expr.type !== 'unary_expression' || expr.childForFieldName('operator')?.text !== '<-') return undefined;
+  if (typeOf(expr) !== 'unary_expression' || expr.childForFieldName('operator')?.text !== '<-') return undefined;
   const operand = expr.childForFieldName('operand');
   return operand ? unparen(operand) : undefined;
 }
@@ -22,7 +22,7 @@ export function receivedChannels(scope: Node): Node[] {
 /** The channel a select `case` receives from (`case <-ch:`, `case v, ok := <-ch:`). */
 export function caseReceivedChannel(commCase: Node): Node | undefined {
   const comm = commCase.childForFieldName('communication');
-  const expr = comm?.type === 'receive_statement' ? comm.childForFieldName('right') : null;
+  const expr = hasType(comm, 'receive_statement') ? comm.childForFieldName('right') : null;
   return expr ? receivedChannel(unparen(expr)) : undefined;
 }
 
@@ -30,8 +30,8 @@ export function caseReceivedChannel(commCase: Node): Node | undefined {
 function channelName(expr: Node): string | undefined {
   const parts = callParts(expr);
   if (parts) return parts.name || undefined;
-  if (expr.type === 'identifier') return expr.text;
-  if (expr.type === 'selector_expression') return expr.childForFieldName('field')?.text;
+  if (typeOf(expr) === 'identifier') return expr.text;
+  if (typeOf(expr) === 'selector_expression') return expr.childForFieldName('field')?.text;
   return undefined;
 }
 
@@ -57,17 +57,17 @@ export function selectWatchesStop(select: Node): boolean {
  */
 export function unbufferedChanMake(call: Node): Node | undefined {
   const parts = callParts(call);
-  if (!parts || parts.fn.type !== 'identifier' || parts.name !== 'make') return undefined;
+  if (!parts || typeOf(parts.fn) !== 'identifier' || parts.name !== 'make') return undefined;
   const [type, size] = parts.args;
-  if (type?.type !== 'channel_type') return undefined;
-  if (size && !(size.type === 'int_literal' && Number(size.text) === 0)) return undefined;
+  if (!hasType(type, 'channel_type')) return undefined;
+  if (size && !(typeOf(size) === 'int_literal' && Number(size.text) === 0)) return undefined;
   return type;
 }
 
 /** The variable a make is assigned to on its own: `ch := make(chan T)`, `var ch = make(chan T)`. */
 export function madeChannelName(make: Node): string | undefined {
   const names = assignmentOf(make)?.names ?? [];
-  return names.length === 1 && names[0].type === 'identifier' ? names[0].text : undefined;
+  return names.length === 1 && typeOf(names[0]) === 'identifier' ? names[0].text : undefined;
 }
 
 /** Gives an unbuffered `make(chan T)` / `make(chan T, 0)` a buffer of one. */

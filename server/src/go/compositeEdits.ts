@@ -12,6 +12,7 @@ import { literalElements, elementKey } from './composites';
 import { secondsExpr } from './durations';
 import { replaceNode } from './edits';
 import type { GoFile } from './file';
+import { hasType } from './syntax';
 
 interface LayoutItem {
   startRow: number;
@@ -83,7 +84,7 @@ function point(row: number, column: number) {
 
 /** Re-pads the blanks between `Key:` and the value of an existing element to `pad` spaces, if needed. */
 function padElement(element: Node, pad: number): TextEdit | undefined {
-  const colon = element.children.find((c) => c?.type === ':');
+  const colon = element.children.find((c) => hasType(c, ':'));
   const value = element.childForFieldName('value');
   if (!colon || !value || colon.endPosition.row !== value.startPosition.row) return undefined;
   if (value.startPosition.column - colon.endPosition.column === pad) return undefined;
@@ -118,12 +119,12 @@ export function addKeyedElement(file: GoFile, literal: Node, key: string, value:
   let at = lastEnd;
   let lead = ',';
   let tail = '';
-  if (next?.type === ',') {
+  if (hasType(next, ',')) {
     if (next.endPosition.row === body.endPosition.row) return undefined;
     at = point(next.endPosition.row, file.lines.lineText(next.endPosition.row).length);
     lead = '';
     tail = ',';
-  } else if (next?.type !== '}') {
+  } else if (!hasType(next, '}')) {
     return undefined;
   }
 

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { DeclIndex } from './declIndex';
 import type { GoFile } from './file';
-import { assignedValues, assignmentOf, enclosingFunction, expressionsOf, namedChildren, parentOf, unparen } from './syntax';
+import { assignedValues, assignmentOf, enclosingFunction, expressionsOf, hasType, namedChildren, parentOf, typeOf, unparen } from './syntax';
 
 /** The elements of a composite literal's `{ … }`, in order, without comments. */
 export function literalElements(literal: Node): readonly Node[] {
@@ -13,7 +13,7 @@ export function literalElements(literal: Node): readonly Node[] {
 /** The key of a keyed element (`Timeout` in `Timeout: d`). */
 export function elementKey(element: Node): string | undefined {
   // The key is a keyed element's first child.
-  return element.type === 'keyed_element' ? namedChildren(element)[0]?.text : undefined;
+  return typeOf(element) === 'keyed_element' ? namedChildren(element)[0]?.text : undefined;
 }
 
 /**
@@ -22,12 +22,12 @@ export function elementKey(element: Node): string | undefined {
  */
 function assignedVariable(literal: Node): string | undefined {
   const up = parentOf(literal);
-  const expr = up?.type === 'unary_expression' ? up : literal;
+  const expr = hasType(up, 'unary_expression') ? up : literal;
   const assignment = assignmentOf(expr);
   if (!assignment) return undefined;
   const at = assignedValues(assignment.stmt).findIndex((v) => unparen(v).id === expr.id);
   const name = at >= 0 ? assignment.names[at] : undefined;
-  return name?.type === 'identifier' ? name.text : undefined;
+  return hasType(name, 'identifier') ? name.text : undefined;
 }
 
 /** True when `v.field = …` (any of `fields`) is assigned in the function where `literal` is assigned to `v`. */
@@ -37,7 +37,7 @@ function fieldAssignedLater(literal: Node, fields: readonly string[]): boolean {
   if (!variable || !scope) return false;
   return scope.descendantsOfType('assignment_statement').some((stmt) =>
     expressionsOf(stmt?.childForFieldName('left') ?? null).some((target) => {
-      if (target.type !== 'selector_expression') return false;
+      if (typeOf(target) !== 'selector_expression') return false;
       return (
         target.childForFieldName('operand')?.text === variable && fields.includes(target.childForFieldName('field')?.text ?? '')
       );
@@ -61,7 +61,7 @@ export function literalsMissingFields(
     const type = literal.childForFieldName('type');
     if (!type || !file.isPkgType(type, pkg, typeName)) return false;
     const elements = literalElements(literal);
-    if (elements.some((e) => e.type !== 'keyed_element')) return false;
+    if (elements.some((e) => typeOf(e) !== 'keyed_element')) return false;
     if (elements.some((e) => fields.includes(elementKey(e) ?? ''))) return false;
     return !fieldAssignedLater(literal, fields);
   });

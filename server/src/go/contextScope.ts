@@ -9,7 +9,7 @@ import { pkgCalls } from './callees';
 import type { GoFile } from './file';
 import { CONTEXT_WITH_CANCEL } from './resources';
 import type { GoRuleContext } from './rule';
-import { assignedNames, assignedValues, isFunctionNode, namedChildren, parametersOf, parentOf } from './syntax';
+import { assignedNames, assignedValues, hasType, isFunctionNode, namedChildren, parametersOf, parentOf, typeOf } from './syntax';
 
 /** Package functions of "context" whose first result is a context. */
 const CONTEXT_CONSTRUCTORS = ['Background', 'TODO', ...CONTEXT_WITH_CANCEL, 'WithValue', 'WithoutCancel'];
@@ -34,15 +34,15 @@ export function contextParamAt(file: GoFile, node: Node): string | undefined {
 
 /** The context variable a statement declares: `ctx, cancel := context.WithCancel(…)`, `var ctx context.Context`. */
 function declaredContext(file: GoFile, stmt: Node): string | undefined {
-  const specs = stmt.type === 'var_declaration' ? stmt.descendantsOfType('var_spec').filter((s): s is Node => !!s) : [stmt];
+  const specs = typeOf(stmt) === 'var_declaration' ? stmt.descendantsOfType('var_spec').filter((s): s is Node => !!s) : [stmt];
   for (const spec of specs) {
-    const type = spec.type === 'var_spec' ? spec.childForFieldName('type') : null;
+    const type = typeOf(spec) === 'var_spec' ? spec.childForFieldName('type') : null;
     const value = assignedValues(spec)[0];
     const isContext = type
       ? file.isPkgType(type, 'context', 'Context')
       : !!value && file.isPkgCall(value, 'context', CONTEXT_CONSTRUCTORS);
     const name = isContext ? assignedNames(spec)[0] : undefined;
-    if (name?.type === 'identifier' && name.text !== '_') return name.text;
+    if (hasType(name, 'identifier') && name.text !== '_') return name.text;
   }
   return undefined;
 }
@@ -53,7 +53,7 @@ function declaredContext(file: GoFile, stmt: Node): string | undefined {
  */
 export function contextInScope(file: GoFile, node: Node): string | undefined {
   for (let child = node, p = parentOf(node); p; child = p, p = parentOf(p)) {
-    if (p.type === 'statement_list') {
+    if (typeOf(p) === 'statement_list') {
       const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
       for (const stmt of before.reverse()) {
         const name = declaredContext(file, stmt);

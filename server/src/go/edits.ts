@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import type { GoFile } from './file';
-import { namedChildren, statementsOf } from './syntax';
+import { namedChildren, statementsOf, typeOf } from './syntax';
 import { mentionsWord } from './words';
 
 /** Leading whitespace of the line `node` starts on. */
@@ -48,10 +48,10 @@ export function ensureImport(file: GoFile, importPath: string): { name: string; 
   if (existing) return { name: existing, edits: [] };
   const name = importPath.split('/').pop()!;
   const quoted = `"${importPath}"`;
-  const decls = namedChildren(file.root).filter((n) => n.type === 'import_declaration');
-  const block = decls.map((d) => namedChildren(d).find((c) => c.type === 'import_spec_list')).find((b) => !!b);
+  const decls = namedChildren(file.root).filter((n) => typeOf(n) === 'import_declaration');
+  const block = decls.map((d) => namedChildren(d).find((c) => typeOf(c) === 'import_spec_list')).find((b) => !!b);
   if (block) {
-    const specs = namedChildren(block).filter((s) => s.type === 'import_spec');
+    const specs = namedChildren(block).filter((s) => typeOf(s) === 'import_spec');
     // First group = specs up to the first blank line; gofmt sorts within a group.
     const group: Node[] = [];
     for (const spec of specs) {
@@ -67,13 +67,13 @@ export function ensureImport(file: GoFile, importPath: string): { name: string; 
   }
   if (decls.length > 0) {
     const single = decls[0];
-    const spec = namedChildren(single).find((c) => c.type === 'import_spec');
+    const spec = namedChildren(single).find((c) => typeOf(c) === 'import_spec');
     if (spec) {
       const lines = [spec.text, quoted].sort((a, b) => pathOf(a).localeCompare(pathOf(b)));
       return { name, edits: [replaceNode(single, `import (\n\t${lines.join('\n\t')}\n)`)] };
     }
   }
-  const pkg = namedChildren(file.root).find((n) => n.type === 'package_clause');
+  const pkg = namedChildren(file.root).find((n) => typeOf(n) === 'package_clause');
   if (!pkg) return { name, edits: [] };
   return { name, edits: [insertLinesAfter(file, pkg, ['', `import ${quoted}`])] };
 }

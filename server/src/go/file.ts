@@ -67,7 +67,7 @@ export class GoFile {
   get packageName(): string | undefined {
     // Memoized: rules ask once per declaration.
     if (this.pkgName === undefined) {
-      const clause = this.header().find((n) => n.type === 'package_clause');
+      const clause = this.header().find((n) => typeOf(n) === 'package_clause');
       this.pkgName = clause?.namedChild(0)?.text ?? null;
     }
     return this.pkgName ?? undefined;
@@ -81,7 +81,7 @@ export class GoFile {
   header(): Node[] {
     if (this.headerNodes) return this.headerNodes;
     const out: Node[] = [];
-    for (let n = this.root.firstNamedChild; n && !DECLARATIONS.has(n.type); n = n.nextNamedSibling) out.push(n);
+    for (let n = this.root.firstNamedChild; n && !DECLARATIONS.has(typeOf(n)); n = n.nextNamedSibling) out.push(n);
     return (this.headerNodes = out);
   }
 
@@ -89,7 +89,7 @@ export class GoFile {
     if (this.importList) return this.importList;
     const out: ImportInfo[] = [];
     for (const decl of this.header()) {
-      if (decl.type !== 'import_declaration') continue;
+      if (typeOf(decl) !== 'import_declaration') continue;
       // `import "x"` holds its spec; `import ( … )` a list of them.
       const specs = namedChildren(decl).flatMap((c) => (typeOf(c) === 'import_spec_list' ? namedChildren(c) : [c]));
       for (const spec of specs) {
@@ -212,6 +212,11 @@ export class GoFile {
 
   /** The top-level declarations: the units rules run on, and re-run on when an edit lands in them. */
   topLevelDecls(): Node[] {
-    return namedChildren(this.root).filter((n) => typeOf(n) !== 'package_clause' && typeOf(n) !== 'import_declaration');
+    // The package clause and imports all sit in the header (Go allows none later), whose types are
+    // known: the nodes after it need no question to the tree each.
+    const inHeader = this.header().filter((n) => typeOf(n) !== 'comment').length;
+    const nodes = namedChildren(this.root);
+    const decls = nodes.slice(0, inHeader).filter((n) => typeOf(n) !== 'package_clause' && typeOf(n) !== 'import_declaration');
+    return decls.concat(nodes.slice(inHeader));
   }
 }

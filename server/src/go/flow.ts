@@ -3,7 +3,7 @@
  * them, and select statements. Purely syntactic: a jump leaves a loop when its target is outside it.
  */
 import type { Node } from 'web-tree-sitter';
-import { isFunctionNode, isInside, mayBeInClosure, mayHoldClosures, namedChildren, parentOf } from './syntax';
+import { isFunctionNode, isInside, mayBeInClosure, mayHoldClosures, namedChildren, parentOf, typeOf } from './syntax';
 import { statementsByKeyword, type StatementKeyword } from './wordNodes';
 
 /** True when `node` runs in `scope`'s own function, not in a func literal nested in it. */
@@ -26,10 +26,10 @@ export function ownStatements(scope: Node, keywords: readonly StatementKeyword[]
 
 /** `for { … }` and `for ;; { … }`: a loop with neither a condition nor a range clause. */
 export function isInfiniteLoop(loop: Node): boolean {
-  if (loop.type !== 'for_statement') return false;
+  if (typeOf(loop) !== 'for_statement') return false;
   return namedChildren(loop).every((c) => {
     if (c.id === loop.childForFieldName('body')?.id) return true;
-    return c.type === 'for_clause' && !c.childForFieldName('condition');
+    return typeOf(c) === 'for_clause' && !c.childForFieldName('condition');
   });
 }
 
@@ -37,13 +37,13 @@ const BREAKABLE = new Set(['for_statement', 'select_statement', 'expression_swit
 
 /** The statement a `break`/`continue` jumps out of or to: the labeled statement's body, or the nearest enclosing one. */
 function jumpTarget(jump: Node): Node | null {
-  const label = namedChildren(jump).find((c) => c.type === 'label_name')?.text;
+  const label = namedChildren(jump).find((c) => typeOf(c) === 'label_name')?.text;
   for (let p = parentOf(jump); p && !isFunctionNode(p); p = parentOf(p)) {
     if (label) {
-      if (p.type === 'labeled_statement' && p.childForFieldName('label')?.text === label) {
-        return namedChildren(p).find((c) => c.type !== 'label_name') ?? null;
+      if (typeOf(p) === 'labeled_statement' && p.childForFieldName('label')?.text === label) {
+        return namedChildren(p).find((c) => typeOf(c) !== 'label_name') ?? null;
       }
-    } else if (jump.type === 'break_statement' ? BREAKABLE.has(p.type) : p.type === 'for_statement') {
+    } else if (typeOf(jump) === 'break_statement' ? BREAKABLE.has(typeOf(p)) : typeOf(p) === 'for_statement') {
       return p;
     }
   }
@@ -62,22 +62,22 @@ export function loopCanExit(loop: Node): boolean {
   return ownStatements(body, ['break', 'continue']).some((jump) => {
     const target = jumpTarget(jump);
     if (!target) return false;
-    if (target.id === loop.id) return jump.type === 'break_statement';
+    if (target.id === loop.id) return typeOf(jump) === 'break_statement';
     return isInside(loop, target);
   });
 }
 
 /** The clauses of a select, `default` included. */
 export function selectCases(select: Node): Node[] {
-  return namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case');
+  return namedChildren(select).filter((c) => typeOf(c) === 'communication_case' || typeOf(c) === 'default_case');
 }
 
 /** The `case` clauses of a select (send and receive cases), without `default`. */
 export function communicationCases(select: Node): Node[] {
-  return namedChildren(select).filter((c) => c.type === 'communication_case');
+  return namedChildren(select).filter((c) => typeOf(c) === 'communication_case');
 }
 
 /** A select with a `default` case never blocks. */
 export function hasDefaultCase(select: Node): boolean {
-  return namedChildren(select).some((c) => c.type === 'default_case');
+  return namedChildren(select).some((c) => typeOf(c) === 'default_case');
 }

@@ -10,25 +10,7 @@ import type { Range } from '../engine/types';
 import type { GoFile } from './file';
 import { mentionsBetween, mentionsOf } from './identifiers';
 import { trailingWord } from './words';
-import {
-  callParts,
-  enclosingFunction,
-  enclosingStatement,
-  expressionsOf,
-  functionBody,
-  ifParts,
-  isFunctionNode,
-  isInside,
-  isLeadingChild,
-  mayHoldClosures,
-  namedChildren,
-  nodeMemo,
-  nodeRange,
-  parentOf,
-  statementsOf,
-  typeOf,
-  unparen,
-} from './syntax';
+import { callParts, enclosingFunction, enclosingStatement, expressionsOf, functionBody, hasType, ifParts, isFunctionNode, isInside, isLeadingChild, mayHoldClosures, namedChildren, nodeMemo, nodeRange, parentOf, statementsOf, typeOf, unparen } from './syntax';
 
 /** What a resource is, as far as ownership goes. */
 export interface ResourceKind {
@@ -74,7 +56,7 @@ function computePosition(expr: Node): ValuePosition {
       return isLeadingChild(n, p) ? { kind: 'called', call: p } : { kind: 'other' };
     case 'argument_list': {
       const call = parentOf(p);
-      return call?.type === 'call_expression' ? { kind: 'argument', call } : { kind: 'other' };
+      return hasType(call, 'call_expression') ? { kind: 'argument', call } : { kind: 'other' };
     }
     case 'selector_expression':
       // The field is the selector's last token.
@@ -166,8 +148,8 @@ function useKind(ident: Node, kind: ResourceKind, file: GoFile, body: Node): Use
 
 function isReceived(expr: Node): boolean {
   let p = parentOf(expr);
-  while (p?.type === 'parenthesized_expression') p = parentOf(p);
-  return p?.type === 'unary_expression' && p.childForFieldName('operator')?.text === '<-';
+  while (hasType(p, 'parenthesized_expression')) p = parentOf(p);
+  return hasType(p, 'unary_expression') && p.childForFieldName('operator')?.text === '<-';
 }
 
 /** A closure that mentions the variable and is itself returned, stored or passed takes the resource along. */
@@ -193,20 +175,21 @@ const FALL = 'fall';
 
 /** How the paths through some statements end: leaks, and exits ('fall', 'break[:label]', 'continue[:label]'). */
 interface Flow {
-  leaks: LeakPoint[];
-  exits: Set<string>;
+  readonly leaks: readonly LeakPoint[];
+  readonly exits: ReadonlySet<string>;
 }
 
-const ended = (): Flow => ({ leaks: [], exits: new Set() });
-const fallen = (): Flow => ({ leaks: [], exits: new Set([FALL]) });
+/** The flows of most statements, shared (flows are never changed once built): the walk meets one per simple statement. */
+const ENDED: Flow = { leaks: [], exits: new Set() };
+const FALLEN: Flow = { leaks: [], exits: new Set([FALL]) };
 
 function merge(...flows: Flow[]): Flow {
   return { leaks: flows.flatMap((f) => f.leaks), exits: new Set(flows.flatMap((f) => [...f.exits])) };
 }
 
 function jump(s: Node): Flow {
-  const label = namedChildren(s).find((c) => c.type === 'label_name')?.text;
-  const kind = s.type === 'break_statement' ? 'break' : 'continue';
+  const label = namedChildren(s).find((c) => typeOf(c) === 'label_name')?.text;
+  const kind = typeOf(s) === 'break_statement' ? 'break' : 'continue';
   return { leaks: [], exits: new Set([label ? `${kind}:${label}` : kind]) };
 }
 
@@ -229,7 +212,7 @@ export function isTerminating(file: GoFile, stmt: Node): boolean {
   const expr = namedChildren(stmt)[0];
   const parts = expr && callParts(unparen(expr));
   if (!parts) return false;
-  if (!parts.operand) return parts.fn.type === 'identifier' && parts.name === 'panic';
+  if (!parts.operand) return typeOf(parts.fn) === 'identifier' && parts.name === 'panic';
   return (
     TERMINATING_METHODS.test(parts.name) ||
     file.isPkgCall(parts.call, 'os', ['Exit']) ||
@@ -239,11 +222,11 @@ export function isTerminating(file: GoFile, stmt: Node): boolean {
 
 /** `range time.Tick(d)` and `range t.C`: the time package never closes these channels, so the loop never ends by itself. */
 function rangesOverTimeChannel(file: GoFile, clause: Node): boolean {
-  const right = clause.type === 'range_clause' ? clause.childForFieldName('right') : null;
+  const right = typeOf(clause) === 'range_clause' ? clause.childForFieldName('right') : null;
   const ch = right && unparen(right);
   if (!ch) return false;
-  if (ch.type === 'selector_expression') return ch.childForFieldName('field')?.text === 'C';
-  return ch.type === 'call_expression' && file.isPkgCall(ch, 'time', ['Tick']);
+  if (typeOf(ch) === 'selector_expression') return ch.childForFieldName('field')?.text === 'C';
+  return typeOf(ch) === 'call_expression' && file.isPkgCall(ch, 'time', ['Tick']);
 }
 
 /**
@@ -260,24 +243,25 @@ class PathWalker {
   ) {}
 
   list(stmts: Iterable<Node>): Flow {
-    const flow = ended();
+    const leaks: LeakPoint[] = [];
+    const exits = new Set<string>();
     let live = true;
     for (const s of stmts) {
       const f = this.stmt(s);
-      flow.leaks.push(...f.leaks);
-      for (const e of f.exits) if (e !== FALL) flow.exits.add(e);
+      leaks.push(...f.leaks);
+      for (const e of f.exits) if (e !== FALL) exits.add(e);
       live = f.exits.has(FALL);
       if (!live) break;
     }
-    if (live) flow.exits.add(FALL);
-    return flow;
+    if (live) exits.add(FALL);
+    return { leaks, exits };
   }
 
   stmt(s: Node, label?: string): Flow {
     const type = typeOf(s);
     switch (type) {
       case 'return_statement':
-        return this.settles(s) ? ended() : { leaks: [{ range: nodeRange(s), returnStmt: s }], exits: new Set() };
+        return this.settles(s) ? ENDED : { leaks: [{ range: nodeRange(s), returnStmt: s }], exits: new Set() };
       case 'block':
         return this.list(statementsOf(s));
       case 'if_statement':
@@ -287,18 +271,18 @@ class PathWalker {
       case 'select_statement':
         return this.casesStmt(s, label);
       case 'labeled_statement': {
-        const inner = namedChildren(s).find((c) => c.type !== 'label_name');
-        return inner ? this.stmt(inner, s.childForFieldName('label')?.text) : fallen();
+        const inner = namedChildren(s).find((c) => typeOf(c) !== 'label_name');
+        return inner ? this.stmt(inner, s.childForFieldName('label')?.text) : FALLEN;
       }
       case 'break_statement':
       case 'continue_statement':
         return jump(s);
       case 'goto_statement':
       case 'fallthrough_statement':
-        return ended(); // rare; giving up on the path avoids false positives
+        return ENDED; // rare; giving up on the path avoids false positives
     }
     if (SWITCHES.has(type)) return this.casesStmt(s, label);
-    return this.settles(s) || isTerminating(this.file, s) ? ended() : fallen();
+    return this.settles(s) || isTerminating(this.file, s) ? ENDED : FALLEN;
   }
 
   private settlesAny(...nodes: (Node | null)[]): boolean {
@@ -307,11 +291,11 @@ class PathWalker {
 
   private ifStmt(s: Node): Flow {
     const { initializer, condition, consequence: cons, alternative: alt } = ifParts(s);
-    if (this.settlesAny(initializer, condition)) return ended();
+    if (this.settlesAny(initializer, condition)) return ENDED;
     const skip = this.deadBranch(s);
     return merge(
-      skip === 'consequence' ? ended() : cons ? this.stmt(cons) : fallen(),
-      skip === 'alternative' ? ended() : alt ? this.stmt(alt) : fallen(),
+      skip === 'consequence' ? ENDED : cons ? this.stmt(cons) : FALLEN,
+      skip === 'alternative' ? ENDED : alt ? this.stmt(alt) : FALLEN,
     );
   }
 
@@ -319,11 +303,11 @@ class PathWalker {
   private forStmt(s: Node, label?: string): Flow {
     const body = s.childForFieldName('body');
     const header = namedChildren(s).filter((c) => c.id !== body?.id);
-    if (this.settlesAny(...header)) return ended();
-    const inner = body ? this.stmt(body) : fallen();
-    const out: Flow = { leaks: inner.leaks, exits: new Set() };
+    if (this.settlesAny(...header)) return ENDED;
+    const inner = body ? this.stmt(body) : FALLEN;
+    const out = { leaks: inner.leaks, exits: new Set<string>() };
     let exits = header.some((h) =>
-      h.type === 'for_clause' ? !!h.childForFieldName('condition') : !rangesOverTimeChannel(this.file, h),
+      typeOf(h) === 'for_clause' ? !!h.childForFieldName('condition') : !rangesOverTimeChannel(this.file, h),
     );
     for (const e of inner.exits) {
       const [kind, target] = parseExit(e);
@@ -339,14 +323,14 @@ class PathWalker {
   private casesStmt(s: Node, label?: string): Flow {
     const select = typeOf(s) === 'select_statement';
     const header = select ? [] : ['initializer', 'value', 'alias'].map((f) => s.childForFieldName(f));
-    if (this.settlesAny(...header)) return ended();
+    if (this.settlesAny(...header)) return ENDED;
     const cases = namedChildren(s).filter((c) => CASES.has(typeOf(c)));
     const flows = cases.map((c) =>
-      this.settlesAny(c.childForFieldName('communication')) ? ended() : this.list(statementsOf(c)),
+      this.settlesAny(c.childForFieldName('communication')) ? ENDED : this.list(statementsOf(c)),
     );
-    if (!select && !cases.some((c) => typeOf(c) === 'default_case')) flows.push(fallen());
+    if (!select && !cases.some((c) => typeOf(c) === 'default_case')) flows.push(FALLEN);
     const inner = merge(...flows);
-    const out: Flow = { leaks: inner.leaks, exits: new Set() };
+    const out = { leaks: inner.leaks, exits: new Set<string>() };
     for (const e of inner.exits) {
       const [kind, target] = parseExit(e);
       if (kind === FALL || (kind === 'break' && (!target || target === label))) out.exits.add(FALL);
@@ -359,7 +343,7 @@ class PathWalker {
 /** The point where control falls off the end of a block (its closing brace) or another container. */
 function endOf(container: Node): LeakPoint {
   const last = container.child(container.childCount - 1);
-  const at = last?.type === '}' ? last : container;
+  const at = hasType(last, '}') ? last : container;
   const { row, column } = at.endPosition;
   const end = { line: row, character: column };
   return { range: { start: { line: end.line, character: Math.max(0, end.character - 1) }, end } };
@@ -367,11 +351,11 @@ function endOf(container: Node): LeakPoint {
 
 /** The statement a block or case belongs to, climbing else-if chains; undefined at a function boundary. */
 function owningStatement(container: Node): Node | undefined {
-  let owner: Node | null = container.type === 'block' && parentOf(container)?.type === 'statement_list' ? container : parentOf(container);
-  while (owner?.type === 'if_statement' && parentOf(owner)?.type === 'if_statement') owner = parentOf(owner);
+  let owner: Node | null = typeOf(container) === 'block' && hasType(parentOf(container), 'statement_list') ? container : parentOf(container);
+  while (hasType(owner, 'if_statement') && hasType(parentOf(owner), 'if_statement')) owner = parentOf(owner);
   if (!owner || isFunctionNode(owner)) return undefined;
   const label = parentOf(owner);
-  return label?.type === 'labeled_statement' ? label : owner;
+  return hasType(label, 'labeled_statement') ? label : owner;
 }
 
 /** The statements after `stmt` in its list, produced lazily: most walks stop long before the end. */
@@ -399,15 +383,15 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
       return leaks;
     }
     const owner = owningStatement(container);
-    if (!owner || parentOf(owner)?.type !== 'statement_list') return leaks;
-    const inner = owner.type === 'labeled_statement' ? namedChildren(owner).find((c) => c.type !== 'label_name') : owner;
+    if (!owner || !hasType(parentOf(owner), 'statement_list')) return leaks;
+    const inner = typeOf(owner) === 'labeled_statement' ? namedChildren(owner).find((c) => typeOf(c) !== 'label_name') : owner;
     if (inner?.id === scope.id) {
       leaks.push(endOf(container));
       return leaks;
     }
-    const label = owner.type === 'labeled_statement' ? owner.childForFieldName('label')?.text : undefined;
-    const loop = inner?.type === 'for_statement';
-    const breakable = loop || inner?.type === 'select_statement' || SWITCHES.has(inner?.type ?? '');
+    const label = typeOf(owner) === 'labeled_statement' ? owner.childForFieldName('label')?.text : undefined;
+    const loop = hasType(inner, 'for_statement');
+    const breakable = loop || hasType(inner, 'select_statement') || SWITCHES.has(typeOf(inner) ?? '');
     let falls = false;
     const carried: string[] = [];
     for (const e of flow.exits) {
@@ -417,8 +401,8 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
       else carried.push(e);
     }
     cur = owner;
-    flow = falls ? walker.list(statementsAfter(owner)) : ended();
-    for (const e of carried) flow.exits.add(e);
+    const next = falls ? walker.list(statementsAfter(owner)) : ENDED;
+    flow = carried.length ? { leaks: next.leaks, exits: new Set([...next.exits, ...carried]) } : next;
   }
 }
 
@@ -505,7 +489,7 @@ function deadBranchOf(ifStmt: Node, stmt: Node, name: string, errNames: readonly
 
 /** Names a statement or loop header declares: `a, b := …`, `var a, b …`, `for i := …`, `for k, v := range …`. */
 function declaredNames(node: Node): string[] {
-  switch (node.type) {
+  switch (typeOf(node)) {
     case 'short_var_declaration':
       return expressionsOf(node.childForFieldName('left')).map((n) => n.text);
     case 'var_declaration':
@@ -515,7 +499,7 @@ function declaredNames(node: Node): string[] {
       return init ? declaredNames(init) : [];
     }
     case 'range_clause':
-      return node.children.some((c) => c?.type === ':=') ? expressionsOf(node.childForFieldName('left')).map((n) => n.text) : [];
+      return node.children.some((c) => hasType(c, ':=')) ? expressionsOf(node.childForFieldName('left')).map((n) => n.text) : [];
   }
   return [];
 }
@@ -601,7 +585,7 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
     if (declared === 'outside' || declared === 'result') return OWNED; // stored in an outer variable or a named result
     scope = declared;
   }
-  if (!scope || (!inHeader && parentOf(stmt)?.type !== 'statement_list')) return OWNED;
+  if (!scope || (!inHeader && !hasType(parentOf(stmt), 'statement_list'))) return OWNED;
 
   // A mention is the name itself: its end needs no question to the tree.
   const uses = mentionsBetween(body, name, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.startIndex + name.length }));
@@ -619,7 +603,7 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
     return uses.some((u) => u.start >= start && u.end <= end && kindOf(u.node) !== 'none');
   };
   const walker = new PathWalker(file, settles, deadBranch);
-  let leaks: LeakPoint[];
+  let leaks: readonly LeakPoint[];
   if (inHeader) {
     const flow = walker.stmt(parentOf(stmt)!);
     leaks = flow.exits.size ? [...flow.leaks, endOf(parentOf(stmt)!)] : flow.leaks;
@@ -632,7 +616,7 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn, inClosure }, fn };
 }
 
-function dedupe(leaks: LeakPoint[]): LeakPoint[] {
+function dedupe(leaks: readonly LeakPoint[]): LeakPoint[] {
   const seen = new Set<string>();
   return leaks.filter((l) => {
     const key = `${l.range.start.line}:${l.range.start.character}`;
@@ -642,7 +626,7 @@ function dedupe(leaks: LeakPoint[]): LeakPoint[] {
 
 function enclosingVarDeclaration(spec: Node): Node | undefined {
   let p = parentOf(spec);
-  while (p && p.type !== 'var_declaration') p = parentOf(p);
+  while (p && typeOf(p) !== 'var_declaration') p = parentOf(p);
   return p ?? undefined;
 }
 

@@ -47,13 +47,22 @@ function newGoParser(): Parser {
 }
 
 let shared: Parser | undefined;
+const sources = new WeakMap<Tree, string>();
 
 /** Parses a whole file with a process-wide parser. The caller owns the tree and must delete() it. */
 export function parseGo(text: string, oldTree?: Tree): Tree {
   shared ??= newGoParser();
   const tree = shared.parse(text, oldTree);
   if (!tree) throw new Error('LeakLens: tree-sitter returned no tree');
+  sources.set(tree, text);
   return tree;
+}
+
+/** The text `tree` was parsed from; node offsets index it. */
+export function sourceOf(tree: Tree): string {
+  const text = sources.get(tree);
+  if (text === undefined) throw new Error('LeakLens: tree not parsed by parseGo');
+  return text;
 }
 
 const queries = new Map<string, Query>();

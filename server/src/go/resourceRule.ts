@@ -10,7 +10,7 @@ import type { GoFile } from './file';
 import { analyzeOwnership, type Ownership } from './ownership';
 import { releaseCall, type Resource } from './resources';
 import type { GoRuleContext } from './rule';
-import { enclosingLoop, parentOf } from './syntax';
+import { enclosingLoop, hasType, parentOf } from './syntax';
 
 export interface ResourceCheck {
   resource: Resource;
@@ -37,7 +37,7 @@ export function calleeText(call: Node): string {
  */
 function deferReleaseFix(ctx: GoRuleContext, resource: Resource, call: Node, own: Ownership): Fix | undefined {
   const b = own.binding;
-  if (!b || b.handedOn || b.inClosure || parentOf(b.stmt)?.type !== 'statement_list' || enclosingLoop(b.stmt)) return undefined;
+  if (!b || b.handedOn || b.inClosure || !hasType(parentOf(b.stmt), 'statement_list') || enclosingLoop(b.stmt)) return undefined;
   if (b.errCheck && b.errCheck.failure !== 'consequence') return undefined;
   // resp.Body.Close() on a failed call would dereference nil: only after the error check.
   if (resource.afterErrorCheck && !b.errCheck) return undefined;

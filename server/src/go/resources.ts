@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { positionOf, type ResourceKind } from './ownership';
 import { mentionsOf } from './identifiers';
-import { callParts, enclosingFunction, functionBody } from './syntax';
+import { callParts, enclosingFunction, functionBody, typeOf } from './syntax';
 import { isVariableOfType } from './varTypes';
 
 export interface Resource extends ResourceKind {
@@ -60,8 +60,8 @@ function membersUsed(at: Node, name: string): Set<string> {
 
 /** The last name in a receiver expression: `s.db` -> db, `client` -> client. */
 function lastName(expr: Node): string {
-  if (expr.type === 'selector_expression') return expr.childForFieldName('field')?.text ?? '';
-  return expr.type === 'identifier' ? expr.text : '';
+  if (typeOf(expr) === 'selector_expression') return expr.childForFieldName('field')?.text ?? '';
+  return typeOf(expr) === 'identifier' ? expr.text : '';
 }
 
 /**

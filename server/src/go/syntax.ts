@@ -1,6 +1,7 @@
 /** A small typed layer over tree-sitter-go nodes: what the rules ask of the syntax tree. */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
+import { sourceOf } from './parser';
 import { firstWord, trailingWord, wordOffsets } from './words';
 
 export type { Node };
@@ -40,7 +41,19 @@ function currentTreeMap<T>(): (node: Node) => Map<number, T> {
 
 const parentMemo = nodeMemo((node) => node.parent);
 const typeMemo = nodeMemo((node) => node.type);
-const namedChildrenMemo = nodeMemo((node): readonly Node[] => node.namedChildren.filter((c): c is Node => !!c && typeOf(c) !== 'comment'));
+const namedChildrenMemo = nodeMemo((node): readonly Node[] => {
+  const source = sourceOf(node.tree);
+  return node.namedChildren.filter((c): c is Node => !!c && !startsComment(source, c.startIndex));
+});
+
+/**
+ * True when a named node starting at `offset` is a comment: no other named node starts with `//`
+ * or a slash and a star. Read from the source, since asking a child's type crosses into WASM.
+ */
+function startsComment(source: string, offset: number): boolean {
+  const next = source.charCodeAt(offset + 1);
+  return source.charCodeAt(offset) === 47 && (next === 47 || next === 42);
+}
 
 const textMemo = nodeMemo((node) => node.text);
 
@@ -54,9 +67,20 @@ export function parentOf(node: Node | null | undefined): Node | null {
   return node ? parentMemo(node) : null;
 }
 
-/** `node.type`, memoized. */
-export function typeOf(node: Node): string {
-  return typeMemo(node);
+/** `node.type`, memoized; undefined for no node. */
+export function typeOf(node: Node): string;
+export function typeOf(node: Node | null | undefined): string | undefined;
+export function typeOf(node: Node | null | undefined): string | undefined {
+  return node ? typeMemo(node) : undefined;
+}
+
+declare const ofKnownType: unique symbol;
+/** A node whose type was checked. Only a brand: when the check fails, a node of another type may remain. */
+export type TypedNode = Node & { readonly [ofKnownType]: true };
+
+/** True when there is a node and it is of `type` (`node?.type === type`, memoized). */
+export function hasType(node: Node | null | undefined, type: string): node is TypedNode {
+  return !!node && typeMemo(node) === type;
 }
 
 /** The named children of `node` without comments, memoized (shared: never mutate the array). */
@@ -258,7 +282,7 @@ export function parametersOf(fn: Node): Param[] {
 export function resultsOf(fn: Node): Node[] {
   const result = fn.childForFieldName('result');
   if (!result) return [];
-  if (result.type !== 'parameter_list') return [result];
+  if (typeOf(result) !== 'parameter_list') return [result];
   const out: Node[] = [];
   for (const decl of namedChildren(result)) {
     const type = decl.childForFieldName('type');
@@ -277,19 +301,19 @@ export function expressionsOf(node: Node | null): readonly Node[] {
 
 /** For `a, b := f()` / `a, b = f()` / `var a, b = f()`: the names on the left, in order. */
 export function assignedNames(stmt: Node): readonly Node[] {
-  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+  if (typeOf(stmt) === 'short_var_declaration' || typeOf(stmt) === 'assignment_statement') {
     return expressionsOf(stmt.childForFieldName('left'));
   }
-  if (stmt.type === 'var_spec') return stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
+  if (typeOf(stmt) === 'var_spec') return stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
   return [];
 }
 
 /** The right-hand side of an assignment-like statement. */
 export function assignedValues(stmt: Node): readonly Node[] {
-  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+  if (typeOf(stmt) === 'short_var_declaration' || typeOf(stmt) === 'assignment_statement') {
     return expressionsOf(stmt.childForFieldName('right'));
   }
-  if (stmt.type === 'var_spec') return expressionsOf(stmt.childForFieldName('value'));
+  if (typeOf(stmt) === 'var_spec') return expressionsOf(stmt.childForFieldName('value'));
   return [];
 }
 
@@ -300,9 +324,9 @@ export function assignedValues(stmt: Node): readonly Node[] {
 export function assignmentOf(expr: Node): { stmt: Node; names: readonly Node[] } | undefined {
   let n = expr;
   let stmt = parentOf(n);
-  while (stmt && (stmt.type === 'parenthesized_expression' || stmt.type === 'expression_list')) [n, stmt] = [stmt, parentOf(stmt)];
+  while (stmt && (typeOf(stmt) === 'parenthesized_expression' || typeOf(stmt) === 'expression_list')) [n, stmt] = [stmt, parentOf(stmt)];
   if (!stmt) return undefined;
-  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement' || stmt.type === 'var_spec') {
+  if (typeOf(stmt) === 'short_var_declaration' || typeOf(stmt) === 'assignment_statement' || typeOf(stmt) === 'var_spec') {
     const values = assignedValues(stmt);
     if (values.some((v) => v.id === expr.id || isInside(expr, v))) return { stmt, names: assignedNames(stmt) };
   }
@@ -409,7 +433,7 @@ export function enclosingLoop(node: Node): Node | null {
  * named types, which may be structs or interfaces (no type information here).
  */
 export function zeroValue(type: Node): string | undefined {
-  switch (type.type) {
+  switch (typeOf(type)) {
     case 'pointer_type':
     case 'slice_type':
     case 'map_type':

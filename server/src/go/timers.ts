@@ -1,5 +1,5 @@
 /** What the timer and ticker rules share: Go-version-aware severity and select races. */
-import { parentOf } from './syntax';
+import { hasType, parentOf } from './syntax';
 import type { Node } from 'web-tree-sitter';
 import type { Severity } from '../engine/types';
 import type { GoFile } from './file';
@@ -18,7 +18,7 @@ export function timerNote(file: GoFile): string {
 }
 
 function climbParens(node: Node): Node {
-  for (let up = parentOf(node); up?.type === 'parenthesized_expression'; up = parentOf(up)) node = up;
+  for (let up = parentOf(node); hasType(up, 'parenthesized_expression'); up = parentOf(up)) node = up;
   return node;
 }
 
@@ -28,13 +28,13 @@ function climbParens(node: Node): Node {
  */
 export function selectReceiving(ch: Node): { select: Node; commCase: Node; raced: boolean } | undefined {
   const recv = parentOf(climbParens(ch));
-  if (recv?.type !== 'unary_expression' || recv.childForFieldName('operator')?.text !== '<-') return undefined;
+  if (!hasType(recv, 'unary_expression') || recv.childForFieldName('operator')?.text !== '<-') return undefined;
   const expr = climbParens(recv);
   const stmt = parentOf(expr);
-  if (stmt?.type !== 'receive_statement' || stmt.childForFieldName('right')?.id !== expr.id) return undefined;
+  if (!hasType(stmt, 'receive_statement') || stmt.childForFieldName('right')?.id !== expr.id) return undefined;
   const commCase = parentOf(stmt);
   const select = parentOf(commCase);
-  if (commCase?.type !== 'communication_case' || select?.type !== 'select_statement') return undefined;
+  if (!hasType(commCase, 'communication_case') || !hasType(select, 'select_statement')) return undefined;
   const raced = communicationCases(select).length + (hasDefaultCase(select) ? 1 : 0) >= 2;
   return { select, commCase, raced };
 }

@@ -6,10 +6,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { mentionsOf } from './identifiers';
-import { callParts, expressionsOf, isInside, parentOf, unparen } from './syntax';
+import { callParts, expressionsOf, hasType, isInside, parentOf, typeOf, unparen } from './syntax';
 
 function stripPointer(type: Node): Node {
-  while (type.type === 'pointer_type' && type.namedChild(0)) type = type.namedChild(0)!;
+  while (typeOf(type) === 'pointer_type' && type.namedChild(0)) type = type.namedChild(0)!;
   return type;
 }
 
@@ -17,10 +17,10 @@ function stripPointer(type: Node): Node {
 function constructedType(value: Node | undefined): Node | undefined {
   if (!value) return undefined;
   let v = unparen(value);
-  if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '&') v = unparen(v.childForFieldName('operand') ?? v);
-  if (v.type === 'composite_literal') return v.childForFieldName('type') ?? undefined;
+  if (typeOf(v) === 'unary_expression' && v.childForFieldName('operator')?.text === '&') v = unparen(v.childForFieldName('operand') ?? v);
+  if (typeOf(v) === 'composite_literal') return v.childForFieldName('type') ?? undefined;
   const parts = callParts(v);
-  return parts?.fn.type === 'identifier' && parts.name === 'new' ? parts.args[0] : undefined;
+  return parts && typeOf(parts.fn) === 'identifier' && parts.name === 'new' ? parts.args[0] : undefined;
 }
 
 /** The value assigned to the i-th name when names and values pair up one to one. */
@@ -34,27 +34,27 @@ function pairedValue(names: readonly (Node | null)[], values: readonly Node[], i
  */
 function declarationOf(id: Node): { scope: Node; type: Node | null } | undefined {
   const p = parentOf(id);
-  if (p?.type === 'parameter_declaration') {
+  if (hasType(p, 'parameter_declaration')) {
     const fn = parentOf(parentOf(p));
     const type = p.childForFieldName('type');
     return fn ? { scope: fn, type: type ? stripPointer(type) : null } : undefined;
   }
-  if (p?.type === 'var_spec') {
+  if (hasType(p, 'var_spec')) {
     const names = p.childrenForFieldName('name');
     const i = names.findIndex((n) => n?.id === id.id);
     if (i < 0) return undefined;
     const declared = p.childForFieldName('type') ?? constructedType(pairedValue(names, expressionsOf(p.childForFieldName('value')), i));
     let decl: Node | null = parentOf(p);
-    while (decl && decl.type !== 'var_declaration') decl = parentOf(decl);
+    while (decl && typeOf(decl) !== 'var_declaration') decl = parentOf(decl);
     const scope = parentOf(decl);
     return scope ? { scope, type: declared ? stripPointer(declared) : null } : undefined;
   }
-  const stmt = p?.type === 'expression_list' ? parentOf(p) : null;
-  if (p && stmt?.type === 'short_var_declaration' && stmt.childForFieldName('left')?.id === p.id) {
+  const stmt = hasType(p, 'expression_list') ? parentOf(p) : null;
+  if (p && hasType(stmt, 'short_var_declaration') && stmt.childForFieldName('left')?.id === p.id) {
     const left = expressionsOf(p);
     const i = left.findIndex((n) => n.id === id.id);
     const declared = constructedType(pairedValue(left, expressionsOf(stmt.childForFieldName('right')), i));
-    const scope = parentOf(stmt)?.type === 'for_clause' ? parentOf(parentOf(stmt)) : parentOf(stmt);
+    const scope = hasType(parentOf(stmt), 'for_clause') ? parentOf(parentOf(stmt)) : parentOf(stmt);
     return scope ? { scope, type: declared ? stripPointer(declared) : null } : undefined;
   }
   return undefined;
@@ -63,7 +63,7 @@ function declarationOf(id: Node): { scope: Node; type: Node | null } | undefined
 /** The declared type of the variable `name` visible at `at` (pointers looked through), when its declaration shows it. */
 export function declaredTypeOf(name: string, at: Node): Node | undefined {
   let top = at;
-  for (let up = parentOf(top); up && up.type !== 'source_file'; up = parentOf(up)) top = up;
+  for (let up = parentOf(top); up && typeOf(up) !== 'source_file'; up = parentOf(up)) top = up;
   const before = mentionsOf(top, name).filter((id) => id.startIndex < at.startIndex);
   for (let i = before.length - 1; i >= 0; i--) {
     const decl = declarationOf(before[i]);
@@ -75,6 +75,6 @@ export function declaredTypeOf(name: string, at: Node): Node | undefined {
 /** True when `expr` is a variable declared as `pkg.T` or `*pkg.T` for one of `types`. */
 export function isVariableOfType(file: GoFile, expr: Node, pkg: string, types: readonly string[]): boolean {
   const e = unparen(expr);
-  const type = e.type === 'identifier' ? declaredTypeOf(e.text, e) : undefined;
+  const type = typeOf(e) === 'identifier' ? declaredTypeOf(e.text, e) : undefined;
   return !!type && types.some((t) => file.isPkgType(type, pkg, t));
 }

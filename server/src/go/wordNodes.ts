@@ -60,7 +60,7 @@ export function statementsByKeyword(scope: Node, keywords: readonly StatementKey
     keywords,
     (token) => {
       const stmt = parentOf(token);
-      return stmt && typeOf(stmt) === STATEMENT_OF_KEYWORD[token.type as StatementKeyword] ? stmt : undefined;
+      return stmt && typeOf(stmt) === STATEMENT_OF_KEYWORD[typeOf(token) as StatementKeyword] ? stmt : undefined;
     },
     source,
   );

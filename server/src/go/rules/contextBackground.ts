@@ -1,12 +1,12 @@
 import { callsIgnoringContext } from '../contextScope';
 import { replaceNode } from '../edits';
 import type { GoRule } from '../rule';
-import { callParts, parentOf, type Node } from '../syntax';
+import { callParts, hasType, type Node, parentOf } from '../syntax';
 
 /** `ctx == context.Background()` asks about the context rather than starting work with a new one. */
 function isComparison(call: Node): boolean {
   const parent = parentOf(call);
-  const op = parent?.type === 'binary_expression' ? parent.childForFieldName('operator')?.text : undefined;
+  const op = hasType(parent, 'binary_expression') ? parent.childForFieldName('operator')?.text : undefined;
   return op === '==' || op === '!=';
 }
 

@@ -5,7 +5,7 @@ import { ownStatements } from '../flow';
 import { boundResult } from '../ownership';
 import { cancelFunc } from '../resources';
 import type { GoRule, GoRuleContext } from '../rule';
-import { callParts, enclosingLoop, namedChildren, parentOf, type Node } from '../syntax';
+import { callParts, enclosingLoop, hasType, namedChildren, type Node, parentOf, typeOf } from '../syntax';
 
 /** Methods whose deferred call releases something: t.Stop(), f.Close(), resp.Body.Close(), span.End(). */
 const RELEASE_METHODS = new Set(['Stop', 'Close', 'End']);
@@ -15,7 +15,7 @@ function cancelNames({ file, index }: GoRuleContext): Set<string> {
   const names = new Set(['cancel']);
   for (const call of index.callsNamed(cancelFunc.callees)) {
     const target = cancelFunc.acquiredBy(file, call) ? boundResult(call, cancelFunc.slot)?.target : undefined;
-    if (target?.type === 'identifier') names.add(target.text);
+    if (hasType(target, 'identifier')) names.add(target.text);
   }
   return names;
 }
@@ -25,10 +25,10 @@ const BREAKABLE = new Set(['for_statement', 'select_statement', 'expression_swit
 /** True when a jump in `body` leaves it (return, goto, labeled jumps, break/continue of the loop itself). */
 function jumpsOut(body: Node): boolean {
   return ownStatements(body, ['return', 'goto', 'break', 'continue']).some((j) => {
-    if (j.type === 'return_statement' || j.type === 'goto_statement') return true;
-    if (namedChildren(j).some((c) => c.type === 'label_name')) return true;
+    if (typeOf(j) === 'return_statement' || typeOf(j) === 'goto_statement') return true;
+    if (namedChildren(j).some((c) => typeOf(c) === 'label_name')) return true;
     for (let p = parentOf(j); p && p.id !== body.id; p = parentOf(p)) {
-      if (j.type === 'break_statement' ? BREAKABLE.has(p.type) : p.type === 'for_statement') return false;
+      if (typeOf(j) === 'break_statement' ? BREAKABLE.has(typeOf(p)) : typeOf(p) === 'for_statement') return false;
     }
     return true;
   });
@@ -76,7 +76,7 @@ export const deferInLoop: GoRule = {
       if (!loop || !parts) continue;
       const releases = parts.operand
         ? RELEASE_METHODS.has(parts.name)
-        : parts.fn.type === 'identifier' && (cancels ??= cancelNames(ctx)).has(parts.name);
+        : typeOf(parts.fn) === 'identifier' && (cancels ??= cancelNames(ctx)).has(parts.name);
       if (!releases) continue;
       const what = call.text.length > 60 ? `${parts.fn.text}(…)` : call.text;
       const message = `defer ${what} inside a loop runs only when the function returns: every iteration's resource stays alive until then`;

@@ -4,7 +4,7 @@ import { isInfiniteLoop, loopCanExit, ownStatements } from '../flow';
 import type { GoFile } from '../file';
 import type { GoRule } from '../rule';
 import { doneCaseFix } from '../selectEdits';
-import { functionBody, namedChildren, statementsOf, unparen, type Node } from '../syntax';
+import { functionBody, hasType, namedChildren, type Node, statementsOf, typeOf, unparen } from '../syntax';
 
 /** An infinite loop in a goroutine body that nothing can end: no return or break, no stop channel received. */
 function endlessLoop(body: Node): Node | undefined {
@@ -17,7 +17,7 @@ function endlessLoop(body: Node): Node | undefined {
 function stopFix(file: GoFile, go: Node, loop: Node) {
   const statements = statementsOf(loop.childForFieldName('body'));
   const ctxName = contextInScope(file, go);
-  if (!ctxName || statements.length !== 1 || statements[0].type !== 'select_statement') return undefined;
+  if (!ctxName || statements.length !== 1 || typeOf(statements[0]) !== 'select_statement') return undefined;
   return doneCaseFix(file, statements[0], ctxName);
 }
 
@@ -38,8 +38,8 @@ export const goroutineNoExit: GoRule = {
   check({ file, index, report }) {
     for (const go of index.statements('go')) {
       const call = namedChildren(go)[0];
-      const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-      const body = fn && unparen(fn).type === 'func_literal' ? functionBody(unparen(fn)) : null;
+      const fn = hasType(call, 'call_expression') ? call.childForFieldName('function') : null;
+      const body = fn && typeOf(unparen(fn)) === 'func_literal' ? functionBody(unparen(fn)) : null;
       const loop = body ? endlessLoop(body) : undefined;
       if (!loop) continue;
       report(go, 'goroutine loops forever: no return, no break and no receive from ctx.Done() or a done channel', {

@@ -1,6 +1,6 @@
 import type { GoFile } from '../file';
 import type { GoRule } from '../rule';
-import { callParts, type Node } from '../syntax';
+import { callParts, type Node, typeOf } from '../syntax';
 
 const SERVE_METHODS = ['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS'];
 /** Calls that stop a server gracefully: net/http's Shutdown, and gRPC's GracefulStop. */
@@ -11,7 +11,7 @@ function startsServer(file: GoFile, call: Node): boolean {
   if (file.isPkgCall(call, 'net/http', SERVE_METHODS)) return true;
   const parts = callParts(call);
   if (!parts?.operand || !SERVE_METHODS.includes(parts.name)) return false;
-  return !(parts.operand.type === 'identifier' && file.importPathOf(parts.operand.text));
+  return !(typeOf(parts.operand) === 'identifier' && file.importPathOf(parts.operand.text));
 }
 
 function callsGracefulStop(file: GoFile): boolean {
@@ -33,7 +33,7 @@ export const serverNoShutdown: GoRule = {
     good: 'func main() {\n\tctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)\n\tdefer stop()\n\tsrv := &http.Server{Addr: ":8080", ReadHeaderTimeout: 10 * time.Second}\n\tgo func() {\n\t\tif err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {\n\t\t\tlog.Fatal(err)\n\t\t}\n\t}()\n\t<-ctx.Done()\n\tshutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)\n\tdefer cancel()\n\tif err := srv.Shutdown(shutdownCtx); err != nil {\n\t\tlog.Print(err)\n\t}\n}',
   },
   check({ file, decl, index, report }) {
-    if (file.packageName !== 'main' || decl.type !== 'function_declaration') return;
+    if (file.packageName !== 'main' || typeOf(decl) !== 'function_declaration') return;
     if (decl.childForFieldName('name')?.text !== 'main') return;
     const starts = index.callsNamed(SERVE_METHODS).filter((call) => startsServer(file, call));
     if (starts.length === 0 || callsGracefulStop(file)) return;

@@ -1,7 +1,7 @@
 import { pkgCalls } from '../callees';
 import { bufferOfOneFix, madeChannelName, unbufferedChanMake } from '../channels';
 import type { GoRule } from '../rule';
-import { callParts, isFunctionNode, parentOf, type Node } from '../syntax';
+import { callParts, hasType, isFunctionNode, type Node, parentOf } from '../syntax';
 
 /** The unbuffered `make(chan …)` assigned to `name` in the nearest function around `at` that assigns one. */
 function unbufferedMakeOf(name: string, at: Node): Node | undefined {
@@ -32,7 +32,7 @@ export const signalNotifyUnbuffered: GoRule = {
     const seen = new Set<number>();
     for (const call of pkgCalls(file, index, 'os/signal', ['Notify'])) {
       const channel = callParts(call)?.args[0];
-      const make = channel?.type === 'identifier' ? unbufferedMakeOf(channel.text, call) : undefined;
+      const make = hasType(channel, 'identifier') ? unbufferedMakeOf(channel.text, call) : undefined;
       if (!make || seen.has(make.id)) continue;
       seen.add(make.id);
       report(make, 'signal.Notify drops signals sent while nobody receives from an unbuffered channel: give it a buffer of 1', {

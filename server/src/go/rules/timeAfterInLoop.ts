@@ -4,14 +4,14 @@ import { freeName, indentAt, insertLinesBefore, replaceNode } from '../edits';
 import type { GoFile } from '../file';
 import { positionOf } from '../ownership';
 import type { GoRule, GoRuleContext } from '../rule';
-import { callParts, enclosingLoop, parentOf, type Node } from '../syntax';
+import { callParts, enclosingLoop, hasType, type Node, parentOf, typeOf } from '../syntax';
 import { selectReceiving, timerNote, timerSeverity } from '../timers';
 
 /** `<-time.After(d)` as a statement just sleeps: the timer fires and is gone. */
 function isSleep(call: Node): boolean {
   let recv = parentOf(call);
-  while (recv?.type === 'parenthesized_expression') recv = parentOf(recv);
-  if (recv?.type !== 'unary_expression' || recv.childForFieldName('operator')?.text !== '<-') return false;
+  while (hasType(recv, 'parenthesized_expression')) recv = parentOf(recv);
+  if (!hasType(recv, 'unary_expression') || recv.childForFieldName('operator')?.text !== '<-') return false;
   return positionOf(recv).kind === 'dropped';
 }
 
@@ -20,18 +20,18 @@ function isSleep(call: Node): boolean {
  * time.Duration aside), receives or closures, and no variable the loop declares or assigns.
  */
 function evaluableBefore(file: GoFile, d: Node, loop: Node): boolean {
-  const calls = [d, ...d.descendantsOfType('call_expression').filter((n): n is Node => !!n)].filter((n) => n.type === 'call_expression');
+  const calls = [d, ...d.descendantsOfType('call_expression').filter((n): n is Node => !!n)].filter((n) => typeOf(n) === 'call_expression');
   if (calls.some((c) => !file.refersTo(callParts(c)?.fn ?? c, 'time', ['Duration']))) return false;
-  if (d.descendantsOfType(['func_literal', 'unary_expression']).some((n) => n?.type === 'func_literal' || n?.childForFieldName('operator')?.text === '<-')) {
+  if (d.descendantsOfType(['func_literal', 'unary_expression']).some((n) => hasType(n, 'func_literal') || n?.childForFieldName('operator')?.text === '<-')) {
     return false;
   }
   const changedInLoop = new Set(
     loop
       .descendantsOfType('identifier')
-      .filter((n): n is Node => !!n && (positionOf(n).kind === 'target' || parentOf(n)?.type === 'parameter_declaration'))
+      .filter((n): n is Node => !!n && (positionOf(n).kind === 'target' || hasType(parentOf(n), 'parameter_declaration')))
       .map((n) => n.text),
   );
-  const used = d.type === 'identifier' ? [d] : d.descendantsOfType('identifier').filter((n): n is Node => !!n);
+  const used = typeOf(d) === 'identifier' ? [d] : d.descendantsOfType('identifier').filter((n): n is Node => !!n);
   return !used.some((n) => changedInLoop.has(n.text));
 }
 
@@ -46,9 +46,9 @@ function hoistTimerFix(ctx: GoRuleContext, call: Node, loop: Node, select: Node)
   const d = args[0];
   const timePkg = file.localNameOf('time');
   const label = parentOf(loop);
-  const loopStmt = label?.type === 'labeled_statement' ? label : loop;
+  const loopStmt = hasType(label, 'labeled_statement') ? label : loop;
   if (args.length !== 1 || d.startPosition.row !== d.endPosition.row || !timePkg) return undefined;
-  if (enclosingLoop(loop) || parentOf(loopStmt)?.type !== 'statement_list' || parentOf(select)?.type !== 'statement_list') return undefined;
+  if (enclosingLoop(loop) || !hasType(parentOf(loopStmt), 'statement_list') || !hasType(parentOf(select), 'statement_list')) return undefined;
   if (!evaluableBefore(file, d, loop)) return undefined;
   const t = freeName(ctx.decl, 'timer');
   const reset = file.semantics.timersCollected

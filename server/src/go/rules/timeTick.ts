@@ -4,12 +4,12 @@ import { freeName, indentAt, insertLinesBefore, replaceNode } from '../edits';
 import type { GoFile } from '../file';
 import { canReturn, positionOf } from '../ownership';
 import type { GoRule, GoRuleContext } from '../rule';
-import { callParts, enclosingFunction, enclosingLoop, parentOf, type Node } from '../syntax';
+import { callParts, enclosingFunction, enclosingLoop, hasType, type Node, parentOf, typeOf } from '../syntax';
 import { selectReceiving, timerNote, timerSeverity } from '../timers';
 
 /** `func main` of package main: returning ends the process, and the ticker with it. */
 function isProgramMain(file: GoFile, fn: Node): boolean {
-  return fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'main' && file.packageName === 'main';
+  return typeOf(fn) === 'function_declaration' && fn.childForFieldName('name')?.text === 'main' && file.packageName === 'main';
 }
 
 /**
@@ -20,11 +20,11 @@ function tickStatement(call: Node): Node | undefined {
   const pos = positionOf(call);
   if (pos.kind === 'assigned') {
     let stmt: Node | null = pos.stmt;
-    while (stmt && stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement' && stmt.type !== 'var_declaration') stmt = parentOf(stmt);
+    while (stmt && typeOf(stmt) !== 'short_var_declaration' && typeOf(stmt) !== 'assignment_statement' && typeOf(stmt) !== 'var_declaration') stmt = parentOf(stmt);
     return stmt ?? undefined;
   }
   const clause = parentOf(call);
-  if (clause?.type === 'range_clause' && clause.childForFieldName('right')?.id === call.id) return parentOf(clause) ?? undefined;
+  if (hasType(clause, 'range_clause') && clause.childForFieldName('right')?.id === call.id) return parentOf(clause) ?? undefined;
   return selectReceiving(call)?.select;
 }
 
@@ -33,9 +33,9 @@ function newTickerFix(ctx: GoRuleContext, call: Node): Fix | undefined {
   const { file } = ctx;
   const args = callParts(call)?.args ?? [];
   const stmt = tickStatement(call);
-  const anchor = parentOf(stmt)?.type === 'labeled_statement' ? parentOf(stmt) : stmt;
+  const anchor = hasType(parentOf(stmt), 'labeled_statement') ? parentOf(stmt) : stmt;
   const timePkg = file.localNameOf('time');
-  if (!stmt || !anchor || parentOf(anchor)?.type !== 'statement_list' || enclosingLoop(stmt) || !timePkg) return undefined;
+  if (!stmt || !anchor || !hasType(parentOf(anchor), 'statement_list') || enclosingLoop(stmt) || !timePkg) return undefined;
   if (args.length !== 1 || args[0].startPosition.row !== args[0].endPosition.row) return undefined;
   const t = freeName(ctx.decl, 'ticker');
   return {

@@ -1,16 +1,16 @@
 import { bufferOfOneFix, caseReceivedChannel, madeChannelName, unbufferedChanMake } from '../channels';
 import { communicationCases, ownStatements, selectCases } from '../flow';
 import type { GoRule } from '../rule';
-import { enclosingFunction, functionBody, namedChildren, parentOf, type Node, unparen } from '../syntax';
+import { enclosingFunction, functionBody, hasType, namedChildren, type Node, parentOf, unparen } from '../syntax';
 
 /** True when a goroutine started by a func literal in `fn` sends on `name` with a plain (not select) send. */
 function goroutineSends(fn: Node, name: string): boolean {
   return ownStatements(fn, ['go']).some((go) => {
     const callee = namedChildren(go)[0]?.childForFieldName('function');
     const literal = callee && unparen(callee);
-    const body = literal?.type === 'func_literal' ? functionBody(literal) : null;
+    const body = hasType(literal, 'func_literal') ? functionBody(literal) : null;
     return !!body?.descendantsOfType('send_statement').some(
-      (send) => parentOf(send)?.type !== 'communication_case' && send?.childForFieldName('channel')?.text === name,
+      (send) => !hasType(parentOf(send), 'communication_case') && send?.childForFieldName('channel')?.text === name,
     );
   });
 }

@@ -4,13 +4,13 @@ import type { GoFile } from '../file';
 import { ownDescendants, ownStatements } from '../flow';
 import { positionOf } from '../ownership';
 import type { GoRule } from '../rule';
-import { callParts, functionBody, namedChildren, parametersOf, parentOf, statementsOf, type Node, unparen } from '../syntax';
+import { callParts, functionBody, hasType, namedChildren, type Node, parametersOf, parentOf, statementsOf, typeOf, unparen } from '../syntax';
 
 /** The func literal a `go` statement starts, when it starts one. */
 function goroutineLiteral(go: Node): Node | undefined {
   const call = namedChildren(go)[0];
-  const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-  return fn && unparen(fn).type === 'func_literal' ? unparen(fn) : undefined;
+  const fn = hasType(call, 'call_expression') ? call.childForFieldName('function') : null;
+  return fn && typeOf(unparen(fn)) === 'func_literal' ? unparen(fn) : undefined;
 }
 
 /** Operands of `x.Done()` calls a goroutine body makes itself (deferred closures included, nested goroutines not). */
@@ -20,7 +20,7 @@ function doneCalls(body: Node): Set<string> {
     const parts = call ? callParts(call) : undefined;
     if (!parts?.operand || parts.name !== 'Done' || parts.args.length > 0) continue;
     let nested = false;
-    for (let p = parentOf(call!); p && p.id !== body.id; p = parentOf(p)) nested ||= p.type === 'go_statement';
+    for (let p = parentOf(call!); p && p.id !== body.id; p = parentOf(p)) nested ||= typeOf(p) === 'go_statement';
     if (!nested) out.add(parts.operand.text);
   }
   return out;
@@ -46,11 +46,11 @@ function namesDeclaredIn(lit: Node): Set<string> {
 function moveBeforeGoFix(file: GoFile, go: Node, lit: Node, add: Node): Fix | undefined {
   const stmt = parentOf(add);
   const body = functionBody(lit);
-  if (stmt?.type !== 'expression_statement' || !body || !statementsOf(body).some((s) => s.id === stmt.id)) return undefined;
+  if (!hasType(stmt, 'expression_statement') || !body || !statementsOf(body).some((s) => s.id === stmt.id)) return undefined;
   // The statement owns its line (a trailing comment moves with it).
   const line = file.lines.lineText(stmt.startPosition.row).trim();
   const rest = line.slice(stmt.text.length).trim();
-  if (parentOf(go)?.type !== 'statement_list' || !line.startsWith(stmt.text) || (rest && !rest.startsWith('//'))) return undefined;
+  if (!hasType(parentOf(go), 'statement_list') || !line.startsWith(stmt.text) || (rest && !rest.startsWith('//'))) return undefined;
   const declared = namesDeclaredIn(lit);
   if (add.descendantsOfType('identifier').some((id) => !!id && declared.has(id.text))) return undefined;
   return {
