@@ -54,8 +54,7 @@ function rulePlan(rules: readonly GoRule[]): RulePlan {
 
 /**
  * The rules whose triggers (one of them) and also-required words (all of them) occur in `source`,
- * in list order. Most declarations wake none or one or two of them, so only the words found are
- * looked at, not every rule.
+ * in list order: the words found lead to the rules, rather than every rule's words being looked up.
  */
 function rulesToRun(rules: readonly GoRule[], source: string): GoRule[] {
   const plan = rulePlan(rules);
