@@ -11,7 +11,15 @@ import type { Node } from 'web-tree-sitter';
 import { positionOf } from '../../server/src/go/ownership';
 import { parseGo } from '../../server/src/go/parser';
 import { GoFile } from '../../server/src/go/file';
-import { enclosingFunction, enclosingLoop, focusDeclaration, ifParts, isFunctionNode, isLeadingChild, namedChildren } from '../../server/src/go/syntax';
+import {
+  enclosingFunction,
+  enclosingLoop,
+  focusDeclaration,
+  ifParts,
+  isFunctionNode,
+  isLeadingChild,
+  namedChildren,
+} from '../../server/src/go/syntax';
 import { initEngine } from '../helpers/goEngine';
 
 before(initEngine);

@@ -2,7 +2,17 @@
 import type { Node } from 'web-tree-sitter';
 import type { DeclIndex } from './declIndex';
 import type { GoFile } from './file';
-import { assignedValues, assignmentOf, enclosingFunction, expressionsOf, hasType, namedChildren, parentOf, typeOf, unparen } from './syntax';
+import {
+  assignedValues,
+  assignmentOf,
+  enclosingFunction,
+  expressionsOf,
+  hasType,
+  namedChildren,
+  parentOf,
+  typeOf,
+  unparen,
+} from './syntax';
 
 /** The elements of a composite literal's `{ … }`, in order, without comments. */
 export function literalElements(literal: Node): readonly Node[] {

@@ -10,7 +10,26 @@ import type { Range } from '../engine/types';
 import type { GoFile } from './file';
 import { mentionsBetween, mentionsOf } from './identifiers';
 import { trailingWord } from './words';
-import { callParts, enclosingFunction, enclosingStatement, expressionsOf, functionBody, hasType, ifParts, isFunctionNode, isInside, isLeadingChild, mayHoldClosures, namedChildren, nodeMemo, nodeRange, parentOf, statementsOf, typeOf, unparen } from './syntax';
+import {
+  callParts,
+  enclosingFunction,
+  enclosingStatement,
+  expressionsOf,
+  functionBody,
+  hasType,
+  ifParts,
+  isFunctionNode,
+  isInside,
+  isLeadingChild,
+  mayHoldClosures,
+  namedChildren,
+  nodeMemo,
+  nodeRange,
+  parentOf,
+  statementsOf,
+  typeOf,
+  unparen,
+} from './syntax';
 
 /** What a resource is, as far as ownership goes. */
 export interface ResourceKind {

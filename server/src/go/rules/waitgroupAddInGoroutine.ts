@@ -4,7 +4,18 @@ import type { GoFile } from '../file';
 import { ownDescendants, ownStatements } from '../flow';
 import { positionOf } from '../ownership';
 import type { GoRule } from '../rule';
-import { callParts, functionBody, hasType, namedChildren, type Node, parametersOf, parentOf, statementsOf, typeOf, unparen } from '../syntax';
+import {
+  callParts,
+  functionBody,
+  hasType,
+  namedChildren,
+  type Node,
+  parametersOf,
+  parentOf,
+  statementsOf,
+  typeOf,
+  unparen,
+} from '../syntax';
 
 /** The func literal a `go` statement starts, when it starts one. */
 function goroutineLiteral(go: Node): Node | undefined {
