@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { positionOf } from '../../server/src/go/ownership';
 import { parseGo } from '../../server/src/go/parser';
 import { GoFile } from '../../server/src/go/file';
@@ -83,6 +83,18 @@ function goSources(): { name: string; text: string }[] {
   return [{ name: 'tricky.go', text: TRICKY }, ...fixtures];
 }
 
+/** Calls `visit` with a fresh tree of each source, deleted afterwards. */
+function forEachParsed(visit: (name: string, tree: Tree, text: string) => void): void {
+  for (const { name, text } of goSources()) {
+    const tree = parseGo(text);
+    try {
+      visit(name, tree, text);
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
 /** Every node of `node`'s subtree, named or not. */
 function* allNodes(node: Node): Generator<Node> {
   yield node;
@@ -98,24 +110,19 @@ function climb(node: Node, stopAt: (n: Node) => boolean, give: (n: Node) => bool
 }
 
 test('the function and loop around every node are the ones its ancestors name, with and without a focused declaration', () => {
-  for (const { name, text } of goSources()) {
-    for (const focus of [true, false]) {
-      const tree = parseGo(text);
-      try {
-        for (const top of tree.rootNode.children) {
-          if (!top) continue;
-          if (focus) focusDeclaration(top);
-          for (const node of allNodes(top)) {
-            const where = `${name}:${node.startPosition.row + 1} ${node.type} (focused: ${focus})`;
-            assert.equal(enclosingFunction(node)?.id ?? null, climb(node, () => false, isFunctionNode)?.id ?? null, where);
-            const loop = climb(node, isFunctionNode, (p) => p.type === 'for_statement');
-            assert.equal(enclosingLoop(node)?.id ?? null, loop?.id ?? null, where);
-          }
+  for (const focus of [true, false]) {
+    forEachParsed((name, tree) => {
+      for (const top of tree.rootNode.children) {
+        if (!top) continue;
+        if (focus) focusDeclaration(top);
+        for (const node of allNodes(top)) {
+          const where = `${name}:${node.startPosition.row + 1} ${node.type} (focused: ${focus})`;
+          assert.equal(enclosingFunction(node)?.id ?? null, climb(node, () => false, isFunctionNode)?.id ?? null, where);
+          const loop = climb(node, isFunctionNode, (p) => p.type === 'for_statement');
+          assert.equal(enclosingLoop(node)?.id ?? null, loop?.id ?? null, where);
         }
-      } finally {
-        tree.delete();
       }
-    }
+    });
   }
 });
 
@@ -132,68 +139,53 @@ const LEADING_FIELD: Record<string, string> = {
 
 test('the parts of an if statement read from its children are the fields the tree names', () => {
   let checked = 0;
-  for (const { name, text } of goSources()) {
-    const tree = parseGo(text);
-    try {
-      for (const node of allNodes(tree.rootNode)) {
-        if (node.type !== 'if_statement') continue;
-        const parts = ifParts(node);
-        for (const field of ['initializer', 'condition', 'consequence', 'alternative'] as const) {
-          assert.equal(parts[field]?.id ?? null, node.childForFieldName(field)?.id ?? null, `${name}:${node.startPosition.row + 1} ${field}`);
-        }
-        checked++;
+  forEachParsed((name, tree) => {
+    for (const node of allNodes(tree.rootNode)) {
+      if (node.type !== 'if_statement') continue;
+      const parts = ifParts(node);
+      for (const field of ['initializer', 'condition', 'consequence', 'alternative'] as const) {
+        assert.equal(parts[field]?.id ?? null, node.childForFieldName(field)?.id ?? null, `${name}:${node.startPosition.row + 1} ${field}`);
       }
-    } finally {
-      tree.delete();
+      checked++;
     }
-  }
+  });
   assert.ok(checked > 100, `only ${checked} if statements checked`);
 });
 
 test('a first child by offset is the field the tree names, and a selector field is its last token', () => {
   let checked = 0;
-  for (const { name, text } of goSources()) {
-    const tree = parseGo(text);
-    try {
-      for (const node of allNodes(tree.rootNode)) {
-        const field = LEADING_FIELD[node.type];
-        if (!field) continue;
-        const expected = node.childForFieldName(field);
-        for (const child of node.namedChildren) {
-          if (!child || child.type === 'comment') continue;
-          const where = `${name}:${child.startPosition.row + 1} ${node.type} > ${child.type}`;
-          assert.equal(isLeadingChild(child, node), child.id === expected?.id, where);
-          checked++;
-        }
-        if (node.type === 'selector_expression') {
-          const operand = node.childForFieldName('operand')!;
-          const pos = positionOf(operand.type === 'parenthesized_expression' ? operand.namedChildren[0]! : operand);
-          if (pos.kind === 'member') assert.equal(pos.field, node.childForFieldName('field')?.text, `${name}:${node.startPosition.row + 1}`);
-        }
+  forEachParsed((name, tree) => {
+    for (const node of allNodes(tree.rootNode)) {
+      const field = LEADING_FIELD[node.type];
+      if (!field) continue;
+      const expected = node.childForFieldName(field);
+      for (const child of node.namedChildren) {
+        if (!child || child.type === 'comment') continue;
+        const where = `${name}:${child.startPosition.row + 1} ${node.type} > ${child.type}`;
+        assert.equal(isLeadingChild(child, node), child.id === expected?.id, where);
+        checked++;
       }
-    } finally {
-      tree.delete();
+      if (node.type === 'selector_expression') {
+        const operand = node.childForFieldName('operand')!;
+        const pos = positionOf(operand.type === 'parenthesized_expression' ? operand.namedChildren[0]! : operand);
+        if (pos.kind === 'member') assert.equal(pos.field, node.childForFieldName('field')?.text, `${name}:${node.startPosition.row + 1}`);
+      }
     }
-  }
+  });
   assert.ok(checked > 1000, `only ${checked} children checked`);
 });
 
 test('named children without comments, read from the source, are the tree\'s non-comment named children; declarations follow the header', () => {
   let checked = 0;
-  for (const { name, text } of goSources()) {
-    const tree = parseGo(text);
-    try {
-      for (const node of allNodes(tree.rootNode)) {
-        const expected = node.namedChildren.filter((c) => c && c.type !== 'comment').map((c) => c!.id);
-        assert.deepEqual(namedChildren(node).map((c) => c.id), expected, `${name}:${node.startPosition.row + 1} ${node.type}`);
-        checked++;
-      }
-      const file = new GoFile(name, text, tree, { goVersion: '1.22', timersCollected: false });
-      const decls = tree.rootNode.namedChildren.filter((c) => c && !['comment', 'package_clause', 'import_declaration'].includes(c.type));
-      assert.deepEqual(file.topLevelDecls().map((d) => d.id), decls.map((d) => d!.id), name);
-    } finally {
-      tree.delete();
+  forEachParsed((name, tree, text) => {
+    for (const node of allNodes(tree.rootNode)) {
+      const expected = node.namedChildren.filter((c) => c && c.type !== 'comment').map((c) => c!.id);
+      assert.deepEqual(namedChildren(node).map((c) => c.id), expected, `${name}:${node.startPosition.row + 1} ${node.type}`);
+      checked++;
     }
-  }
+    const file = new GoFile(name, text, tree, { goVersion: '1.22', timersCollected: false });
+    const decls = tree.rootNode.namedChildren.filter((c) => c && !['comment', 'package_clause', 'import_declaration'].includes(c.type));
+    assert.deepEqual(file.topLevelDecls().map((d) => d.id), decls.map((d) => d!.id), name);
+  });
   assert.ok(checked > 10000, `only ${checked} nodes checked`);
 });
