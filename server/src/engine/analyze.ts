@@ -8,7 +8,9 @@ import type { Finding } from './types';
 import { analyzeGoFile, type GoAnalysisOptions, type RuleErrorHandler } from '../go/analyzer';
 import { GoFile, type GoSemantics } from '../go/file';
 import { GoModLocator } from '../go/gomod';
-import { loadGo, parseGo } from '../go/parser';
+import { loadGo } from '../go/parser';
+import { parseForRules } from '../go/partialParse';
+import type { GoRule } from '../go/rule';
 import { goRules } from '../go/rules';
 import { analyzeManifests, type ManifestInput } from '../k8s/analyzer';
 
@@ -34,7 +36,15 @@ export function goSemanticsFor(file: string, config: LeakLensConfig, goMods: GoM
   return { goVersion, timersCollected: goVersionAtLeast(goVersion, 1, 23) && !mod?.asyncTimerChan };
 }
 
-/** Parses and analyzes one Go file; the tree is freed before returning. */
+/** The Go rules the configuration leaves on. */
+export function enabledGoRules(config: LeakLensConfig): GoRule[] {
+  return goRules.filter((r) => config.rules[r.id] !== 'off');
+}
+
+/**
+ * Parses one Go file, only as much of it as the rules read (see partialParse.ts), and analyzes it;
+ * the tree is freed before returning.
+ */
 export function analyzeGoText(
   file: string,
   text: string,
@@ -43,9 +53,10 @@ export function analyzeGoText(
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
 ): Finding[] {
-  const tree = parseGo(text);
+  const rules = enabledGoRules(config);
+  const tree = parseForRules(text, rules);
   try {
-    return analyzeGoFile(new GoFile(file, text, tree, goSemanticsFor(file, config, goMods)), goRules, config, onError, options);
+    return analyzeGoFile(new GoFile(file, text, tree, goSemanticsFor(file, config, goMods)), rules, config, onError, options);
   } finally {
     tree.delete();
   }

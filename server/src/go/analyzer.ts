@@ -7,7 +7,7 @@ import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
 import type { GoRule, GoRuleContext } from './rule';
 import { focusDeclaration, nodeRange, textOf } from './syntax';
-import { wordFinder } from './words';
+import { rulesToRun } from './rulePlan';
 
 /** Called when a rule throws; the rule's other work and the remaining rules go on. */
 export type RuleErrorHandler = (rule: string, error: unknown) => void;
@@ -16,57 +16,6 @@ export type RuleErrorHandler = (rule: string, error: unknown) => void;
 export interface GoAnalysisOptions {
   /** Build each finding's quick fixes (default true); without them findings carry none. */
   fixes?: boolean;
-}
-
-/** How a list of rules is dispatched on a declaration: which words to look for and whom they wake. */
-interface RulePlan {
-  /** Which of the rules' trigger (and also-required) words a text holds, found in one pass. */
-  find: (text: string) => Set<string>;
-  /** Positions in the list of the rules each trigger word may wake. */
-  woken: Map<string, number[]>;
-  /** Positions of rules without triggers: they run on every declaration. */
-  always: number[];
-}
-
-const plansByKey = new Map<string, RulePlan>();
-/** By rule list too: callers pass the same list for every declaration, and its key is long. */
-const plansByList = new WeakMap<readonly GoRule[], RulePlan>();
-
-/** The plan for a rule list, built once per set of rules. */
-function rulePlan(rules: readonly GoRule[]): RulePlan {
-  let plan = plansByList.get(rules);
-  if (plan) return plan;
-  const key = rules.map((r) => r.id).join();
-  plan = plansByKey.get(key);
-  if (!plan) {
-    const woken = new Map<string, number[]>();
-    const always: number[] = [];
-    rules.forEach((rule, i) => {
-      if (!rule.triggers) always.push(i);
-      for (const word of rule.triggers ?? []) woken.set(word, [...(woken.get(word) ?? []), i]);
-    });
-    const find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]));
-    plansByKey.set(key, (plan = { find, woken, always }));
-  }
-  plansByList.set(rules, plan);
-  return plan;
-}
-
-/**
- * The rules whose triggers (one of them) and also-required words (all of them) occur in `source`,
- * in list order: the words found lead to the rules, rather than every rule's words being looked up.
- */
-function rulesToRun(rules: readonly GoRule[], source: string): GoRule[] {
-  const plan = rulePlan(rules);
-  const present = plan.find(source);
-  const picked = new Set<number>(plan.always);
-  for (const word of present) for (const i of plan.woken.get(word) ?? []) picked.add(i);
-  const out: GoRule[] = [];
-  for (const i of [...picked].sort((a, b) => a - b)) {
-    const needs = rules[i].alsoRequires;
-    if (!needs || needs.every((w) => present.has(w))) out.push(rules[i]);
-  }
-  return out;
 }
 
 /** Runs `rules` over one declaration and returns their raw findings (no config or suppressions yet). */

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Range, type Tree } from 'web-tree-sitter';
 
 const WASM_FILES = {
   runtime: { file: 'web-tree-sitter.wasm', pkg: 'web-tree-sitter' },
@@ -49,10 +49,14 @@ function newGoParser(): Parser {
 let shared: Parser | undefined;
 const sources = new WeakMap<Tree, string>();
 
-/** Parses a whole file with a process-wide parser. The caller owns the tree and must delete() it. */
-export function parseGo(text: string, oldTree?: Tree): Tree {
+/**
+ * Parses a file with a process-wide parser: all of it, or only `includedRanges` (the rest is left
+ * out of the tree; offsets and positions stay those of the whole text). The caller owns the tree
+ * and must delete() it.
+ */
+export function parseGo(text: string, oldTree?: Tree, includedRanges?: Range[]): Tree {
   shared ??= newGoParser();
-  const tree = shared.parse(text, oldTree);
+  const tree = shared.parse(text, oldTree, includedRanges && { includedRanges });
   if (!tree) throw new Error('LeakLens: tree-sitter returned no tree');
   sources.set(tree, text);
   return tree;

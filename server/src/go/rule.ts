@@ -30,6 +30,12 @@ export interface GoRule extends RuleMeta {
    */
   fileScoped?: boolean;
   /**
+   * Words a file-scoped rule looks for in every declaration, not just those it checks (`Shutdown`
+   * anywhere in the file): a lint run that parses only the declarations rules check keeps those
+   * holding one of these too.
+   */
+  readsAnywhere?: readonly string[];
+  /**
    * Names (callees, types, keywords) at least one of which appears as a whole word in the text of
    * any declaration the rule can flag. Declarations without any are skipped before any tree work: most code never
    * mentions NewTicker or QueryContext, and walking WASM trees is the engine's main cost.

@@ -35,7 +35,7 @@ export function trailingWord(text: string): string {
 }
 
 /** ASCII letters, digits and `_`; anything beyond ASCII counts too, as Go identifiers may hold it. */
-function isIdentifierChar(code: number): boolean {
+export function isIdentifierChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
 }
 

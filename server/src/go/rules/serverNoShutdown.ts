@@ -26,6 +26,7 @@ export const serverNoShutdown: GoRule = {
   fixable: false,
   triggers: SERVE_METHODS,
   fileScoped: true,
+  readsAnywhere: [...GRACEFUL_STOPS],
   docs: {
     description:
       'When `main` starts a server and nothing ever calls `Shutdown`, a SIGTERM (every Kubernetes rollout) kills the process with requests in flight: clients see reset connections and work half done is lost. Catch the signal with `signal.NotifyContext`, then call `srv.Shutdown` with a deadline so open requests can finish. Any `Shutdown` call in the file counts, and so does gRPC\'s `GracefulStop`.',

@@ -15,7 +15,7 @@ import { readSource } from '../../cli/lintFiles';
 import { analyzeGoFile } from '../../go/analyzer';
 import { GoFile, type GoSemantics } from '../../go/file';
 import { GoModLocator } from '../../go/gomod';
-import { parseGo } from '../../go/parser';
+import { parseForRules } from '../../go/partialParse';
 import type { GoRule } from '../../go/rule';
 import { goRules } from '../../go/rules';
 import { analyzeManifests } from '../../k8s/analyzer';
@@ -114,10 +114,12 @@ export class FileAnalyzer {
   }
 
   private goText(file: string, text: string, config: LeakLensConfig): Finding[] {
-    const tree = parseGo(text);
+    // Files not open in the editor are read once: only the declarations the rules read are parsed.
+    const rules = this.enabledRules(config);
+    const tree = parseForRules(text, rules);
     try {
       const goFile = new GoFile(file, text, tree, this.goSemantics(file, config));
-      return analyzeGoFile(goFile, this.enabledRules(config), config, this.guard.errorHandler(file));
+      return analyzeGoFile(goFile, rules, config, this.guard.errorHandler(file));
     } finally {
       tree.delete();
     }

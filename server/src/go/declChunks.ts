@@ -1,0 +1,150 @@
+/**
+ * Where a Go file's top-level declarations begin, without parsing it: a scan that tracks only what
+ * can hide a line start (comments, string, raw string and rune literals) and bracket depth. It lets
+ * a lint run hand tree-sitter just the declarations some rule will check (see partialParse.ts);
+ * tree-sitter still does all the parsing. A declaration starts on a line that begins, outside any
+ * bracket, with `func`, `type`, `var`, `const` or `import`, as gofmt writes them; code that is laid
+ * out otherwise only yields fewer, larger chunks.
+ */
+import { isIdentifierChar } from './words';
+
+/** A run of whole lines: a declaration with the comment lines right above it, or the file header. */
+export interface Chunk {
+  /** Offset of the first line's start. */
+  start: number;
+  /** Offset just past the last line (its newline included), or the end of the text. */
+  end: number;
+  /** Row of the first line. */
+  row: number;
+  /** Where the chunk ends: the next chunk's first row at column 0, or the end of the text. */
+  endRow: number;
+  endColumn: number;
+  /** The keyword the declaration starts with; undefined for the header (package clause and what precedes the first declaration). */
+  keyword?: string;
+}
+
+const KEYWORDS = ['func', 'type', 'var', 'const', 'import'];
+
+/** What a line held, for attaching comment lines to the declaration below them. */
+const enum Line {
+  Blank,
+  Comment,
+  Code,
+}
+
+/**
+ * The file cut into chunks at top-level declarations, in order and covering all of it; undefined
+ * when the scan ends inside a bracket, comment or literal (half-typed code), where it cannot tell.
+ */
+export function declChunks(text: string): Chunk[] | undefined {
+  const n = text.length;
+  const lineKinds: Line[] = [];
+  const lineStarts: number[] = [0];
+  /** The rows of lines that start a declaration, with its keyword. */
+  const starts: DeclStart[] = [];
+  let kind = Line.Blank;
+  let depth = 0;
+  let atLineStart = true;
+  const newLine = (at: number) => {
+    lineKinds.push(kind);
+    lineStarts.push(at + 1);
+    kind = Line.Blank;
+  };
+  for (let i = 0; i < n; ) {
+    if (atLineStart) {
+      atLineStart = false;
+      const keyword = depth === 0 ? keywordAt(text, i) : undefined;
+      if (keyword) starts.push({ row: lineStarts.length - 1, keyword });
+    }
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      newLine(i);
+      atLineStart = true;
+      i++;
+    } else if (c === 32 || c === 9 || c === 13) {
+      i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      // `//` runs to the end of the line.
+      if (kind === Line.Blank) kind = Line.Comment;
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? n : end;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      // `/*` may span lines; the lines it covers alone are comment lines.
+      if (kind === Line.Blank) kind = Line.Comment;
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return undefined;
+      for (let nl = text.indexOf('\n', i); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) {
+        newLine(nl);
+        kind = Line.Comment;
+      }
+      i = end + 2;
+    } else if (c === 96) {
+      // A raw string may span lines; its lines are code.
+      kind = Line.Code;
+      const end = text.indexOf('`', i + 1);
+      if (end < 0) return undefined;
+      for (let nl = text.indexOf('\n', i); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) {
+        newLine(nl);
+        kind = Line.Code;
+      }
+      i = end + 1;
+    } else {
+      kind = Line.Code;
+      if (c === 34 || c === 39) {
+        // "…" and '…' end at an unescaped quote on the same line.
+        i = quotedEnd(text, i, c);
+        if (i < 0) return undefined;
+        continue;
+      }
+      if (c === 40 || c === 91 || c === 123) depth++;
+      else if (c === 41 || c === 93 || c === 125) depth--;
+      i++;
+    }
+  }
+  if (depth !== 0) return undefined;
+  lineKinds.push(kind);
+  return cut(text, starts, lineKinds, lineStarts);
+}
+
+interface DeclStart {
+  row: number;
+  keyword: string;
+}
+
+/** Chunks from declaration starts: each takes the comment lines right above it (its doc comment, a suppression). */
+function cut(text: string, starts: DeclStart[], lineKinds: Line[], lineStarts: number[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  const lastRow = lineStarts.length - 1;
+  const textEnd = { end: text.length, endRow: lastRow, endColumn: text.length - lineStarts[lastRow] };
+  let previousRow = -1;
+  const begins = starts.map((s) => {
+    let row = s.row;
+    while (row - 1 > previousRow && lineKinds[row - 1] === Line.Comment) row--;
+    previousRow = s.row;
+    return { row, start: lineStarts[row], keyword: s.keyword };
+  });
+  const endBefore = (next: { start: number; row: number } | undefined) =>
+    next ? { end: next.start, endRow: next.row, endColumn: 0 } : textEnd;
+  if (begins.length === 0 || begins[0].start > 0) chunks.push({ start: 0, row: 0, ...endBefore(begins[0]) });
+  begins.forEach((b, k) => chunks.push({ start: b.start, row: b.row, keyword: b.keyword, ...endBefore(begins[k + 1]) }));
+  return chunks;
+}
+
+/** The declaration keyword `text` has at `at` as a whole word, if any. */
+function keywordAt(text: string, at: number): string | undefined {
+  for (const k of KEYWORDS) {
+    if (text.startsWith(k, at) && !isIdentifierChar(text.charCodeAt(at + k.length))) return k;
+  }
+  return undefined;
+}
+
+/** The offset past the literal opened by `quote` at `at`; -1 when the line or text ends first. */
+function quotedEnd(text: string, at: number, quote: number): number {
+  for (let i = at + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++; // a backslash escapes the next character
+    else if (c === quote) return i + 1;
+    else if (c === 10) return -1;
+  }
+  return -1;
+}

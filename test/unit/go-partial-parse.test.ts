@@ -1,0 +1,196 @@
+/**
+ * Lint parses only the declarations rules read (partialParse.ts). The chunk scan must cut at real
+ * declaration boundaries, and on Go without syntax errors the findings (and their fixes) must be
+ * exactly those of a full tree: fixtures, generated service code and the Go standard library.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { generateLargeFile } from '../../bench/goCorpus';
+import { goSemanticsFor } from '../../server/src/engine/analyze';
+import { defaultConfig } from '../../server/src/engine/config';
+import { analyzeGoFile } from '../../server/src/go/analyzer';
+import { declChunks } from '../../server/src/go/declChunks';
+import { GoFile } from '../../server/src/go/file';
+import { GoModLocator } from '../../server/src/go/gomod';
+import { parseGo } from '../../server/src/go/parser';
+import { parseForRules } from '../../server/src/go/partialParse';
+import { goRules } from '../../server/src/go/rules';
+import { initEngine, lintGo } from '../helpers/goEngine';
+
+before(initEngine);
+
+/** The first line of each chunk, for readable expectations. */
+function chunkHeads(text: string): string[] | undefined {
+  const chunks = declChunks(text);
+  if (!chunks) return undefined;
+  assert.equal(chunks.map((c) => text.slice(c.start, c.end)).join(''), text, 'chunks cover the text in order');
+  for (const c of chunks) assert.equal(text.slice(0, c.start).split('\n').length - 1, c.row, 'row of a chunk start');
+  return chunks.map((c) => text.slice(c.start, c.end).split('\n')[0]);
+}
+
+test('chunks start at declarations and take the comment lines right above them', () => {
+  const text = [
+    'package p',
+    '',
+    'import "time"',
+    '',
+    '// Tick is documented.',
+    '//leaklens:ignore go/time-tick reason',
+    'func Tick() {}',
+    '',
+    '/* a block',
+    '   comment */',
+    'var x = 1',
+    '// a note after x',
+    '',
+    'type T struct{ f func() }',
+    'const c = 2',
+  ].join('\n');
+  assert.deepEqual(chunkHeads(text), ['package p', 'import "time"', '// Tick is documented.', '/* a block', 'type T struct{ f func() }', 'const c = 2']);
+});
+
+test('keywords inside literals, comments and brackets do not start a chunk', () => {
+  const text = [
+    'package p',
+    'var s = `',
+    'func notADecl() {}',
+    '`',
+    '/*',
+    'func alsoNot() {}',
+    '*/',
+    'var (',
+    'a = "{"',
+    "b = '('",
+    ')',
+    'func f() {',
+    'var inner = 1',
+    '}',
+    'type funcs int',
+  ].join('\n');
+  // The block comment goes with the declaration right below it.
+  assert.deepEqual(chunkHeads(text), ['package p', 'var s = `', '/*', 'func f() {', 'type funcs int']);
+});
+
+test('half-typed code gives no chunks, so the file is parsed in full', () => {
+  for (const text of ['package p\nfunc f() {\n', 'package p\nvar s = `open\n', 'package p\n/* open\n', 'package p\nvar s = "open\nfunc f() {}\n']) {
+    assert.equal(declChunks(text), undefined, JSON.stringify(text));
+  }
+});
+
+test('the last chunk ends at the end of the text, in UTF-16 columns', () => {
+  const text = 'package p\n\nfunc f() { _ = "héllo 🙂" }';
+  const chunks = declChunks(text)!;
+  const last = chunks[chunks.length - 1];
+  assert.deepEqual([last.end, last.endRow, last.endColumn], [text.length, 2, '\tfunc f() { _ = "héllo 🙂" }'.length - 1]);
+});
+
+const TICKER_AND_PLAIN = `package p
+
+import "time"
+
+func plain(a, b int) int { return a + b }
+
+func poll() {
+	t := time.NewTicker(time.Second)
+	<-t.C
+}
+
+func alsoPlain() string { return "x" }
+`;
+
+function topLevelTypes(text: string, tree = parseForRules(text, goRules)): string[] {
+  try {
+    return tree.rootNode.namedChildren.map((n) => `${n!.type}:${n!.startPosition.row}`);
+  } finally {
+    tree.delete();
+  }
+}
+
+test('declarations no rule reads are left out of the tree', () => {
+  assert.deepEqual(topLevelTypes(TICKER_AND_PLAIN), ['package_clause:0', 'import_declaration:2', 'function_declaration:6']);
+  assert.equal(topLevelTypes(TICKER_AND_PLAIN, parseGo(TICKER_AND_PLAIN)).length, 5);
+});
+
+test('a partial tree with a syntax error is replaced by a full parse', () => {
+  const broken = TICKER_AND_PLAIN.replace('<-t.C', '<-t.C +');
+  assert.deepEqual(topLevelTypes(broken).map((t) => t.split(':')[0]).slice(-1), ['function_declaration']);
+  assert.equal(topLevelTypes(broken).length, 5);
+});
+
+test('rules that read the whole file see declarations they do not check', () => {
+  const text = `package main
+
+import (
+	"context"
+	"net/http"
+)
+
+type stopper interface{ Shutdown(context.Context) error }
+
+func stop(s stopper, ctx context.Context) error { return s.Shutdown(ctx) }
+
+func main() {
+	_ = http.ListenAndServe(":8080", nil)
+}
+`;
+  assert.deepEqual(lintGo('main.go', text).map((f) => f.rule), ['go/http-server-no-timeout']);
+});
+
+const goMods = new GoModLocator();
+
+test('a suppression right above a declaration is parsed with it', () => {
+  const text = `package p
+
+import "net/http"
+
+func plain() int { return 1 }
+
+//leaklens:ignore go/http-client-no-timeout the caller sets one
+var client = &http.Client{}
+`;
+  assert.deepEqual(lintGo('p.go', text), []);
+  assert.deepEqual(lintGo('p.go', text.replace('//leaklens:ignore', '// not a directive:')).map((f) => f.rule), ['go/http-client-no-timeout']);
+});
+
+function fullTreeFindings(name: string, text: string) {
+  const tree = parseGo(text);
+  try {
+    const file = new GoFile(name, text, tree, goSemanticsFor(name, defaultConfig(), goMods));
+    return analyzeGoFile(file, goRules, defaultConfig(), (rule, err) => assert.fail(`${rule}: ${err}`));
+  } finally {
+    tree.delete();
+  }
+}
+
+function goSources(): { name: string; text: string }[] {
+  const fixtures = path.join(__dirname, '..', 'fixtures', 'go');
+  const out = (fs.readdirSync(fixtures, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.go'))
+    .map((f) => ({ name: f, text: fs.readFileSync(path.join(fixtures, f), 'utf8') }));
+  out.push({ name: 'generated service code', text: generateLargeFile(3000) });
+  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+  for (const pkg of ['net/http', 'net', 'database/sql', 'context', 'time', 'os/exec']) {
+    const dir = path.join(goroot, 'src', pkg);
+    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.go'))) out.push({ name: `${pkg}/${f}`, text: fs.readFileSync(path.join(dir, f), 'utf8') });
+  }
+  return out;
+}
+
+test('on valid Go, the partial tree gives exactly the findings and fixes of the full tree', () => {
+  let partial = 0;
+  let findings = 0;
+  for (const { name, text } of goSources()) {
+    const full = fullTreeFindings(name, text);
+    assert.deepEqual(lintGo(name, text), full, name);
+    findings += full.length;
+    const tree = parseForRules(text, goRules);
+    if (tree.rootNode.namedChildCount < topLevelTypes(text, parseGo(text)).length) partial++;
+    tree.delete();
+  }
+  // The comparison means something only if many files were parsed in part, with findings to compare.
+  assert.ok(partial > 100, `only ${partial} files were parsed in part`);
+  assert.ok(findings > 200, `only ${findings} findings`);
+});
