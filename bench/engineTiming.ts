@@ -16,12 +16,13 @@
  *   node engineTiming.js FILE_LIST_JSON ROUNDS  ->  prints one JSON object
  */
 import * as fs from 'node:fs';
-import { analyzeGoText, enabledGoRules, goSemanticsFor, initEngine } from '../server/src/engine/analyze';
+import { analyzeGoText, goSemanticsFor, initEngine } from '../server/src/engine/analyze';
 import { defaultConfig } from '../server/src/engine/config';
 import { analyzeGoFile } from '../server/src/go/analyzer';
 import { GoFile } from '../server/src/go/file';
 import { GoModLocator } from '../server/src/go/gomod';
 import { parseGo } from '../server/src/go/parser';
+import { goRules } from '../server/src/go/rules';
 
 interface Time {
   wallMs: number;
@@ -64,7 +65,7 @@ async function main() {
       const tree = parseGo(texts[current]);
       try {
         const file = new GoFile(files[current], texts[current], tree, goSemanticsFor(files[current], config, goMods));
-        return analyzeGoFile(file, enabledGoRules(config), config, failOnRuleError, { fixes: false }).length;
+        return analyzeGoFile(file, goRules, config, failOnRuleError, { fixes: false }).length;
       } finally {
         tree.delete();
       }

@@ -3,14 +3,13 @@
  * produce findings.
  */
 import * as path from 'node:path';
-import { goVersionAtLeast, type LeakLensConfig } from './config';
+import { goVersionAtLeast, rulesOn, type LeakLensConfig } from './config';
 import type { Finding } from './types';
 import { analyzeGoFile, type GoAnalysisOptions, type RuleErrorHandler } from '../go/analyzer';
 import { GoFile, type GoSemantics } from '../go/file';
 import { GoModLocator } from '../go/gomod';
 import { loadGo } from '../go/parser';
 import { parseForRules } from '../go/partialParse';
-import type { GoRule } from '../go/rule';
 import { goRules } from '../go/rules';
 import { analyzeManifests, type ManifestInput } from '../k8s/analyzer';
 
@@ -36,11 +35,6 @@ export function goSemanticsFor(file: string, config: LeakLensConfig, goMods: GoM
   return { goVersion, timersCollected: goVersionAtLeast(goVersion, 1, 23) && !mod?.asyncTimerChan };
 }
 
-/** The Go rules the configuration leaves on. */
-export function enabledGoRules(config: LeakLensConfig): GoRule[] {
-  return goRules.filter((r) => config.rules[r.id] !== 'off');
-}
-
 /**
  * Parses one Go file, only as much of it as the rules read (see partialParse.ts), and analyzes it;
  * the tree is freed before returning.
@@ -53,7 +47,7 @@ export function analyzeGoText(
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
 ): Finding[] {
-  const rules = enabledGoRules(config);
+  const rules = rulesOn(config, goRules);
   const tree = parseForRules(text, rules);
   try {
     return analyzeGoFile(new GoFile(file, text, tree, goSemanticsFor(file, config, goMods)), rules, config, onError, options);

@@ -169,6 +169,11 @@ export function excludeMatcher(config: LeakLensConfig): (file: string) => boolea
   };
 }
 
+/** The rules the configuration does not turn off. */
+export function rulesOn<R extends { id: string }>(config: LeakLensConfig, rules: readonly R[]): R[] {
+  return rules.filter((r) => config.rules[r.id] !== 'off');
+}
+
 /** The severity a rule's findings get, or undefined when the rule is off. */
 export function effectiveSeverity(
   config: LeakLensConfig,

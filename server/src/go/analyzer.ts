@@ -1,6 +1,6 @@
 /** Runs the Go rules over a parsed file, one top-level declaration at a time. */
 import type { Node } from 'web-tree-sitter';
-import { effectiveSeverity, type LeakLensConfig } from '../engine/config';
+import { effectiveSeverity, rulesOn, type LeakLensConfig } from '../engine/config';
 import { suppressionFilter, type LineComment } from '../engine/suppress';
 import { compareFindings, findingOf, type Finding } from '../engine/types';
 import { buildDeclIndex } from './declIndex';
@@ -83,7 +83,7 @@ export function analyzeGoFile(
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
 ): Finding[] {
-  const enabled = rules.filter((r) => config.rules[r.id] !== 'off');
+  const enabled = rulesOn(config, rules);
   const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError, options));
   return finalizeFindings(file, raw, config);
 }

@@ -3,7 +3,7 @@
  * apply configuration, comment and annotation suppressions.
  */
 import { isNode, isPair, isScalar, stringify, type Node } from 'yaml';
-import { defaultConfig, effectiveSeverity, type LeakLensConfig } from '../engine/config';
+import { defaultConfig, effectiveSeverity, rulesOn, type LeakLensConfig } from '../engine/config';
 import { suppressionFilter } from '../engine/suppress';
 import { compareFindings, findingOf, type Finding, type Severity } from '../engine/types';
 import type { RuleErrorHandler } from '../go/analyzer';
@@ -53,7 +53,7 @@ export function analyzeManifestsWith(
 ): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>(targets.map((t) => [t.path, []]));
   if (!config.enableKubernetes) return out;
-  const rules = allRules.filter((r) => config.rules[r.id] !== 'off');
+  const rules = rulesOn(config, allRules);
   const local = rules.filter((r) => !r.crossFile);
   const cross = rules.filter((r) => r.crossFile);
   const helm = new HelmTemplates();
@@ -113,7 +113,7 @@ export function lintObject(
   }
   const file = parseManifest({ path: 'object.yaml', text }, onError);
   if (!file) return [];
-  const rules = k8sRules.filter((r) => !r.crossFile && config.rules[r.id] !== 'off');
+  const rules = rulesOn(config, k8sRules).filter((r) => !r.crossFile);
   return finalize(file, runRules(file, rules, noPodTemplates, onError), config).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
 }
 

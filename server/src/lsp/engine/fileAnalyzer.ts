@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { goSemanticsFor, type FileLanguage } from '../../engine/analyze';
-import { defaultConfig, excludeMatcher, type LeakLensConfig } from '../../engine/config';
+import { defaultConfig, excludeMatcher, rulesOn, type LeakLensConfig } from '../../engine/config';
 import { fixAllEdits } from '../../engine/fixAll';
 import { applyEdits, LineIndex } from '../../engine/text';
 import type { Finding } from '../../engine/types';
@@ -70,7 +70,7 @@ export class FileAnalyzer {
   }
 
   enabledRules(config: LeakLensConfig): GoRule[] {
-    return this.rules.filter((r) => config.rules[r.id] !== 'off' && this.guard.isEnabled(r.id));
+    return rulesOn(config, this.rules).filter((r) => this.guard.isEnabled(r.id));
   }
 
   goSemantics(file: string, config: LeakLensConfig): GoSemantics {
