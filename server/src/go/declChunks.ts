@@ -50,6 +50,13 @@ export function declChunks(text: string): Chunk[] | undefined {
     lineStarts.push(at + 1);
     kind = Line.Blank;
   };
+  /** Ends the lines a comment or raw string from `from` to `to` spans; the lines it goes on to hold it (`inner`). */
+  const endLinesWithin = (from: number, to: number, inner: Line) => {
+    for (let nl = text.indexOf('\n', from); nl >= 0 && nl < to; nl = text.indexOf('\n', nl + 1)) {
+      newLine(nl);
+      kind = inner;
+    }
+  };
   for (let i = 0; i < n; ) {
     if (atLineStart) {
       atLineStart = false;
@@ -73,20 +80,14 @@ export function declChunks(text: string): Chunk[] | undefined {
       if (kind === Line.Blank) kind = Line.Comment;
       const end = text.indexOf('*/', i + 2);
       if (end < 0) return undefined;
-      for (let nl = text.indexOf('\n', i); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) {
-        newLine(nl);
-        kind = Line.Comment;
-      }
+      endLinesWithin(i, end, Line.Comment);
       i = end + 2;
     } else if (c === 96) {
       // A raw string may span lines; its lines are code.
       kind = Line.Code;
       const end = text.indexOf('`', i + 1);
       if (end < 0) return undefined;
-      for (let nl = text.indexOf('\n', i); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) {
-        newLine(nl);
-        kind = Line.Code;
-      }
+      endLinesWithin(i, end, Line.Code);
       i = end + 1;
     } else {
       kind = Line.Code;
