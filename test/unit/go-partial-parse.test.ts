@@ -9,11 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { generateLargeFile } from '../../bench/goCorpus';
-import { goSemanticsFor } from '../../server/src/engine/analyze';
+import { analyzeGoText } from '../../server/src/engine/analyze';
 import { defaultConfig } from '../../server/src/engine/config';
-import { analyzeGoFile } from '../../server/src/go/analyzer';
 import { declChunks } from '../../server/src/go/declChunks';
-import { GoFile } from '../../server/src/go/file';
 import { GoModLocator } from '../../server/src/go/gomod';
 import { parseGo } from '../../server/src/go/parser';
 import { parseForRules } from '../../server/src/go/partialParse';
@@ -139,8 +137,6 @@ func main() {
   assert.deepEqual(lintGo('main.go', text).map((f) => f.rule), ['go/http-server-no-timeout']);
 });
 
-const goMods = new GoModLocator();
-
 test('a suppression right above a declaration is parsed with it', () => {
   const text = `package p
 
@@ -155,14 +151,10 @@ var client = &http.Client{}
   assert.deepEqual(lintGo('p.go', text.replace('//leaklens:ignore', '// not a directive:')).map((f) => f.rule), ['go/http-client-no-timeout']);
 });
 
+const goMods = new GoModLocator();
+
 function fullTreeFindings(name: string, text: string) {
-  const tree = parseGo(text);
-  try {
-    const file = new GoFile(name, text, tree, goSemanticsFor(name, defaultConfig(), goMods));
-    return analyzeGoFile(file, goRules, defaultConfig(), (rule, err) => assert.fail(`${rule}: ${err}`));
-  } finally {
-    tree.delete();
-  }
+  return analyzeGoText(name, text, defaultConfig(), goMods, (rule, err) => assert.fail(`${rule}: ${err}`), { wholeFile: true });
 }
 
 function goSources(): { name: string; text: string }[] {

@@ -8,8 +8,9 @@ import type { Finding } from './types';
 import { analyzeGoFile, type GoAnalysisOptions, type RuleErrorHandler } from '../go/analyzer';
 import { GoFile, type GoSemantics } from '../go/file';
 import { GoModLocator } from '../go/gomod';
-import { loadGo } from '../go/parser';
+import { loadGo, parseGo } from '../go/parser';
 import { parseForRules } from '../go/partialParse';
+import type { GoRule } from '../go/rule';
 import { goRules } from '../go/rules';
 import { analyzeManifests, type ManifestInput } from '../k8s/analyzer';
 
@@ -35,25 +36,42 @@ export function goSemanticsFor(file: string, config: LeakLensConfig, goMods: GoM
   return { goVersion, timersCollected: goVersionAtLeast(goVersion, 1, 23) && !mod?.asyncTimerChan };
 }
 
+export interface GoTextOptions extends GoAnalysisOptions {
+  /** Parse all of the file, as the editor does for a document it opens, not only what the rules read. */
+  wholeFile?: boolean;
+}
+
 /**
- * Parses one Go file, only as much of it as the rules read (see partialParse.ts), and analyzes it;
- * the tree is freed before returning.
+ * Parses one Go file, only as much of it as `rules` read (see partialParse.ts) unless asked for
+ * all of it, and analyzes it; the tree is freed before returning.
  */
+export function analyzeGoSource(
+  file: string,
+  text: string,
+  semantics: GoSemantics,
+  rules: readonly GoRule[],
+  config: LeakLensConfig,
+  onError: RuleErrorHandler,
+  options: GoTextOptions = {},
+): Finding[] {
+  const tree = options.wholeFile ? parseGo(text) : parseForRules(text, rules);
+  try {
+    return analyzeGoFile(new GoFile(file, text, tree, semantics), rules, config, onError, options);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** analyzeGoSource with every rule the configuration leaves on and the file's Go semantics. */
 export function analyzeGoText(
   file: string,
   text: string,
   config: LeakLensConfig,
   goMods: GoModLocator,
   onError: RuleErrorHandler,
-  options: GoAnalysisOptions = {},
+  options: GoTextOptions = {},
 ): Finding[] {
-  const rules = rulesOn(config, goRules);
-  const tree = parseForRules(text, rules);
-  try {
-    return analyzeGoFile(new GoFile(file, text, tree, goSemanticsFor(file, config, goMods)), rules, config, onError, options);
-  } finally {
-    tree.delete();
-  }
+  return analyzeGoSource(file, text, goSemanticsFor(file, config, goMods), rulesOn(config, goRules), config, onError, options);
 }
 
 export { analyzeManifests, type GoAnalysisOptions, type ManifestInput, type RuleErrorHandler };

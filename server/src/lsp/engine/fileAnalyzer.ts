@@ -6,16 +6,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { goSemanticsFor, type FileLanguage } from '../../engine/analyze';
+import { analyzeGoSource, goSemanticsFor, type FileLanguage } from '../../engine/analyze';
 import { defaultConfig, excludeMatcher, rulesOn, type LeakLensConfig } from '../../engine/config';
 import { fixAllEdits } from '../../engine/fixAll';
 import { applyEdits, LineIndex } from '../../engine/text';
 import type { Finding } from '../../engine/types';
 import { readSource } from '../../cli/lintFiles';
-import { analyzeGoFile } from '../../go/analyzer';
-import { GoFile, type GoSemantics } from '../../go/file';
+import type { GoSemantics } from '../../go/file';
 import { GoModLocator } from '../../go/gomod';
-import { parseForRules } from '../../go/partialParse';
 import type { GoRule } from '../../go/rule';
 import { goRules } from '../../go/rules';
 import { analyzeManifests } from '../../k8s/analyzer';
@@ -115,13 +113,6 @@ export class FileAnalyzer {
 
   private goText(file: string, text: string, config: LeakLensConfig): Finding[] {
     // Files not open in the editor are read once: only the declarations the rules read are parsed.
-    const rules = this.enabledRules(config);
-    const tree = parseForRules(text, rules);
-    try {
-      const goFile = new GoFile(file, text, tree, this.goSemantics(file, config));
-      return analyzeGoFile(goFile, rules, config, this.guard.errorHandler(file));
-    } finally {
-      tree.delete();
-    }
+    return analyzeGoSource(file, text, this.goSemantics(file, config), this.enabledRules(config), config, this.guard.errorHandler(file));
   }
 }
