@@ -16,7 +16,7 @@
  *   node engineTiming.js FILE_LIST_JSON ROUNDS  ->  prints one JSON object
  */
 import * as fs from 'node:fs';
-import { analyzeGoText, initEngine } from '../server/src/engine/analyze';
+import { analyzeGoText, initEngine } from '../server/src/lint/analyze';
 import { defaultConfig } from '../server/src/engine/config';
 import { GoModLocator } from '../server/src/go/gomod';
 import { parseGo } from '../server/src/go/parser';

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { allRules } from '../server/src/engine/registry';
-import { NOLINT_LINTERS } from '../server/src/engine/suppress';
+import { allRules } from '../server/src/lint/registry';
+import { DirectiveReader } from '../server/src/engine/suppress';
 import type { RuleMeta } from '../server/src/engine/types';
 import { LEAKLENS_IGNORE_ANNOTATION, SUPPRESSION_ANNOTATIONS } from '../server/src/k8s/suppressAnnotations';
 
@@ -24,6 +24,7 @@ function section(rule: RuleMeta): string {
     '',
     rule.docs.description,
     '',
+    ...scopeLines(rule),
     'Flagged:',
     '',
     '```' + lang,
@@ -39,11 +40,24 @@ function section(rule: RuleMeta): string {
   ].join('\n');
 }
 
+/** What the rule's scope says about test code and process-lifetime code, and its former ids. */
+function scopeLines(rule: RuleMeta): string[] {
+  const lines: string[] = [];
+  const tests = rule.scope?.tests;
+  if (tests) lines.push(`- Test files (\`_test.go\`): ${tests.checked ? 'checked' : '**not checked**'} by default — ${tests.why}`);
+  if (rule.scope?.processLifetime) lines.push(`- Not reported in \`func main\` of package main: ${rule.scope.processLifetime}`);
+  if (rule.formerIds?.length) lines.push(`- Formerly ${rule.formerIds.map((id) => `\`${id}\``).join(', ')}: those ids still work in configuration and suppressions.`);
+  return lines.length ? [...lines, ''] : [];
+}
+
 function table(rules: readonly RuleMeta[]): string {
   return [
-    '| rule | title | severity | fix |',
-    '|---|---|---|---|',
-    ...rules.map((r) => `| [${r.id}](#${anchor(r.id)}) | ${r.title} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} |`),
+    '| rule | title | severity | fix | test files |',
+    '|---|---|---|---|---|',
+    ...rules.map(
+      (r) =>
+        `| [${r.id}](#${anchor(r.id)}) | ${r.title} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.scope ? (r.scope.tests.checked ? 'checked' : 'not checked') : ''} |`,
+    ),
   ].join('\n');
 }
 
@@ -57,6 +71,10 @@ export function renderRulesMd(): string {
     'Suppress a finding with `//leaklens:ignore <rule>[,<rule>] reason` (Go) or `# leaklens:ignore <rule> reason` (YAML)',
     'on the flagged line or the line above. Severity can be changed or a rule turned `off` in `.leaklens.yaml`',
     'or the `leaklens.rules` setting.',
+    '',
+    'Test files: each Go rule says below whether it checks `_test.go` files by default, and why. `tests: false` in',
+    '`.leaklens.yaml` (golangci-lint\'s `run.tests`) skips test files for every rule, `tests: true` checks them with every',
+    'rule, and a rule\'s own entry wins over both: `go/http-default-client: {severity: warning, tests: true}`.',
     '',
     '## Go rules',
     '',
@@ -72,7 +90,7 @@ export function renderRulesMd(): string {
     '',
     '| golangci-lint linter | LeakLens rules |',
     '|---|---|',
-    ...Object.entries(NOLINT_LINTERS).map(([l, ids]) => `| ${l} | ${ids.join(', ')} |`),
+    ...new DirectiveReader(go).peerTable().map(([l, ids]) => `| ${l} | ${ids.join(', ')} |`),
     '',
     `In manifests, the annotation \`${LEAKLENS_IGNORE_ANNOTATION}: "k8s/rule-a,k8s/rule-b"\` on the object's or the pod`,
     "template's metadata silences those rules for the object, and so do the annotations other linters use:",

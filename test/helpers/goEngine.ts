@@ -1,6 +1,6 @@
 /** Test helpers that run the real Go engine on text. */
 import { defaultConfig, type LeakLensConfig } from '../../server/src/engine/config';
-import { analyzeGoText, initEngine } from '../../server/src/engine/analyze';
+import { analyzeGoText, initEngine } from '../../server/src/lint/analyze';
 import type { Finding } from '../../server/src/engine/types';
 import { GoFile } from '../../server/src/go/file';
 import { GoModLocator } from '../../server/src/go/gomod';

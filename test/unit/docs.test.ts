@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { renderRulesMd, RULES_MD } from '../../scripts/gen-docs';
-import { allRules } from '../../server/src/engine/registry';
+import { allRules } from '../../server/src/lint/registry';
 
 test('docs/rules.md is generated from the rule modules and up to date (run `npm run docs`)', () => {
   assert.equal(fs.readFileSync(RULES_MD, 'utf8'), renderRulesMd());

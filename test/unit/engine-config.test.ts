@@ -4,37 +4,40 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import {
+  checksTestCode,
   defaultConfig,
   effectiveSeverity,
   excludeMatcher,
-  goVersionAtLeast,
   loadConfigFile,
   mergeConfig,
   parseConfigText,
+  rulesOn,
 } from '../../server/src/engine/config';
-import { goSemanticsFor } from '../../server/src/engine/analyze';
-import { GoModLocator, parseGoMod } from '../../server/src/go/gomod';
+import { goSemanticsFor } from '../../server/src/lint/analyze';
+import { configSchema } from '../../server/src/lint/config';
+import { goVersionAtLeast, GoModLocator, parseGoMod } from '../../server/src/go/gomod';
 
-const KNOWN = new Set(['go/lost-cancel', 'k8s/privileged']);
+const KNOWN = configSchema;
 
 test('a valid .leaklens.yaml sets severities, excludes, the Go version and the Kubernetes switch', () => {
   const { config, errors } = parseConfigText(
-    'rules:\n  go/lost-cancel: error\n  k8s/privileged: off\nexclude: ["gen/**", "**/*.pb.go"]\ngo:\n  version: "1.21"\nkubernetes:\n  enabled: false\n',
+    'rules:\n  go/lost-cancel: error\n  k8s/privileged: off\n  go/http-default-client: {severity: info, tests: true}\ntests: false\nexclude: ["gen/**", "**/*.pb.go"]\ngo:\n  version: 1.20\nkubernetes:\n  enabled: false\n',
     '.leaklens.yaml',
     KNOWN,
   );
   assert.deepEqual(errors, []);
   assert.deepEqual(config, {
-    rules: { 'go/lost-cancel': 'error', 'k8s/privileged': 'off' },
+    rules: { 'go/lost-cancel': 'error', 'k8s/privileged': 'off', 'go/http-default-client': 'info' },
+    ruleTests: { 'go/http-default-client': true },
+    tests: false,
     exclude: ['gen/**', '**/*.pb.go'],
-    goVersion: '1.21',
-    enableKubernetes: false,
+    sections: { go: { version: '1.20' }, kubernetes: { enabled: false } },
   });
 });
 
 test('invalid entries are reported with file, key and line; valid ones still apply', () => {
   const { config, errors } = parseConfigText(
-    'rules:\n  go/lost-cancel: loud\n  go/nope: error\n  k8s/privileged: hint\ngo:\n  version: banana\ncolour: blue\n',
+    'rules:\n  go/lost-cancel: loud\n  go/nope: error\n  k8s/privileged: hint\ngo:\n  version: banana\ncolour: blue\ntests: sometimes\n',
     'repo/.leaklens.yaml',
     KNOWN,
   );
@@ -45,6 +48,7 @@ test('invalid entries are reported with file, key and line; valid ones still app
       ['repo/.leaklens.yaml', 'rules.go/nope', 2],
       ['repo/.leaklens.yaml', 'go.version', 5],
       ['repo/.leaklens.yaml', 'colour', 6],
+      ['repo/.leaklens.yaml', 'tests', 7],
     ],
   );
   assert.deepEqual(config.rules, { 'k8s/privileged': 'hint' });
@@ -62,12 +66,32 @@ test('a missing config file is an empty configuration', () => {
 });
 
 test('settings override the file only where set; off disables a rule', () => {
-  const file = mergeConfig(defaultConfig('/w'), { rules: { 'go/lost-cancel': 'error' }, goVersion: '1.20' });
-  const merged = mergeConfig(file, { rules: { 'k8s/privileged': 'off' } });
-  assert.equal(merged.goVersion, '1.20');
+  const file = mergeConfig(defaultConfig('/w'), { rules: { 'go/lost-cancel': 'error' }, sections: { go: { version: '1.20', enabled: true } } });
+  const merged = mergeConfig(file, { rules: { 'k8s/privileged': 'off' }, sections: { go: { enabled: false } } });
+  assert.deepEqual(merged.sections.go, { version: '1.20', enabled: false });
   assert.equal(effectiveSeverity(merged, 'go/lost-cancel', 'warning'), 'error');
   assert.equal(effectiveSeverity(merged, 'k8s/privileged', 'error'), undefined);
   assert.equal(effectiveSeverity(merged, 'go/other', 'hint'), 'hint');
+});
+
+test('test code: a rule\'s own setting wins over tests:, which wins over the rule\'s scope', () => {
+  const quiet = { id: 'go/a', scope: { tests: { checked: false, why: '' } } };
+  const loud = { id: 'go/b', scope: { tests: { checked: true, why: '' } } };
+  const plain = { id: 'go/c' };
+  const base = defaultConfig();
+  assert.deepEqual(rulesOn(base, [quiet, loud, plain], { testCode: true }).map((r) => r.id), ['go/b', 'go/c']);
+  assert.deepEqual(rulesOn(base, [quiet, loud, plain]).map((r) => r.id), ['go/a', 'go/b', 'go/c']);
+  assert.equal(checksTestCode({ ...base, tests: true }, quiet), true);
+  assert.equal(checksTestCode({ ...base, tests: false }, loud), false);
+  assert.equal(checksTestCode({ ...base, tests: false, ruleTests: { 'go/b': true } }, loud), true);
+  assert.equal(checksTestCode({ ...base, tests: true, ruleTests: { 'go/a': false } }, quiet), false);
+});
+
+test('a former rule id in the configuration names the rule it became', () => {
+  const renamed = { ...configSchema, ruleId: (id: string) => (id === 'go/old-name' ? 'go/lost-cancel' : configSchema.ruleId(id)) };
+  const { config, errors } = parseConfigText('rules:\n  go/old-name: error\n', 'c.yaml', renamed);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(config.rules, { 'go/lost-cancel': 'error' });
 });
 
 test('exclude globs match paths relative to the config root', () => {
@@ -106,7 +130,7 @@ test('timer semantics come from the nearest go.mod, and the configured version w
     assert.deepEqual(goSemanticsFor(path.join(dir, 'pkg', 'a.go'), cfg, mods), { goVersion: '1.23', timersCollected: true });
     assert.deepEqual(goSemanticsFor(path.join(dir, 'old', 'a.go'), cfg, mods), { goVersion: '1.21', timersCollected: false });
     assert.deepEqual(goSemanticsFor(path.join(dir, 'async', 'a.go'), cfg, mods), { goVersion: '1.24', timersCollected: false });
-    assert.deepEqual(goSemanticsFor(path.join(dir, 'a.go'), { ...cfg, goVersion: '1.20' }, mods), { goVersion: '1.20', timersCollected: false });
+    assert.deepEqual(goSemanticsFor(path.join(dir, 'a.go'), { ...cfg, sections: { go: { version: '1.20' } } }, mods), { goVersion: '1.20', timersCollected: false });
     assert.deepEqual(goSemanticsFor('/nonexistent-root/x.go', cfg, mods), { goVersion: undefined, timersCollected: false });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDirective, suppressionFilter } from '../../server/src/engine/suppress';
+import { DirectiveReader } from '../../server/src/engine/suppress';
+import { goRules } from '../../server/src/go/rules';
+
+const reader = new DirectiveReader(goRules);
+const parseDirective = (text: string) => reader.parse(text);
+const suppressionFilter = (comments: Parameters<DirectiveReader['filter']>[0]) => reader.filter(comments);
 import { applyEdits, LineIndex } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 
@@ -38,6 +43,12 @@ test('directives: leaklens:ignore lists, nolint linters mapped to rules, bare no
   assert.deepEqual(parseDirective('nolint'), ['*']);
   assert.equal(parseDirective('nolintish'), undefined);
   assert.equal(parseDirective('just a comment'), undefined);
+  assert.deepEqual(parseDirective('nolint:gosec')?.sort(), ['go/http-client-no-timeout', 'go/http-server-no-timeout']);
+});
+
+test('former ids in leaklens:ignore name the rule they became', () => {
+  const renamed = new DirectiveReader([{ ...goRules[0], formerIds: ['go/old-name'] }]);
+  assert.deepEqual(renamed.parse('leaklens:ignore go/old-name'), [goRules[0].id]);
 });
 
 function finding(line: number, rule: string): Finding {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { generateLargeFile } from '../../bench/goCorpus';
-import { analyzeGoText } from '../../server/src/engine/analyze';
+import { analyzeGoText } from '../../server/src/lint/analyze';
 import { defaultConfig } from '../../server/src/engine/config';
 import { declChunks } from '../../server/src/go/declChunks';
 import { GoModLocator } from '../../server/src/go/gomod';

@@ -145,9 +145,9 @@ describe('Go version awareness', () => {
   });
 
   test('the configured Go version overrides go.mod', () => {
-    const sev = severities(lintGo(go122, SOURCE, { ...defaultConfig(), goVersion: '1.23' }));
+    const sev = severities(lintGo(go122, SOURCE, { ...defaultConfig(), sections: { go: { version: '1.23' } } }));
     assert.equal(sev['go/time-tick'], 'hint');
-    const back = severities(lintGo(go123, SOURCE, { ...defaultConfig(), goVersion: '1.21' }));
+    const back = severities(lintGo(go123, SOURCE, { ...defaultConfig(), sections: { go: { version: '1.21' } } }));
     assert.equal(back['go/time-tick'], 'warning');
   });
 

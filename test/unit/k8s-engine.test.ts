@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { defaultConfig, mergeConfig } from '../../server/src/engine/config';
-import { ruleById } from '../../server/src/engine/registry';
+import { ruleById } from '../../server/src/lint/registry';
 import { applyEdits } from '../../server/src/engine/text';
 import {
   analyzeManifests,
@@ -45,8 +45,8 @@ describe('configuration', () => {
     assert.equal(findings.find((f) => f.rule === 'k8s/writable-root-fs')?.severity, 'warning');
   });
 
-  test('enableKubernetes: false yields no findings for any target', () => {
-    const config = mergeConfig(defaultConfig(), { enableKubernetes: false });
+  test('kubernetes.enabled: false yields no findings for any target', () => {
+    const config = mergeConfig(defaultConfig(), { sections: { kubernetes: { enabled: false } } });
     const result = analyzeManifests([{ path: 'pod.yaml', text: POD }], config, () => assert.fail('no rule should run'));
     assert.deepEqual([...result], [['pod.yaml', []]]);
   });

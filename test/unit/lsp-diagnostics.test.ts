@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import { ruleDocsUrl } from '../../server/src/engine/registry';
+import { ruleDocsUrl } from '../../server/src/lint/registry';
 import type { Finding } from '../../server/src/engine/types';
 import { toDiagnostic } from '../../server/src/lsp/diagnostics';
 import { mapFinding, type ContentEdit } from '../../server/src/lsp/engine/contentEdit';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ruleSections } from '../../client/src/ruleDocs';
-import { allRules } from '../../server/src/engine/registry';
+import { allRules } from '../../server/src/lint/registry';
 import { renderRulesMd } from '../../scripts/gen-docs';
 
 // docs.test.ts checks that docs/rules.md is what renderRulesMd produces.

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { analyzeManifests } from '../../server/src/engine/analyze';
+import { analyzeManifests } from '../../server/src/lint/analyze';
 import { defaultConfig } from '../../server/src/engine/config';
 import type { Finding } from '../../server/src/engine/types';
 import { initEngine, inspectGo, lintGo } from '../helpers/goEngine';

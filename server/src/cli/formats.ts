@@ -1,5 +1,5 @@
 /** Output formats of `leaklens lint`: text (like go vet), JSON, SARIF 2.1.0 and GitHub annotations. */
-import { allRules, ruleDocsUrl } from '../engine/registry';
+import { allRules, ruleDocsUrl } from '../lint/registry';
 import type { Finding, Severity } from '../engine/types';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { analyzeGoText, analyzeManifests, initEngine, languageOf, type ManifestInput } from '../engine/analyze';
+import { analyzeGoText, analyzeManifests, initEngine, languageEnabled, languageOf, type ManifestInput } from '../lint/analyze';
 import type { LeakLensConfig } from '../engine/config';
 import { GoModLocator } from '../go/gomod';
 import type { FileFinding } from './formats';
@@ -123,8 +123,8 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
   const outcome: LintOutcome = { findings: [], problems: [], internalErrors: [] };
   let finished = 0;
   const done = () => options.onProgress?.(++finished);
-  const goFiles = options.config.enableGo ? files.filter((f) => languageOf(f) === 'go') : [];
-  const manifests = options.config.enableKubernetes ? files.filter((f) => languageOf(f) === 'k8s') : [];
+  const goFiles = languageEnabled(options.config, 'go') ? files.filter((f) => languageOf(f) === 'go') : [];
+  const manifests = languageEnabled(options.config, 'k8s') ? files.filter((f) => languageOf(f) === 'k8s') : [];
 
   await initEngine();
   if (options.jobs > 1 && goFiles.length >= MIN_FILES_FOR_WORKERS) await lintGoInWorkers(goFiles, options, outcome, done);

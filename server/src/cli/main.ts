@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, defaultConfig, excludeMatcher, loadConfigFile, mergeConfig, type LeakLensConfig } from '../engine/config';
-import { ruleIds } from '../engine/registry';
+import { CONFIG_FILE_NAME, defaultConfig, excludeMatcher, mergeConfig, type LeakLensConfig } from '../engine/config';
+import { loadLeakLensConfig } from '../lint/config';
 import type { Severity } from '../engine/types';
 import { collectFiles } from './files';
 import { FORMATS, formatFindings, showsFixes, type FileFinding, type Format } from './formats';
@@ -102,7 +102,7 @@ function loadConfig(explicit: string | undefined): LeakLensConfig {
   const file = explicit ?? findConfigFile(process.cwd());
   if (!file) return defaultConfig(process.cwd());
   if (explicit && !fs.existsSync(explicit)) throw new UsageError(`config file ${explicit} does not exist`);
-  const { config, errors } = loadConfigFile(file, ruleIds);
+  const { config, errors } = loadLeakLensConfig(file);
   for (const e of errors) {
     process.stderr.write(`${e.file}${e.line !== undefined ? `:${e.line + 1}` : ''}: invalid config${e.key ? ` at "${e.key}"` : ''}: ${e.message}\n`);
   }

@@ -1,8 +1,9 @@
 /**
- * Line-comment suppressions shared by both languages. A language layer extracts its comments
- * (tree-sitter for Go, the YAML CST for manifests) and this module decides which findings they silence.
+ * Line-comment suppressions shared by every language. A language layer extracts its comments
+ * (tree-sitter for Go, the YAML CST for manifests) and this module decides which findings they
+ * silence. Which other linters' names silence which rule comes from the rules' own metadata.
  */
-import type { Finding } from './types';
+import type { Finding, RuleMeta } from './types';
 
 export interface LineComment {
   /** Zero-based line the comment is on. */
@@ -13,60 +14,80 @@ export interface LineComment {
   trailing: boolean;
 }
 
-/**
- * golangci-lint linters that cover a LeakLens rule: `//nolint:bodyclose` silences
- * go/response-body-not-closed. Bare `//nolint` silences everything.
- */
-export const NOLINT_LINTERS: Record<string, readonly string[]> = {
-  govet: ['go/lost-cancel'],
-  bodyclose: ['go/response-body-not-closed'],
-  noctx: ['go/http-request-no-context', 'go/http-default-client', 'go/net-dial-no-timeout', 'go/exec-no-context'],
-  contextcheck: ['go/context-background'],
-  containedctx: ['go/context-in-struct'],
-  sqlclosecheck: ['go/rows-not-closed'],
-  rowserrcheck: ['go/rows-not-closed'],
-  spancheck: ['go/span-not-ended'],
-  gosec: ['go/http-server-no-timeout', 'go/http-client-no-timeout'],
-};
-
 const ALL = '*';
+const IGNORE = /^leaklens:ignore(?:\s+([^\s]+))?/;
+const NOLINT = /^nolint(?::([\w,-]+))?(?:\s|$|\/\/)/;
+
+/** True when a comment is a suppression directive of any kind. */
+export function isDirective(text: string): boolean {
+  return IGNORE.test(text) || NOLINT.test(text);
+}
 
 /** True when `text` may hold a directive at all: every directive starts with one of these words. */
 export function mayHoldDirective(text: string): boolean {
   return text.includes('leaklens:ignore') || text.includes('nolint');
 }
 
-/** Parses one comment; returns the rule ids it silences ('*' for all), or undefined when it is no directive. */
-export function parseDirective(text: string): string[] | undefined {
-  const ignore = /^leaklens:ignore(?:\s+([^\s]+))?/.exec(text);
-  if (ignore) return ignore[1] ? ignore[1].split(',').filter(Boolean) : [ALL];
-  const nolint = /^nolint(?::([\w,-]+))?(?:\s|$|\/\/)/.exec(text);
-  if (nolint) {
-    if (!nolint[1]) return [ALL];
-    return nolint[1].split(',').flatMap((linter) => NOLINT_LINTERS[linter.trim()] ?? []);
-  }
-  return undefined;
-}
-
 /**
- * Builds a predicate telling whether a finding is suppressed. A directive applies to its own line
- * and, when it stands alone on a line, to the next line.
+ * Reads suppression directives for one language's rules: `leaklens:ignore <id>[,<id>]` (former ids
+ * too) and `nolint[:linter,…]`, where a linter is a peer name of some rules (`bodyclose`), and a
+ * peer name `gosec:G112` makes the bare linter (`gosec`) silence the rule as well.
  */
-export function suppressionFilter(comments: Iterable<LineComment>): (f: Finding) => boolean {
-  const byLine = new Map<number, Set<string>>();
-  const add = (line: number, rules: string[]) => {
-    let set = byLine.get(line);
-    if (!set) byLine.set(line, (set = new Set()));
-    for (const r of rules) set.add(r);
-  };
-  for (const c of comments) {
-    const rules = parseDirective(c.text);
-    if (!rules) continue;
-    add(c.line, rules);
-    if (!c.trailing) add(c.line + 1, rules);
+export class DirectiveReader {
+  private readonly canonical = new Map<string, string>();
+  private readonly byLinter = new Map<string, string[]>();
+
+  constructor(rules: readonly RuleMeta[]) {
+    for (const rule of rules) {
+      for (const id of [rule.id, ...(rule.formerIds ?? [])]) this.canonical.set(id, rule.id);
+      for (const peer of rule.peerNames ?? []) {
+        const linter = peer.split(':')[0];
+        for (const name of new Set([peer, linter])) {
+          const list = this.byLinter.get(name) ?? [];
+          if (!list.includes(rule.id)) list.push(rule.id);
+          this.byLinter.set(name, list);
+        }
+      }
+    }
   }
-  return (f) => {
-    const set = byLine.get(f.range.start.line);
-    return !!set && (set.has(ALL) || set.has(f.rule));
-  };
+
+  /** The linter names peers use, each with the rules it silences (for the docs). */
+  peerTable(): [string, readonly string[]][] {
+    return [...this.byLinter].filter(([name]) => !name.includes(':'));
+  }
+
+  /** The rule ids a comment silences ('*' for all), or undefined when it is no directive. */
+  parse(text: string): string[] | undefined {
+    const ignore = IGNORE.exec(text);
+    if (ignore) return ignore[1] ? ignore[1].split(',').filter(Boolean).map((id) => this.canonical.get(id) ?? id) : [ALL];
+    const nolint = NOLINT.exec(text);
+    if (nolint) {
+      if (!nolint[1]) return [ALL];
+      return nolint[1].split(',').flatMap((linter) => this.byLinter.get(linter.trim()) ?? []);
+    }
+    return undefined;
+  }
+
+  /**
+   * A predicate telling whether a finding is suppressed. A directive applies to its own line and,
+   * when it stands alone on a line, to the next line.
+   */
+  filter(comments: Iterable<LineComment>): (f: Finding) => boolean {
+    const byLine = new Map<number, Set<string>>();
+    const add = (line: number, rules: string[]) => {
+      let set = byLine.get(line);
+      if (!set) byLine.set(line, (set = new Set()));
+      for (const r of rules) set.add(r);
+    };
+    for (const c of comments) {
+      const rules = this.parse(c.text);
+      if (!rules) continue;
+      add(c.line, rules);
+      if (!c.trailing) add(c.line + 1, rules);
+    }
+    return (f) => {
+      const set = byLine.get(f.range.start.line);
+      return !!set && (set.has(ALL) || set.has(f.rule));
+    };
+  }
 }

@@ -1,4 +1,4 @@
-/** Core data model shared by the Go and Kubernetes engines, the language server and the CLI. */
+/** Core data model shared by every language's rules, the language server and the CLI. */
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
@@ -42,7 +42,8 @@ export interface Finding {
   related?: RelatedLocation[];
 }
 
-export type Language = 'go' | 'k8s';
+/** The language a rule reads: its rule ids start with it (`go/…`, `k8s/…`). */
+export type Language = string;
 
 export interface RuleDocs {
   /** Why the pattern leaks, in a few sentences of Markdown. */
@@ -51,6 +52,25 @@ export interface RuleDocs {
   bad: string;
   /** The same snippet written safely. */
   good: string;
+}
+
+/**
+ * Where a rule looks by default. The engine applies it (and the configuration that widens or
+ * narrows it); rules never test file names or function names for it themselves.
+ */
+export interface RuleScope {
+  /**
+   * Whether test code (Go's `_test.go` files) is checked when the configuration does not say, and
+   * why: a test binary is short-lived and talks to servers it started, so timeouts do not matter
+   * there, while leaks that pile up inside one test run (bodies, goroutines, cancels) do.
+   */
+  tests: { checked: boolean; why: string };
+  /**
+   * Set, with the reason, when what the rule flags lives exactly as long as the process in code
+   * that runs for the whole process (Go: `func main` of package main and the goroutines it
+   * starts): there it is not a leak, and findings there are dropped.
+   */
+  processLifetime?: string;
 }
 
 /** What every rule declares about itself; docs/rules.md and SARIF are generated from this. */
@@ -62,6 +82,15 @@ export interface RuleMeta {
   docs: RuleDocs;
   /** True when the rule offers a quick fix for (some of) its findings. */
   fixable: boolean;
+  /** Absent: every file, test code included. */
+  scope?: RuleScope;
+  /** Ids the rule had before (merged or renamed rules): still honoured in configuration and suppressions. */
+  formerIds?: readonly string[];
+  /**
+   * Other linters' names for the same check, whose suppression comments silence this rule:
+   * `bodyclose` (golangci-lint's `//nolint:bodyclose`), `gosec:G112` (a gosec rule).
+   */
+  peerNames?: readonly string[];
 }
 
 /** What a rule may add when it reports a finding. */
@@ -83,6 +112,9 @@ export function findingOf(rule: RuleMeta, message: string, range: Range, options
     related: options.related,
   };
 }
+
+/** Called when a rule throws; the rule's other work and the remaining rules go on. */
+export type RuleErrorHandler = (rule: string, error: unknown) => void;
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (

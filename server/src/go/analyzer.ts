@@ -1,16 +1,32 @@
 /** Runs the Go rules over a parsed file, one top-level declaration at a time. */
 import type { Node } from 'web-tree-sitter';
-import { effectiveSeverity, rulesOn, type LeakLensConfig } from '../engine/config';
-import { suppressionFilter, type LineComment } from '../engine/suppress';
-import { compareFindings, findingOf, type Finding } from '../engine/types';
+import { effectiveSeverity, rulesOn, type FileTraits, type LeakLensConfig } from '../engine/config';
+import { DirectiveReader, type LineComment } from '../engine/suppress';
+import { compareFindings, findingOf, type Finding, type RuleErrorHandler } from '../engine/types';
 import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
 import type { GoRule, GoRuleContext } from './rule';
-import { focusDeclaration, nodeRange, textOf } from './syntax';
+import { focusDeclaration, nodeRange, textOf, typeOf } from './syntax';
 import { rulesToRun } from './rulePlan';
+import { goRules } from './rules';
 
-/** Called when a rule throws; the rule's other work and the remaining rules go on. */
-export type RuleErrorHandler = (rule: string, error: unknown) => void;
+/** Suppression comments name Go rules, their former ids and the golangci-lint linters that cover them. */
+const goDirectives = new DirectiveReader(goRules);
+
+/** What the engine's scopes need to know of a Go file: `_test.go` files are test code. */
+export function goFileTraits(path: string): FileTraits {
+  return { testCode: path.endsWith('_test.go') };
+}
+
+/**
+ * `func main` of package main runs for the whole process (and so do the func literals in it):
+ * rules whose scope says their findings cannot leak there do not run on it.
+ */
+function runsForProcess(file: GoFile, decl: Node): boolean {
+  return file.packageName === 'main' && typeOf(decl) === 'function_declaration' && decl.childForFieldName('name')?.text === 'main';
+}
+
+export type { RuleErrorHandler };
 
 /** What an analysis computes besides findings. */
 export interface GoAnalysisOptions {
@@ -28,7 +44,9 @@ export function checkDecl(
 ): Finding[] {
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
   const source = textOf(decl);
-  const toRun = rulesToRun(rules, source);
+  let toRun = rulesToRun(rules, source);
+  if (toRun.length === 0) return [];
+  if (toRun.some((r) => r.scope?.processLifetime) && runsForProcess(file, decl)) toRun = toRun.filter((r) => !r.scope?.processLifetime);
   if (toRun.length === 0) return [];
   const withFixes = options.fixes ?? true;
   const findings: Finding[] = [];
@@ -65,7 +83,7 @@ export function finalizeFindings(
 ): Finding[] {
   if (raw.length === 0) return raw;
   // Comments are only read when there is something they could suppress.
-  const suppressed = suppressionFilter(comments ?? file.commentsNear(raw.map((f) => f.range.start.line)));
+  const suppressed = goDirectives.filter(comments ?? file.commentsNear(raw.map((f) => f.range.start.line)));
   const out: Finding[] = [];
   for (const f of raw) {
     const severity = effectiveSeverity(config, f.rule, f.severity);
@@ -83,7 +101,7 @@ export function analyzeGoFile(
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
 ): Finding[] {
-  const enabled = rulesOn(config, rules);
+  const enabled = rulesOn(config, rules, goFileTraits(file.path));
   const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError, options));
   return finalizeFindings(file, raw, config);
 }

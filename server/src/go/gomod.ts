@@ -79,3 +79,15 @@ export class GoModLocator {
     return info;
   }
 }
+
+/** "1.22" or "1.22.3" -> [1, 22]; undefined when it is not a Go version. */
+export function parseGoVersion(v: string): [number, number] | undefined {
+  const m = /^(?:go)?(\d+)\.(\d+)(?:\.\d+)?(?:rc\d+|beta\d+)?$/.exec(v.trim());
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+export function goVersionAtLeast(v: string | undefined, major: number, minor: number): boolean {
+  const parsed = v ? parseGoVersion(v) : undefined;
+  if (!parsed) return false;
+  return parsed[0] > major || (parsed[0] === major && parsed[1] >= minor);
+}

@@ -3,10 +3,9 @@
  * apply configuration, comment and annotation suppressions.
  */
 import { isNode, isPair, isScalar, stringify, type Node } from 'yaml';
-import { defaultConfig, effectiveSeverity, rulesOn, type LeakLensConfig } from '../engine/config';
-import { suppressionFilter } from '../engine/suppress';
-import { compareFindings, findingOf, type Finding, type Severity } from '../engine/types';
-import type { RuleErrorHandler } from '../go/analyzer';
+import { defaultConfig, effectiveSeverity, rulesOn, sectionEnabled, type LeakLensConfig } from '../engine/config';
+import { DirectiveReader } from '../engine/suppress';
+import { compareFindings, findingOf, type Finding, type RuleErrorHandler, type Severity } from '../engine/types';
 import { HelmTemplates } from './helm';
 import {
   indexManifest,
@@ -26,6 +25,11 @@ import { rulesSilencedForObject } from './suppressAnnotations';
 import { YamlEditor } from './yamlEdits';
 
 export { indexManifest, type ManifestIndex, type ManifestInput, type PodTemplateInfo, type RuleErrorHandler };
+
+/** The configuration section of manifests: `kubernetes: {enabled}`. */
+export const K8S_SECTION = 'kubernetes';
+
+const directives = new DirectiveReader(k8sRules);
 
 /** A workspace file as text, or as the index the language server cached for it. */
 export type WorkspaceManifest = ManifestInput | ManifestIndex;
@@ -52,7 +56,7 @@ export function analyzeManifestsWith(
   workspace: readonly WorkspaceManifest[] = [],
 ): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>(targets.map((t) => [t.path, []]));
-  if (!config.enableKubernetes) return out;
+  if (!sectionEnabled(config, K8S_SECTION)) return out;
   const rules = rulesOn(config, allRules);
   const local = rules.filter((r) => !r.crossFile);
   const cross = rules.filter((r) => r.crossFile);
@@ -184,7 +188,7 @@ function runRules(
 }
 
 function finalize(file: ManifestFile, raw: readonly RawFinding[], config: LeakLensConfig): Finding[] {
-  const commented = suppressionFilter(file.comments());
+  const commented = directives.filter(file.comments());
   const silenced = new Map<K8sObject, Set<string>>();
   const silencedFor = (o: K8sObject) => {
     let set = silenced.get(o);

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
-import { ruleDocsUrl } from '../engine/registry';
+import { ruleDocsUrl } from '../lint/registry';
 import type { Finding, Severity } from '../engine/types';
 import type { EngineFinding } from './engine/messages';
 import { pathOfUri } from './openDocuments';

@@ -21,7 +21,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { version } from '../../../package.json';
-import { languageOf, type FileLanguage } from '../engine/analyze';
+import { languageOf, type FileLanguage } from '../lint/analyze';
 import { codeActionsFor, fixAllData, workspaceEdit, type EditTarget } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';
 import type { EngineSettings, FromEngine, ToEngine } from './engine/messages';

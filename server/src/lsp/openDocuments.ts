@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { languageOf, type FileLanguage } from '../engine/analyze';
+import { languageOf, type FileLanguage } from '../lint/analyze';
 import { CONFIG_FILE_NAME } from '../engine/config';
 
 export interface OpenDocument {

@@ -3,9 +3,8 @@
  * `{ go: { version } }`; flat `"go.version"` keys are accepted too). Unset values come back null and
  * leave `.leaklens.yaml` in charge; set ones override it.
  */
-import { parseGoVersion, type LeakLensConfig, type RuleSetting } from '../engine/config';
-import { ruleIds } from '../engine/registry';
-import { SEVERITIES } from '../engine/types';
+import { readRuleSetting, type LeakLensConfig, type SectionValues } from '../engine/config';
+import { configSchema, GO_SECTION, K8S_SECTION, readGoVersion } from '../lint/config';
 import type { Scope } from './engine/messages';
 
 export const DEFAULT_MAX_FILE_SIZE = 2_000_000;
@@ -22,8 +21,6 @@ export interface SettingProblem {
   message: string;
 }
 
-const RULE_SETTINGS: readonly string[] = [...SEVERITIES, 'off'];
-
 /** Reads one `leaklens` settings object; invalid values are reported and ignored. */
 export function parseSettings(raw: unknown): { settings: Settings; problems: SettingProblem[] } {
   const problems: SettingProblem[] = [];
@@ -39,30 +36,41 @@ export function parseSettings(raw: unknown): { settings: Settings; problems: Set
   const rules = get('rules');
   if (isObject(rules)) {
     overrides.rules = {};
-    for (const [id, value] of Object.entries(rules)) {
+    overrides.ruleTests = {};
+    for (const [given, value] of Object.entries(rules)) {
       if (value == null) continue;
-      if (!ruleIds.has(id)) problems.push({ key: `leaklens.rules.${id}`, message: `unknown rule "${id}"` });
-      else if (typeof value !== 'string' || !RULE_SETTINGS.includes(value)) {
-        problems.push({ key: `leaklens.rules.${id}`, message: `expected one of ${RULE_SETTINGS.join(', ')}` });
-      } else overrides.rules[id] = value as RuleSetting;
+      const id = configSchema.ruleId(given);
+      if (!id) {
+        problems.push({ key: `leaklens.rules.${given}`, message: `unknown rule "${given}"` });
+        continue;
+      }
+      const setting = readRuleSetting(value);
+      for (const p of setting.problems) problems.push({ key: `leaklens.rules.${given}${p.key ? `.${p.key}` : ''}`, message: p.message });
+      if (setting.severity) overrides.rules[id] = setting.severity;
+      if (setting.tests !== undefined) overrides.ruleTests[id] = setting.tests;
     }
   } else if (rules != null) problems.push({ key: 'leaklens.rules', message: 'expected an object of rule id to severity or "off"' });
 
-  const goVersion = get('go.version');
-  if (typeof goVersion === 'string' && goVersion.trim() !== '') {
-    if (parseGoVersion(goVersion)) overrides.goVersion = goVersion.trim();
-    else problems.push({ key: 'leaklens.go.version', message: `expected a Go version like "1.22", got "${goVersion}"` });
-  }
   const boolean = (key: string): boolean | undefined => {
     const value = get(key);
     if (typeof value === 'boolean') return value;
     if (value != null) problems.push({ key: `leaklens.${key}`, message: 'expected true or false' });
     return undefined;
   };
+  const tests = boolean('tests');
+  if (tests !== undefined) overrides.tests = tests;
+  const sections: Record<string, Record<string, string | boolean>> = {};
+  const goVersion = get('go.version');
+  if (typeof goVersion === 'string' && goVersion.trim() !== '') {
+    const read = readGoVersion(goVersion);
+    if ('value' in read) (sections[GO_SECTION] ??= {}).version = read.value;
+    else problems.push({ key: 'leaklens.go.version', message: read.error });
+  }
   const enableGo = boolean('go.enable');
-  if (enableGo !== undefined) overrides.enableGo = enableGo;
+  if (enableGo !== undefined) (sections[GO_SECTION] ??= {}).enabled = enableGo;
   const enableKubernetes = boolean('kubernetes.enable');
-  if (enableKubernetes !== undefined) overrides.enableKubernetes = enableKubernetes;
+  if (enableKubernetes !== undefined) (sections[K8S_SECTION] ??= {}).enabled = enableKubernetes;
+  if (Object.keys(sections).length) overrides.sections = sections as Record<string, SectionValues>;
 
   const exclude = get('exclude');
   if (Array.isArray(exclude) && exclude.every((e) => typeof e === 'string')) overrides.exclude = exclude;

@@ -13,8 +13,8 @@ import {
   type Diagnostic,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
-import { CONFIG_FILE_NAME, defaultConfig, loadConfigFile, mergeConfig, type ConfigError } from '../engine/config';
-import { ruleIds } from '../engine/registry';
+import { CONFIG_FILE_NAME, defaultConfig, mergeConfig, type ConfigError } from '../engine/config';
+import { loadLeakLensConfig } from '../lint/config';
 import type { EngineSettings, FolderConfig } from './engine/messages';
 import { pathOfUri } from './openDocuments';
 import { parseSettings, type SettingProblem, type Settings } from './settings';
@@ -55,7 +55,7 @@ export class WorkspaceConfig {
     this.folders.forEach((folder, i) => {
       const own = parseSettings(raw[i + 1] ?? raw[0]);
       problems.push(...own.problems);
-      const file = loadConfigFile(path.join(folder.path, CONFIG_FILE_NAME), ruleIds);
+      const file = loadLeakLensConfig(path.join(folder.path, CONFIG_FILE_NAME));
       fileErrors.push(...file.errors);
       folders.push({ folder: folder.path, config: mergeConfig(mergeConfig(defaultConfig(folder.path), file.config), own.settings.overrides) });
     });

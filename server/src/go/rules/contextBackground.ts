@@ -16,6 +16,7 @@ export const contextBackground: GoRule = {
   title: 'context.Background() where a context is available',
   defaultSeverity: 'info',
   fixable: true,
+  peerNames: ['contextcheck'],
   triggers: ['Background', 'TODO'],
   alsoRequires: ['Context'],
   docs: {

@@ -6,6 +6,7 @@ export const contextInStruct: GoRule = {
   title: 'context.Context stored in a struct field',
   defaultSeverity: 'hint',
   fixable: false,
+  peerNames: ['containedctx'],
   triggers: ['Context'],
   alsoRequires: ['struct'],
   docs: {

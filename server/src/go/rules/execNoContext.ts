@@ -7,6 +7,7 @@ export const execNoContext: GoRule = {
   title: 'exec.Command where a context is available',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['noctx'],
   triggers: ['Command'],
   alsoRequires: ['Context'],
   docs: {

@@ -8,6 +8,7 @@ export const httpClientNoTimeout: GoRule = {
   title: 'http.Client without a Timeout',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['gosec'],
   triggers: ['Client'],
   docs: {
     description:

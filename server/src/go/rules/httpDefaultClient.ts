@@ -12,6 +12,7 @@ export const httpDefaultClient: GoRule = {
   title: 'Request sent with http.DefaultClient',
   defaultSeverity: 'warning',
   fixable: false,
+  peerNames: ['noctx'],
   triggers: DEFAULT_CLIENT_METHODS,
   docs: {
     description:

@@ -7,6 +7,7 @@ export const httpRequestNoContext: GoRule = {
   title: 'http.NewRequest where a context is available',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['noctx'],
   triggers: ['NewRequest'],
   alsoRequires: ['Context'],
   docs: {

@@ -12,6 +12,7 @@ export const httpServerNoTimeout: GoRule = {
   title: 'http.Server without a read timeout',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['gosec:G112', 'gosec:G114'],
   triggers: [...BARE_SERVE, 'Server'],
   docs: {
     description:

@@ -8,6 +8,7 @@ export const lostCancel: GoRule = {
   title: 'Context cancel function not called',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['govet'],
   triggers: cancelFunc.callees,
   docs: {
     description:

@@ -22,6 +22,7 @@ export const netDialNoTimeout: GoRule = {
   title: 'net.Dial without a timeout',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['noctx'],
   triggers: ['Dial'],
   docs: {
     description:

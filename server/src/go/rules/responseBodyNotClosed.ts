@@ -8,6 +8,7 @@ export const responseBodyNotClosed: GoRule = {
   title: 'HTTP response body not closed',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['bodyclose'],
   triggers: responseBody.callees,
   docs: {
     description:

@@ -8,6 +8,7 @@ export const rowsNotClosed: GoRule = {
   title: 'sql.Rows not closed',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['sqlclosecheck', 'rowserrcheck'],
   triggers: sqlRows.callees,
   docs: {
     description:

@@ -8,6 +8,7 @@ export const spanNotEnded: GoRule = {
   title: 'Tracing span not ended',
   defaultSeverity: 'warning',
   fixable: true,
+  peerNames: ['spancheck'],
   triggers: span.callees,
   docs: {
     description:

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { languageOf, type FileLanguage } from '../../engine/analyze';
+import { languageOf, type FileLanguage } from '../../lint/analyze';
 import type { LeakLensConfig } from '../../engine/config';
 import type { Finding } from '../../engine/types';
 import { applyContentChanges } from './contentEdit';
@@ -203,7 +203,7 @@ export class Engine implements ScanHost {
     return {
       config,
       semantics: this.analyzer.goSemantics(d.path, config),
-      rules: this.analyzer.enabledRules(config),
+      rules: this.analyzer.enabledRules(d.path, config),
       fileScoped: this.analyzer.fileScoped,
       onError: this.analyzer.guard.errorHandler(d.path),
       pause: async () => (await pause()) && go.generation === generation && this.docs.get(d.uri) === d,

@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeGoSource, goSemanticsFor, type FileLanguage } from '../../engine/analyze';
-import { defaultConfig, excludeMatcher, rulesOn, type LeakLensConfig } from '../../engine/config';
+import { analyzeGoSource, goRulesFor, goSemanticsFor, languageEnabled, type FileLanguage } from '../../lint/analyze';
+import { defaultConfig, excludeMatcher, type LeakLensConfig } from '../../engine/config';
 import { fixAllEdits } from '../../engine/fixAll';
 import { applyEdits, LineIndex } from '../../engine/text';
 import type { Finding } from '../../engine/types';
@@ -57,8 +57,7 @@ export class FileAnalyzer {
   }
 
   shouldAnalyze(file: string, language: FileLanguage, config = this.configFor(file)): boolean {
-    const enabled = language === 'go' ? config.enableGo : config.enableKubernetes;
-    return enabled && !this.skippedFiles.has(file) && !this.isExcluded(file, config);
+    return languageEnabled(config, language) && !this.skippedFiles.has(file) && !this.isExcluded(file, config);
   }
 
   isExcluded(file: string, config = this.configFor(file)): boolean {
@@ -67,8 +66,9 @@ export class FileAnalyzer {
     return matcher(file);
   }
 
-  enabledRules(config: LeakLensConfig): GoRule[] {
-    return rulesOn(config, this.rules).filter((r) => this.guard.isEnabled(r.id));
+  /** The Go rules that run on `file`: on in its configuration, for its kind of file, and not switched off by the guard. */
+  enabledRules(file: string, config: LeakLensConfig): GoRule[] {
+    return goRulesFor(file, config, this.rules).filter((r) => this.guard.isEnabled(r.id));
   }
 
   goSemantics(file: string, config: LeakLensConfig): GoSemantics {
@@ -113,6 +113,6 @@ export class FileAnalyzer {
 
   private goText(file: string, text: string, config: LeakLensConfig): Finding[] {
     // Files not open in the editor are read once: only the declarations the rules read are parsed.
-    return analyzeGoSource(file, text, this.goSemantics(file, config), this.enabledRules(config), config, this.guard.errorHandler(file));
+    return analyzeGoSource(file, text, this.goSemantics(file, config), this.enabledRules(file, config), config, this.guard.errorHandler(file));
   }
 }

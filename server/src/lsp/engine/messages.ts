@@ -5,7 +5,7 @@
  */
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { LeakLensConfig } from '../../engine/config';
-import type { FileLanguage } from '../../engine/analyze';
+import type { FileLanguage } from '../../lint/analyze';
 import type { Finding, TextEdit } from '../../engine/types';
 
 export type Scope = 'workspace' | 'openFiles';

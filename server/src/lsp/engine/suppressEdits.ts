@@ -4,7 +4,7 @@
  * is such a directive, the rule is appended to its list instead, since a second directive line in
  * between would take the first one's place.
  */
-import { parseDirective, type LineComment } from '../../engine/suppress';
+import { isDirective, type LineComment } from '../../engine/suppress';
 import type { Finding, TextEdit } from '../../engine/types';
 
 /** What the edits need of the text (LineIndex has it). */
@@ -30,7 +30,7 @@ export class SuppressionEdits {
   editFor(f: Finding): TextEdit | undefined {
     const line = f.range.start.line;
     const above = this.standalone.get(line - 1);
-    if (above && parseDirective(above.text)) return this.appendTo(line - 1, above, f.rule);
+    if (above && isDirective(above.text)) return this.appendTo(line - 1, above, f.rule);
     const at = { line, character: 0 };
     const indent = this.lines.indentOf(line);
     return { range: { start: at, end: at }, newText: `${indent}${this.marker}${DIRECTIVE} ${f.rule}\n` };

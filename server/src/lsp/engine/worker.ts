@@ -1,6 +1,6 @@
 /** Entry of the engine worker thread (the same bundle as the server, started with `new Worker(__filename)`). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeGoText, analyzeManifests, initEngine } from '../../engine/analyze';
+import { analyzeGoText, analyzeManifests, initEngine } from '../../lint/analyze';
 import { defaultConfig } from '../../engine/config';
 import { GoModLocator } from '../../go/gomod';
 import { goRules } from '../../go/rules';

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { languageOf } from '../../engine/analyze';
+import { languageOf } from '../../lint/analyze';
 import { CONFIG_FILE_NAME } from '../../engine/config';
 import { SKIPPED_DIRS } from '../../cli/files';
 import type { Task } from './taskQueue';

@@ -1,18 +1,19 @@
 /**
  * The one entry point the language server and the CLI share: given file texts and a configuration,
- * produce findings.
+ * produce findings. The only layer that knows both languages.
  */
 import * as path from 'node:path';
-import { goVersionAtLeast, rulesOn, type LeakLensConfig } from './config';
-import type { Finding } from './types';
-import { analyzeGoFile, type GoAnalysisOptions, type RuleErrorHandler } from '../go/analyzer';
+import { rulesOn, type LeakLensConfig } from '../engine/config';
+import type { Finding, RuleErrorHandler } from '../engine/types';
+import { analyzeGoFile, goFileTraits, type GoAnalysisOptions } from '../go/analyzer';
 import { GoFile, type GoSemantics } from '../go/file';
-import { GoModLocator } from '../go/gomod';
+import { goVersionAtLeast, GoModLocator } from '../go/gomod';
 import { loadGo, parseGo } from '../go/parser';
 import { parseForRules } from '../go/partialParse';
 import type { GoRule } from '../go/rule';
 import { goRules } from '../go/rules';
 import { analyzeManifests, type ManifestInput } from '../k8s/analyzer';
+import { configuredGoVersion, goEnabled, kubernetesEnabled } from './config';
 
 export type FileLanguage = 'go' | 'k8s';
 
@@ -24,6 +25,11 @@ export function languageOf(file: string): FileLanguage | undefined {
   return undefined;
 }
 
+/** True when the configuration lints files of this language. */
+export function languageEnabled(config: LeakLensConfig, language: FileLanguage): boolean {
+  return language === 'go' ? goEnabled(config) : kubernetesEnabled(config);
+}
+
 /** Loads the parsers; call once before analyzing. */
 export async function initEngine(): Promise<void> {
   await loadGo();
@@ -32,8 +38,13 @@ export async function initEngine(): Promise<void> {
 /** Go semantics for a file: the configured version wins over the nearest go.mod. */
 export function goSemanticsFor(file: string, config: LeakLensConfig, goMods: GoModLocator): GoSemantics {
   const mod = goMods.forFile(file);
-  const goVersion = config.goVersion ?? mod?.goVersion;
+  const goVersion = configuredGoVersion(config) ?? mod?.goVersion;
   return { goVersion, timersCollected: goVersionAtLeast(goVersion, 1, 23) && !mod?.asyncTimerChan };
+}
+
+/** The Go rules the configuration leaves on for `file` (test files get the rules that check test code). */
+export function goRulesFor(file: string, config: LeakLensConfig, rules: readonly GoRule[] = goRules): GoRule[] {
+  return rulesOn(config, rules, goFileTraits(file));
 }
 
 export interface GoTextOptions extends GoAnalysisOptions {
@@ -62,7 +73,7 @@ export function analyzeGoSource(
   }
 }
 
-/** analyzeGoSource with every rule the configuration leaves on and the file's Go semantics. */
+/** analyzeGoSource with every rule the configuration leaves on for the file and the file's Go semantics. */
 export function analyzeGoText(
   file: string,
   text: string,
@@ -71,7 +82,7 @@ export function analyzeGoText(
   onError: RuleErrorHandler,
   options: GoTextOptions = {},
 ): Finding[] {
-  return analyzeGoSource(file, text, goSemanticsFor(file, config, goMods), rulesOn(config, goRules), config, onError, options);
+  return analyzeGoSource(file, text, goSemanticsFor(file, config, goMods), goRulesFor(file, config), config, onError, options);
 }
 
 export { analyzeManifests, type GoAnalysisOptions, type ManifestInput, type RuleErrorHandler };

@@ -1,14 +1,16 @@
-/** The rule registry: every rule of both languages, looked up by id. */
+/** The rule registry: every rule of every language, looked up by id (former ids included). */
 import { goRules } from '../go/rules';
 import { k8sRules } from '../k8s/rules';
-import type { RuleMeta } from './types';
+import type { RuleMeta } from '../engine/types';
 
 export const allRules: readonly RuleMeta[] = [...goRules, ...k8sRules];
 
-const byId = new Map(allRules.map((r) => [r.id, r]));
+const byId = new Map(allRules.flatMap((r) => [r.id, ...(r.formerIds ?? [])].map((id) => [id, r] as const)));
 
-export const ruleIds: ReadonlySet<string> = new Set(byId.keys());
+/** Current rule ids (former ids are not listed). */
+export const ruleIds: ReadonlySet<string> = new Set(allRules.map((r) => r.id));
 
+/** The rule with this id or former id. */
 export function ruleById(id: string): RuleMeta | undefined {
   return byId.get(id);
 }
