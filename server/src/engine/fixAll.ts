@@ -1,4 +1,7 @@
-/** "Fix all": the preferred fix of every finding, skipping any that would overlap one already taken. */
+/**
+ * "Fix all" (and fix on save, and the CLI's --fix): the preferred fix of every finding, skipping
+ * fixes that can change how the program runs and any that would overlap one already taken.
+ */
 import { editsOverlap, LineIndex } from './text';
 import type { Finding, TextEdit } from './types';
 
@@ -12,7 +15,7 @@ export function fixAllEdits(text: string, findings: readonly Finding[]): TextEdi
   const taken: TextEdit[] = [];
   for (const f of findings) {
     const fix = preferredFix(f);
-    if (!fix || editsOverlap(fix.edits, taken, index)) continue;
+    if (!fix || fix.changesBehavior || editsOverlap(fix.edits, taken, index)) continue;
     taken.push(...fix.edits);
   }
   return taken;

@@ -24,6 +24,12 @@ export interface Fix {
   edits: TextEdit[];
   /** The fix an editor should apply first (LSP `isPreferred`, and the one "fix all" applies). */
   preferred?: boolean;
+  /**
+   * Set, with the reason, when applying the fix can change how the program or workload runs
+   * (a timeout that now fails slow calls, host namespaces a DaemonSet relies on): it stays an
+   * individual quick fix, marked, and Fix All, fix on save and `--fix` never apply it.
+   */
+  changesBehavior?: string;
 }
 
 export interface RelatedLocation {
