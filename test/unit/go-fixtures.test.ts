@@ -92,7 +92,8 @@ for (const { rule: dirName, files } of dirs) {
           current = applyEdits(current, edits);
         }
         assert.equal(inspectGo(current).hasError, false, `fix all leaves a syntax error:\n${current}`);
-        assert.deepEqual(lintGo(file, current).filter((f) => f.fixes.length > 0).map((f) => f.rule), []);
+        // Fixes that change how the program runs are never part of fix all: their findings stay.
+        assert.deepEqual(lintGo(file, current).filter((f) => f.fixes.some((x) => !x.changesBehavior)).map((f) => f.rule), []);
         if (current !== text) {
           const out = path.join(fixedDir, `${dirName}__${path.basename(file, '.go')}__all.go`);
           fs.writeFileSync(out, current);

@@ -19,11 +19,13 @@ export function goFileTraits(path: string): FileTraits {
 }
 
 /**
- * `func main` of package main runs for the whole process (and so do the func literals in it):
- * rules whose scope says their findings cannot leak there do not run on it.
+ * `func main` of package main and `func init` of any package run for the whole process (and so do
+ * the func literals in them): rules whose scope says their findings cannot leak there do not run on them.
  */
 function runsForProcess(file: GoFile, decl: Node): boolean {
-  return file.packageName === 'main' && typeOf(decl) === 'function_declaration' && decl.childForFieldName('name')?.text === 'main';
+  if (typeOf(decl) !== 'function_declaration') return false;
+  const name = decl.childForFieldName('name')?.text;
+  return name === 'init' || (name === 'main' && file.packageName === 'main');
 }
 
 export type { RuleErrorHandler };

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../engine/types';
 import { replaceNode } from './edits';
-import { communicationCases, ownDescendants } from './flow';
+import { communicationCases } from './flow';
 import { assignmentOf, callParts, hasType, typeOf, unparen } from './syntax';
 
 /** The channel operand of `<-ch` when `expr` is a receive expression. */
@@ -10,13 +10,6 @@ function receivedChannel(expr: Node): Node | undefined {
   if (typeOf(expr) !== 'unary_expression' || expr.childForFieldName('operator')?.text !== '<-') return undefined;
   const operand = expr.childForFieldName('operand');
   return operand ? unparen(operand) : undefined;
-}
-
-/** Channels received from inside `scope` (in its own function, not in nested func literals). */
-export function receivedChannels(scope: Node): Node[] {
-  return ownDescendants(scope, 'unary_expression')
-    .map(receivedChannel)
-    .filter((c): c is Node => !!c);
 }
 
 /** The channel a select `case` receives from (`case <-ch:`, `case v, ok := <-ch:`). */
@@ -41,6 +34,11 @@ const STOP_NAME = /done|quit|stop|exit|clos(e|ing)|cancel/i;
 /** A channel that signals the end of work by its name: `ctx.Done()`, `done`, `s.quit`, `stopCh`, `closing`. */
 export function isStopChannel(expr: Node): boolean {
   return STOP_NAME.test(channelName(expr) ?? '');
+}
+
+/** The same test on a channel the goroutine model names by its text (`s.quit`, `ctx.Done()`): its last part. */
+export function isStopKey(key: string): boolean {
+  return STOP_NAME.test(key.replace(/\(\)$/, '').split('.').pop() ?? '');
 }
 
 /** True when a select has a case receiving from a stop channel (`case <-ctx.Done():`, `case <-s.quit:`). */

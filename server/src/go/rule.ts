@@ -31,8 +31,8 @@ export interface GoRule extends RuleMeta {
   fileScoped?: boolean;
   /**
    * Words a file-scoped rule looks for in every declaration, not just those it checks (`Shutdown`
-   * anywhere in the file): a lint run that parses only the declarations rules check keeps those
-   * holding one of these too.
+   * anywhere in the file), or tokens that are not words (`<-`): a lint run that parses only the
+   * declarations rules check keeps those holding one of these too.
    */
   readsAnywhere?: readonly string[];
   /**

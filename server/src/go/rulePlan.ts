@@ -12,6 +12,8 @@ interface RulePlan {
   always: number[];
   /** Words file-scoped rules look for in any declaration (GoRule.readsAnywhere). */
   readAnywhere: ReadonlySet<string>;
+  /** The same for tokens that are not words (`<-`): looked for as plain text. */
+  readAnywhereTokens: readonly string[];
 }
 
 const plansByKey = new Map<string, RulePlan>();
@@ -31,9 +33,11 @@ function rulePlan(rules: readonly GoRule[]): RulePlan {
       if (!rule.triggers) always.push(i);
       for (const word of rule.triggers ?? []) woken.set(word, [...(woken.get(word) ?? []), i]);
     });
-    const readAnywhere = new Set(rules.flatMap((r) => r.readsAnywhere ?? []));
+    const anywhere = rules.flatMap((r) => r.readsAnywhere ?? []);
+    const readAnywhere = new Set(anywhere.filter((w) => /^\w+$/.test(w)));
+    const readAnywhereTokens = [...new Set(anywhere.filter((w) => !/^\w+$/.test(w)))];
     const find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]).concat([...readAnywhere]));
-    plansByKey.set(key, (plan = { find, woken, always, readAnywhere }));
+    plansByKey.set(key, (plan = { find, woken, always, readAnywhere, readAnywhereTokens }));
   }
   plansByList.set(rules, plan);
   return plan;
@@ -71,6 +75,7 @@ export function checksEveryDeclaration(rules: readonly GoRule[]): boolean {
  */
 export function rulesRead(rules: readonly GoRule[], text: string): boolean {
   const plan = rulePlan(rules);
+  if (plan.readAnywhereTokens.some((t) => text.includes(t))) return true;
   const present = plan.find(text);
   for (const word of present) if (plan.readAnywhere.has(word)) return true;
   return rulesWoken(rules, plan, present).length > 0;
