@@ -1,10 +1,13 @@
-/** Finds the files `leaklens lint` reads: walks directories, skipping vendored, test-data and git-ignored files. */
+/**
+ * Finds the files `leaklens lint` reads: walks directories, skipping vendored, test-data, example and
+ * git-ignored files (the directories golangci-lint skips by default, so results match what Go users expect).
+ */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { languageOf } from '../lint/analyze';
 
-export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['vendor', 'testdata', 'node_modules', '.git']);
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['vendor', 'third_party', 'Godeps', 'testdata', 'examples', 'node_modules', '.git']);
 
 export interface WalkResult {
   files: string[];

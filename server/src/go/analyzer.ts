@@ -6,7 +6,8 @@ import { compareFindings, findingOf, type Finding, type RuleErrorHandler } from 
 import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
 import type { GoRule, GoRuleContext } from './rule';
-import { focusDeclaration, nodeRange, textOf, typeOf } from './syntax';
+import { focusDeclaration, nodeRange, textOf } from './syntax';
+import { runsForProcess } from './processLifetime';
 import { rulesToRun } from './rulePlan';
 import { goRules } from './rules';
 
@@ -16,16 +17,6 @@ const goDirectives = new DirectiveReader(goRules);
 /** What the engine's scopes need to know of a Go file: `_test.go` files are test code. */
 export function goFileTraits(path: string): FileTraits {
   return { testCode: path.endsWith('_test.go') };
-}
-
-/**
- * `func main` of package main and `func init` of any package run for the whole process (and so do
- * the func literals in them): rules whose scope says their findings cannot leak there do not run on them.
- */
-function runsForProcess(file: GoFile, decl: Node): boolean {
-  if (typeOf(decl) !== 'function_declaration') return false;
-  const name = decl.childForFieldName('name')?.text;
-  return name === 'init' || (name === 'main' && file.packageName === 'main');
 }
 
 export type { RuleErrorHandler };
@@ -48,6 +39,7 @@ export function checkDecl(
   const source = textOf(decl);
   let toRun = rulesToRun(rules, source);
   if (toRun.length === 0) return [];
+  // Rules whose findings are no leak in code that runs for the whole process do not run there.
   if (toRun.some((r) => r.scope?.processLifetime) && runsForProcess(file, decl)) toRun = toRun.filter((r) => !r.scope?.processLifetime);
   if (toRun.length === 0) return [];
   const withFixes = options.fixes ?? true;

@@ -34,7 +34,8 @@ export class FileAnalyzer {
   readonly manifests = new WorkspaceManifests();
   /** Every Go rule, guarded (and with injected faults in robustness tests). */
   readonly rules: readonly GoRule[];
-  readonly fileScoped: ReadonlySet<string> = new Set(goRules.filter((r) => r.fileScoped).map((r) => r.id));
+  /** Rules whose findings depend on other declarations: file-scoped ones, and those scoped out of process-lifetime code (which callers decide). */
+  readonly fileScoped: ReadonlySet<string> = new Set(goRules.filter((r) => r.fileScoped || r.scope?.processLifetime).map((r) => r.id));
   private readonly excluders = new WeakMap<LeakLensConfig, (file: string) => boolean>();
 
   constructor(
