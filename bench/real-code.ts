@@ -108,10 +108,19 @@ function perRule(findings: readonly Located[]): Map<string, RuleRow> {
   return rows;
 }
 
+interface JudgedTally {
+  right: number;
+  rightFound: number;
+  wrong: number;
+  wrongFound: number;
+  /** Entries whose GOROOT version or module@version this machine lacks. */
+  missing: number;
+}
+
 /** For each rule: judged right still found, judged wrong still found, entries whose root is absent. */
-function compareJudged(judged: readonly JudgedEntry[], findings: readonly Located[], present: ReadonlySet<string>) {
+function compareJudged(judged: readonly JudgedEntry[], findings: readonly Located[], present: ReadonlySet<string>): Map<string, JudgedTally> {
   const found = new Set(findings.map(findingKey));
-  const rows = new Map<string, { right: number; rightFound: number; wrong: number; wrongFound: number; missing: number }>();
+  const rows = new Map<string, JudgedTally>();
   for (const j of judged) {
     const row = rows.get(j.rule) ?? { right: 0, rightFound: 0, wrong: 0, wrongFound: 0, missing: 0 };
     if (!present.has(j.where)) row.missing++;
@@ -124,7 +133,7 @@ function compareJudged(judged: readonly JudgedEntry[], findings: readonly Locate
     }
     rows.set(j.rule, row);
   }
-  return { rows, found };
+  return rows;
 }
 
 function table(header: string[], body: string[][]): string {
@@ -205,32 +214,8 @@ function main() {
 
   const per100k = (n: number, total: number) => (total ? ((n * 100_000) / total).toFixed(1) : '-');
   const shown = (b: number | undefined, a: number) => (b === undefined ? `${a}` : `${b}→${a}`);
-  const rules = [...new Set([...afterRows.keys(), ...(beforeRows?.keys() ?? []), ...cmp.rows.keys()])].sort();
-  const sum = { test: 0, nonTest: 0, bTest: 0, bNonTest: 0, right: 0, rightFound: 0, wrong: 0, wrongFound: 0, missing: 0, unjudged: 0 };
-  const body = rules.map((rule) => {
-    const a = afterRows.get(rule) ?? { test: 0, nonTest: 0 };
-    const b = beforeRows ? (beforeRows.get(rule) ?? { test: 0, nonTest: 0 }) : undefined;
-    const j = cmp.rows.get(rule) ?? { right: 0, rightFound: 0, wrong: 0, wrongFound: 0, missing: 0 };
-    const u = unjudged.get(rule) ?? { test: 0, nonTest: 0 };
-    sum.test += a.test;
-    sum.nonTest += a.nonTest;
-    sum.bTest += b?.test ?? 0;
-    sum.bNonTest += b?.nonTest ?? 0;
-    sum.right += j.right;
-    sum.rightFound += j.rightFound;
-    sum.wrong += j.wrong;
-    sum.wrongFound += j.wrongFound;
-    sum.missing += j.missing;
-    sum.unjudged += u.test + u.nonTest;
-    return row(rule, a, b, j, u.test + u.nonTest);
-  });
-  function row(
-    name: string,
-    a: RuleRow,
-    b: RuleRow | undefined,
-    j: { right: number; rightFound: number; wrong: number; wrongFound: number; missing: number },
-    unjudgedCount: number,
-  ): string[] {
+  const noJudged: JudgedTally = { right: 0, rightFound: 0, wrong: 0, wrongFound: 0, missing: 0 };
+  const row = (name: string, a: RuleRow, b: RuleRow | undefined, j: JudgedTally, unjudgedCount: number): string[] => {
     const kept = j.rightFound + j.wrongFound;
     return [
       name,
@@ -244,16 +229,32 @@ function main() {
       kept ? `${Math.round((100 * j.rightFound) / kept)}%` : '-',
       `${unjudgedCount}`,
     ];
-  }
-  body.push(
-    row(
-      'all Go rules',
-      { test: sum.test, nonTest: sum.nonTest },
-      before ? { test: sum.bTest, nonTest: sum.bNonTest } : undefined,
-      sum,
-      sum.unjudged,
-    ),
+  };
+  const rules = [...new Set([...afterRows.keys(), ...(beforeRows?.keys() ?? []), ...cmp.keys()])].sort();
+  const body = rules.map((rule) => {
+    const u = unjudged.get(rule);
+    return row(
+      rule,
+      afterRows.get(rule) ?? { test: 0, nonTest: 0 },
+      beforeRows && (beforeRows.get(rule) ?? { test: 0, nonTest: 0 }),
+      cmp.get(rule) ?? noJudged,
+      (u?.test ?? 0) + (u?.nonTest ?? 0),
+    );
+  });
+  const total = (rows: Map<string, RuleRow>): RuleRow =>
+    [...rows.values()].reduce((t, r) => ({ test: t.test + r.test, nonTest: t.nonTest + r.nonTest }), { test: 0, nonTest: 0 });
+  const judgedTotal = [...cmp.values()].reduce(
+    (t, j) => ({
+      right: t.right + j.right,
+      rightFound: t.rightFound + j.rightFound,
+      wrong: t.wrong + j.wrong,
+      wrongFound: t.wrongFound + j.wrongFound,
+      missing: t.missing + j.missing,
+    }),
+    noJudged,
   );
+  const unjudgedTotal = total(unjudged);
+  body.push(row('all Go rules', total(afterRows), beforeRows && total(beforeRows), judgedTotal, unjudgedTotal.test + unjudgedTotal.nonTest));
   console.log();
   console.log(
     table(
