@@ -5,8 +5,8 @@
  * buffer of `len(items)`, without knowing N.
  */
 
-/** Exact counts are capped: beyond this the model only needs "more than the other side". */
-const CAP = 8;
+/** Exact counts are capped (loop counts multiply): beyond this the model only needs "more than the other side". */
+const CAP = 1_000_000;
 
 export interface Count {
   /** The exact part (capped). */
@@ -77,18 +77,20 @@ export function max(a: Count, b: Count): Count {
 /**
  * True when `need` can exceed `have`: some run does more of the one than the other allows. Only
  * said when the comparison is sure to matter: an exact `have` against a larger exact need, or
- * against a named or unbounded need that `have` does not match name for name. A named or unbounded
- * `have` is never judged short (its size is unknown).
+ * against a named need (once per element of some list) that `have` does not match name for name.
+ * Unbounded counts on either side, and named `have`s short of names, are never judged.
  */
 export function canExceed(need: Count, have: Count): boolean {
-  if (have.inf) return false;
-  if (need.inf) return have.syms.length === 0;
+  // A loop whose count is unknown (it runs until its data ends) does not say how much it needs.
+  if (have.inf || need.inf) return false;
   const missing = [...need.syms];
   for (const s of have.syms) {
     const i = missing.indexOf(s);
     if (i >= 0) missing.splice(i, 1);
   }
-  if (missing.length > 0) return have.syms.length === 0 || have.syms.every((s) => need.syms.includes(s));
+  // A count known only by name against a fixed one: said only against room for at most one (the
+  // first-of-N pattern); a larger fixed buffer was likely sized for the count.
+  if (missing.length > 0) return have.syms.length === 0 ? have.n <= 1 : have.syms.every((s) => need.syms.includes(s));
   return have.syms.length === need.syms.length && need.n > have.n;
 }
 

@@ -80,6 +80,8 @@ export interface Start {
   name?: string;
   /** `x.m()`: the receiver expression's key. */
   receiver?: ChanKey;
+  /** The receiver's type name when the model knows it (`x := &T{}`, a `t *T` parameter): methods are looked up by it. */
+  receiverType?: string;
   /** Each argument's key (undefined for arguments the model does not name). */
   args: (ChanKey | undefined)[];
 }
@@ -90,6 +92,8 @@ export interface FunctionIR {
   params: string[];
   /** The receiver's name, for methods. */
   receiver?: string;
+  /** Names the function declares itself (`:=`, `var`): only channels held by these are its own. */
+  locals: Set<string>;
 }
 
 /** What building an IR may ask of its surroundings. */
@@ -99,6 +103,8 @@ export interface BuildOptions {
   constants: ReadonlyMap<string, number>;
   /** Names of functions and methods declared in the file: calls of others are not worth a `call`. */
   declared: ReadonlySet<string>;
+  /** The type a function of the file returns first (`newPool() *Pool` -> `Pool`), for the variables it initializes. */
+  resultTypes: ReadonlyMap<string, string>;
 }
 
 /** Func literals nested deeper than this are not modelled: a fixed budget however deep code nests. */
@@ -140,6 +146,19 @@ function bufferOf(make: Node, constants: ReadonlyMap<string, number>): Count | u
   return sym ? named(sym) : undefined;
 }
 
+/** `const n = 6`, `const ( a = 1; b = a + 2 )`: integer constants with a value of their own, added to `into`. */
+export function readConstants(decl: Node, into: Map<string, number>): void {
+  for (const spec of decl.descendantsOfType('const_spec')) {
+    if (!spec) continue;
+    const names = spec.childrenForFieldName('name').filter((n): n is Node => !!n);
+    const values = expressionsOf(spec.childForFieldName('value'));
+    names.forEach((n, i) => {
+      const v = values[i] && constantValue(values[i], into);
+      if (v !== undefined) into.set(n.text, v);
+    });
+  }
+}
+
 /** The value of an integer constant expression: literals, known constants, + - * and parentheses. */
 export function constantValue(expr: Node, constants: ReadonlyMap<string, number>): number | undefined {
   const e = unparen(expr);
@@ -172,7 +191,7 @@ function countName(expr: Node): string | undefined {
 }
 
 /** How often `for` runs, from its clause. */
-function loopCount(loop: Node, options: BuildOptions): LoopCount {
+function loopCount(loop: Node, file: GoFile, constants: ReadonlyMap<string, number>): LoopCount {
   const body = loop.childForFieldName('body');
   const header = namedChildren(loop).filter((c) => c.id !== body?.id);
   if (header.length === 0) return { kind: 'forever' };
@@ -180,9 +199,9 @@ function loopCount(loop: Node, options: BuildOptions): LoopCount {
   if (typeOf(clause) === 'range_clause') {
     const over = clause.childForFieldName('right');
     if (!over) return { kind: 'unknown' };
-    const value = constantValue(over, options.constants);
+    const value = constantValue(over, constants);
     if (value !== undefined) return { kind: 'named', sym: `=${value}` };
-    if (rangesOverTimer(options.file, over)) return { kind: 'forever' };
+    if (rangesOverTimer(file, over)) return { kind: 'forever' };
     const ch = chanKeyOf(over);
     if (ch && ch[0] !== '#') return { kind: 'over', ch, sym: countName(over) };
     const sym = countName(over);
@@ -198,7 +217,7 @@ function loopCount(loop: Node, options: BuildOptions): LoopCount {
     const startsAtZero = !!init && /^\w+\s*:=\s*0$/.test(textOf(init));
     const countsUp = !!update && typeOf(update) === 'inc_statement';
     if (startsAtZero && countsUp && typeOf(cond) === 'binary_expression' && cond.childForFieldName('operator')?.text === '<' && l && r) {
-      const value = constantValue(r, options.constants);
+      const value = constantValue(r, constants);
       if (value !== undefined) return { kind: 'named', sym: `=${value}` };
       const sym = countName(r);
       if (sym) return { kind: 'named', sym };
@@ -227,8 +246,16 @@ export function buildFunctionIR(fn: Node, options: BuildOptions): { root: Functi
 class Builder {
   /** Every function built, the outermost first. */
   readonly functions: FunctionIR[] = [];
+  /** The locals of the function being built. */
+  private locals = new Set<string>();
+  /** Type names of variables the model can read off the code (`x := &T{}`, `p *T`), by variable; func literals see their outer function's. */
+  private types = new Map<string, string>();
+  /** The file's constants and those declared in the functions built so far (scopes are not told apart). */
+  private readonly constants: Map<string, number>;
 
-  constructor(private readonly options: BuildOptions) {}
+  constructor(private readonly options: BuildOptions) {
+    this.constants = new Map(options.constants);
+  }
 
   fn(fn: Node, depth: number): FunctionIR {
     const body = functionBody(fn);
@@ -237,10 +264,29 @@ class Builder {
       params: paramNames(fn.childForFieldName('parameters')),
       receiver: paramNames(fn.childForFieldName('receiver'))[0],
       body: [],
+      locals: new Set(),
     };
     this.functions.push(ir);
+    const outer = { locals: this.locals, types: this.types };
+    this.locals = ir.locals;
+    this.types = new Map(this.types);
+    for (const list of [fn.childForFieldName('receiver'), fn.childForFieldName('parameters')]) {
+      for (const decl of list ? namedChildren(list) : []) {
+        const type = typeName(decl.childForFieldName('type'));
+        if (type) for (const name of decl.childrenForFieldName('name')) if (name) this.types.set(name.text, type);
+      }
+    }
     if (body && depth < MAX_DEPTH) ir.body = this.list(statementsOf(body), depth);
+    this.locals = outer.locals;
+    this.types = outer.types;
     return ir;
+  }
+
+  /** A literal run right here (`func() { … }()`, a deferred one): its body joins this function's, locals too. */
+  private inline(fn: Node, depth: number): Stmt[] {
+    const ir = this.fn(fn, depth + 1);
+    for (const name of ir.locals) this.locals.add(name);
+    return ir.body;
   }
 
   private list(stmts: readonly Node[], depth: number): Stmt[] {
@@ -276,15 +322,35 @@ class Builder {
         const expr = namedChildren(s)[0];
         if (!expr) return;
         this.expr(expr, out, depth);
-        if (isTerminating(this.options.file, s)) out.push({ k: 'end' });
+        if (isTerminating(this.options.file, s) || reportsTestFailure(expr)) out.push({ k: 'end' });
         return;
       }
-      case 'short_var_declaration':
+      case 'short_var_declaration': {
+        const names = expressionsOf(s.childForFieldName('left'));
+        const values = expressionsOf(s.childForFieldName('right'));
+        names.forEach((name, i) => {
+          this.locals.add(name.text);
+          const type = names.length === values.length ? valueType(values[i], this.options.resultTypes) : undefined;
+          if (type) this.types.set(name.text, type);
+          else this.types.delete(name.text);
+        });
+        this.assignment(s, out, depth);
+        return;
+      }
       case 'assignment_statement':
         this.assignment(s, out, depth);
         return;
       case 'var_declaration':
-        for (const spec of s.descendantsOfType('var_spec')) if (spec) this.varSpec(spec, out, depth);
+        for (const spec of s.descendantsOfType('var_spec')) {
+          if (!spec) continue;
+          const type = typeName(spec.childForFieldName('type'));
+          for (const name of spec.childrenForFieldName('name')) {
+            if (!name) continue;
+            this.locals.add(name.text);
+            if (type) this.types.set(name.text, type);
+          }
+          this.varSpec(spec, out, depth);
+        }
         return;
       case 'inc_statement':
       case 'dec_statement':
@@ -304,6 +370,10 @@ class Builder {
         return;
       case 'goto_statement':
         out.push({ k: 'end' });
+        return;
+      case 'const_declaration':
+        // Constants declared in the function (`const n = 4`) size buffers and loops like file-level ones.
+        readConstants(s, this.constants);
         return;
       case 'if_statement':
         this.ifStmt(s, out, depth);
@@ -328,8 +398,10 @@ class Builder {
         } else {
           // A deferred call runs at return: its ops (close(ch), a literal's body) are kept for then.
           const body: Stmt[] = [];
-          if (start?.literal) body.push(...start.literal.body);
-          else this.expr(call, body, depth);
+          if (start?.literal) {
+            body.push(...start.literal.body);
+            for (const name of start.literal.locals) this.locals.add(name);
+          } else this.expr(call, body, depth);
           out.push({ k: 'defer', body, node: s });
         }
         return;
@@ -364,7 +436,7 @@ class Builder {
     const key = target && 'key' in target ? target.key : chanKeyOf(target);
     const v = unparen(value);
     if (key && typeOf(v) === 'call_expression' && chanKeyOf(v) === FRESH) {
-      const buffer = bufferOf(v, this.options.constants);
+      const buffer = bufferOf(v, this.constants);
       if (buffer) out.push({ k: 'make', ch: key, buffer, node: v });
       else out.push({ k: 'use', ch: key, node: v });
       return;
@@ -402,7 +474,7 @@ class Builder {
   private forStmt(s: Node, out: Stmt[], depth: number, label?: string): void {
     const bodyNode = s.childForFieldName('body');
     const clause = namedChildren(s).find((c) => c.id !== bodyNode?.id);
-    const count = loopCount(s, this.options);
+    const count = loopCount(s, this.options.file, this.constants);
     if (clause && typeOf(clause) === 'for_clause') {
       const init = clause.childForFieldName('initializer');
       if (init) this.stmt(init, out, depth);
@@ -492,7 +564,8 @@ class Builder {
     if (parts.operand) {
       const receiver = chanKeyOf(parts.operand);
       if (!receiver) this.expr(parts.operand, out, depth);
-      return { name: parts.name, receiver, args };
+      const receiverType = receiver && !receiver.includes('.') ? this.types.get(receiver) : undefined;
+      return { name: parts.name, receiver, receiverType, args };
     }
     this.expr(fn, out, depth);
     return undefined;
@@ -543,7 +616,7 @@ class Builder {
     if (!parts) return;
     if (typeOf(parts.fn) === 'func_literal' && parts.args.length === 0) {
       // `func() { … }()`: runs right here.
-      out.push(...this.fn(parts.fn, depth + 1).body);
+      out.push(...this.inline(parts.fn, depth));
       return;
     }
     const plain = typeOf(parts.fn) === 'identifier';
@@ -573,6 +646,19 @@ class Builder {
   }
 }
 
+/** Operands of test-failure calls: testing's t/b/tb, testify's assert/require, the e2e framework and ginkgo. */
+const TEST_REPORTERS = new Set(['t', 'b', 'tb', 'assert', 'require', 'framework', 'ginkgo']);
+const FAILURES = new Set(['Error', 'Errorf', 'Fail', 'Failf', 'FailNow']);
+
+/**
+ * `t.Errorf(…)`, `assert.Fail(t, …)`, `framework.Failf(…)`: the test has failed on this path, and
+ * what it leaves behind (a goroutine stranded by a timeout case) is the failure's, not a leak to report.
+ */
+function reportsTestFailure(expr: Node): boolean {
+  const parts = callParts(unparen(expr));
+  return !!parts?.operand && FAILURES.has(parts.name) && typeOf(parts.operand) === 'identifier' && TEST_REPORTERS.has(parts.operand.text);
+}
+
 /** Expressions whose value is their operand's: a channel named inside goes wherever they go. */
 const VALUE_CARRIERS = new Set(['expression_list', 'parenthesized_expression', 'unary_expression', 'type_assertion_expression', 'type_conversion_expression']);
 
@@ -589,6 +675,30 @@ function receivedFrom(expr: Node): Node | undefined {
   return e.childForFieldName('operand') ?? undefined;
 }
 
+/** The name of a named type, through pointers and type arguments (`*Pool[K]` -> `Pool`); undefined for other types. */
+export function typeName(type: Node | null | undefined): string | undefined {
+  if (!type) return undefined;
+  switch (typeOf(type)) {
+    case 'type_identifier':
+      return type.text;
+    case 'pointer_type':
+    case 'generic_type':
+    case 'parenthesized_type':
+      return typeName(namedChildren(type)[0]);
+  }
+  return undefined;
+}
+
+/** The type of `T{…}`, `&T{…}`, `new(T)` and of a call of a function of the file (its first result). */
+function valueType(value: Node, resultTypes: ReadonlyMap<string, string>): string | undefined {
+  let v = unparen(value);
+  if (typeOf(v) === 'unary_expression' && v.childForFieldName('operator')?.text === '&') v = unparen(v.childForFieldName('operand')!);
+  if (typeOf(v) === 'composite_literal') return typeName(v.childForFieldName('type'));
+  const parts = typeOf(v) === 'call_expression' ? callParts(v) : undefined;
+  if (!parts || typeOf(parts.fn) !== 'identifier') return undefined;
+  return parts.name === 'new' ? typeName(parts.args[0]) : resultTypes.get(parts.name);
+}
+
 /** Parameter names in order (`_` for unnamed ones): a parameter or receiver list. */
 function paramNames(list: Node | null): string[] {
   const out: string[] = [];
@@ -598,6 +708,29 @@ function paramNames(list: Node | null): string[] {
     for (const n of names) out.push(n.text);
   }
   return out;
+}
+
+/** Visits every statement of a body, nested blocks included, but not the bodies of func literals. */
+export function forEachStmt(body: readonly Stmt[], visit: (s: Stmt) => void): void {
+  for (const s of body) {
+    visit(s);
+    switch (s.k) {
+      case 'if':
+        forEachStmt(s.then, visit);
+        forEachStmt(s.else, visit);
+        break;
+      case 'switch':
+        for (const c of s.cases) forEachStmt(c, visit);
+        break;
+      case 'select':
+        for (const c of s.cases) forEachStmt(c.body, visit);
+        break;
+      case 'loop':
+      case 'defer':
+        forEachStmt(s.body, visit);
+        break;
+    }
+  }
 }
 
 /** Every channel key an IR names, nested blocks included. */

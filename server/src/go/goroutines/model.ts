@@ -12,8 +12,8 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../file';
-import { add, canExceed, isZero, MANY, times, ZERO, type Count } from './counts';
-import { buildFunctionIR, FRESH, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
+import { add, canExceed, isExact, isZero, MANY, max, times, ZERO, type Count } from './counts';
+import { buildFunctionIR, forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
 import { factsOf, walkFunction, type Exit, type PathState, type Started } from './paths';
 import { fileScope, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
 import { typeOf } from '../syntax';
@@ -107,29 +107,6 @@ function makesChannel(body: readonly Stmt[]): boolean {
   return found;
 }
 
-/** Visits every statement of a body, nested blocks included, but not the bodies of func literals. */
-function forEachStmt(body: readonly Stmt[], visit: (s: Stmt) => void): void {
-  for (const s of body) {
-    visit(s);
-    switch (s.k) {
-      case 'if':
-        forEachStmt(s.then, visit);
-        forEachStmt(s.else, visit);
-        break;
-      case 'switch':
-        for (const c of s.cases) forEachStmt(c, visit);
-        break;
-      case 'select':
-        for (const c of s.cases) forEachStmt(c.body, visit);
-        break;
-      case 'loop':
-      case 'defer':
-        forEachStmt(s.body, visit);
-        break;
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Leaks at the exits of a channel's owner
 
@@ -164,11 +141,13 @@ function ownedAt(state: PathState, ch: ChanKey): boolean {
 }
 
 function mayBeSent(state: PathState, ch: ChanKey): boolean {
-  return !isZero(factsOf(state, ch).sends) || state.started.some((g) => !isZero(effect(g, ch)?.maxSends ?? ZERO));
+  const f = factsOf(state, ch);
+  return !isZero(f.sends) || f.maybeSent || state.started.some((g) => !isZero(effect(g, ch)?.maxSends ?? ZERO));
 }
 
 function mayBeClosed(state: PathState, ch: ChanKey): boolean {
-  return factsOf(state, ch).closed || state.started.some((g) => effect(g, ch)?.closesSometimes);
+  const f = factsOf(state, ch);
+  return f.closed || f.maybeClosed || state.started.some((g) => effect(g, ch)?.closesSometimes);
 }
 
 function leaksOf(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
@@ -206,25 +185,45 @@ function exitOrder(e: Exit): number {
 }
 
 /**
- * The first goroutine whose blocking sends on `ch`, added to those started before it, are more
- * than the path receives (itself and through other goroutines) plus the buffer.
+ * The first goroutine whose blocking sends on `ch`, added to the function's own and to those of the
+ * goroutines started before it, are more than the receives on the path (the function's and every
+ * goroutine's) plus the buffer can take.
  */
 function strandedSender(state: PathState, ch: ChanKey): { go: Node; sends: Count; taken: Count } | undefined {
   const f = factsOf(state, ch);
   if (f.drained || state.started.some((g) => effect(g, ch)?.drains)) return undefined;
   let taken = add(f.recvs, f.buffer);
+  for (const g of state.started) taken = add(taken, perGoroutine(effect(g, ch)?.minRecvs ?? ZERO, g.times));
+  let sends: Count = f.blockingSends;
   for (const g of state.started) {
-    const e = effect(g, ch);
-    if (e && isZero(e.maxBlockingSends)) taken = add(taken, perGoroutine(e.minRecvs, g.times));
-  }
-  let sends: Count = ZERO;
-  for (const g of state.started) {
-    const e = effect(g, ch);
-    if (!e || isZero(e.maxBlockingSends)) continue;
-    sends = add(sends, perGoroutine(e.maxBlockingSends, g.times));
+    const own = blockingSendsSeen(state, g, ch);
+    if (isZero(own)) continue;
+    sends = add(sends, perGoroutine(own, g.times));
     if (canExceed(sends, taken)) return { go: g.go, sends, taken };
   }
   return undefined;
+}
+
+/**
+ * The most a goroutine can send on `ch` on the paths it may have taken, given what this path saw:
+ * when the function received from a channel only this goroutine signals, the goroutine took one
+ * of the paths that signal it (closed `done` on success, so it did not also send an error).
+ */
+function blockingSendsSeen(state: PathState, g: Started, ch: ChanKey): Count {
+  const all = effect(g, ch)?.maxBlockingSends ?? ZERO;
+  if (isZero(all)) return all;
+  const observed = [...state.chans].filter(
+    ([k, f]) =>
+      !isZero(f.recvs) &&
+      isExact(f.recvs) &&
+      f.sends.n === 0 &&
+      !f.closed &&
+      g.summary.paths.some((p) => p.signals.has(k)) &&
+      !state.started.some((h) => h !== g && (h.summary.paths.some((p) => p.signals.has(k)) || !isZero(effect(h, k)?.maxSends ?? ZERO))),
+  );
+  if (observed.length === 0 || g.summary.paths.length === 0) return all;
+  const taken = g.summary.paths.filter((p) => observed.every(([k]) => p.signals.has(k)));
+  return taken.map((p) => p.blockingSends.get(ch) ?? ZERO).reduce(max, ZERO);
 }
 
 /** How a goroutine's wait is never satisfied on this path, if it is not: every channel it waits on owned here, none sent on or closed. */
@@ -239,8 +238,13 @@ function strandedWait(state: PathState, wait: Wait): LeakShape | undefined {
 function ownerWaits(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
   const out: ChannelLeak[] = [];
   const returns = exits.filter((e) => e.kind === 'return');
+  // A channel made only to wait on (`block := make(chan struct{}); <-block`) blocks forever on purpose.
+  const handed = new Set<ChanKey>();
+  forEachStmt(fn.body, (s) => {
+    if (s.k === 'go' || s.k === 'call') for (const k of namesIn([s])) handed.add(k);
+  });
   for (const wait of waitsOf(fn.body).waits) {
-    if (wait.kind === 'exit') continue;
+    if (wait.kind === 'exit' || !wait.keys.some((k) => handed.has(k))) continue;
     const relevant = returns.filter((e) => wait.keys.every((k) => factsOf(e.state, k).made));
     if (relevant.length === 0) continue;
     const never = relevant.every(

@@ -6,8 +6,9 @@
  * gives up (the model then says nothing), so the cost is bounded however the code is shaped.
  */
 import type { Node } from 'web-tree-sitter';
-import { add, isZero, key as countKey, ONE, since, times, ZERO, type Count } from './counts';
-import type { ChanKey, FunctionIR, LoopCount, Start, Stmt } from './ir';
+import { add, isZero, key as countKey, MANY, ONE, since, times, ZERO, type Count } from './counts';
+import { typeOf } from '../syntax';
+import { forEachStmt, namesIn, type ChanKey, type FunctionIR, type LoopCount, type Start, type Stmt } from './ir';
 import type { Summary } from './summaries';
 
 /** What one path did to one channel. */
@@ -26,6 +27,12 @@ export interface ChanFacts {
   readonly escaped: boolean;
   /** Received until closed or forever: this function takes whatever is sent. */
   readonly drained: boolean;
+  /**
+   * Perhaps sent on / closed in an earlier iteration of a loop this path left from inside: the walk
+   * counts only the iteration it left in, so supply is not ruled out.
+   */
+  readonly maybeSent: boolean;
+  readonly maybeClosed: boolean;
 }
 
 /** A goroutine started on a path: where, how many times, and what it does to the channels it reaches. */
@@ -69,6 +76,8 @@ const BLANK: ChanFacts = {
   closed: false,
   escaped: false,
   drained: false,
+  maybeSent: false,
+  maybeClosed: false,
 };
 
 /** Work allowed per walk (statements visited over all paths); past it the walk gives up. */
@@ -92,7 +101,7 @@ function stateKey(s: PathState): string {
   const parts: string[] = [];
   for (const [k, f] of [...s.chans].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     parts.push(
-      `${k}:${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${+f.closed}${+f.escaped}${+f.drained}`,
+      `${k}:${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${+f.closed}${+f.escaped}${+f.drained}${+f.maybeSent}${+f.maybeClosed}`,
     );
   }
   for (const g of s.started) parts.push(`g${g.go.id}x${countKey(g.times)}`);
@@ -126,7 +135,7 @@ function addTo(map: Map<string, PathState[]>, label: string, states: PathState[]
  * what `go` statements and calls do.
  */
 export function walkFunction(ir: FunctionIR, resolve: Resolver): Exit[] | undefined {
-  const walker = new Walker(resolve);
+  const walker = new Walker(resolve, unownable(ir));
   try {
     const flow = walker.list(ir.body, [EMPTY]);
     for (const s of flow.fall) walker.exit(ir.node, s);
@@ -141,8 +150,14 @@ class Walker {
   readonly exits: Exit[] = [];
   private steps = 0;
   private makes = 0;
+  /** For each loop being walked, outermost first: the channels its body may signal in some iteration. */
+  private readonly loopSignals: LoopSignals[] = [];
 
-  constructor(private readonly resolve: Resolver) {}
+  constructor(
+    private readonly resolve: Resolver,
+    /** Names whose channels the function cannot own: see unownable(). */
+    private readonly shared: (ch: ChanKey) => boolean,
+  ) {}
 
   exit(node: Node, state: PathState, kind: Exit['kind'] = 'return'): void {
     // Deferred work runs on the way out, last deferred first.
@@ -181,12 +196,21 @@ class Walker {
         return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, escaped: true }))));
       case 'make': {
         const made = ++this.makes;
-        return fall(states.map((st) => withFacts(st, s.ch, () => ({ ...BLANK, made, makeNode: s.node, buffer: s.buffer }))));
+        const escaped = this.shared(s.ch);
+        // A new channel under an old name (a second `c := make(…)` in a sibling block, a loop): what
+        // goroutines started earlier do to the name was done to the old channel, not this one.
+        const fresh = new Set([s.ch]);
+        return fall(
+          states.map((st) => ({
+            ...withFacts(st, s.ch, () => ({ ...BLANK, made, makeNode: s.node, buffer: s.buffer, escaped })),
+            started: st.started.map((g) => (mentions(g.summary, s.ch) ? { ...g, summary: withoutChannels(g.summary, fresh) } : g)),
+          })),
+        );
       }
       case 'nil':
         return fall(states);
       case 'return':
-        for (const st of states) this.exit(s.node, st);
+        for (const st of states) this.exit(s.node, maybeSignalled(st, this.loopSignals));
         return noFlow();
       case 'end':
         return noFlow();
@@ -223,15 +247,17 @@ class Walker {
     if (s.cases.length === 0) return noFlow();
     const flows = s.cases.map((c) => {
       const op = c.op;
+      // A case receiving from a channel nothing can send on or close by now is never taken.
+      const live = op?.kind === 'recv' ? states.filter((st) => !neverSignalled(st, op.ch)) : states;
       const entered = op
-        ? states.map((st) =>
+        ? live.map((st) =>
             withFacts(st, op.ch, (f) =>
               op.kind === 'recv'
                 ? { ...f, recvs: add(f.recvs, ONE) }
                 : { ...f, sends: add(f.sends, ONE), blockingSends: s.cases.length === 1 ? add(f.blockingSends, ONE) : f.blockingSends },
             ),
           )
-        : states;
+        : live;
       return this.list(c.body, entered);
     });
     return leaveBreakable(merge(...flows), s.label);
@@ -246,7 +272,7 @@ class Walker {
       for (const k of [start.receiver, ...start.args]) if (k) out = withFacts(out, k, (f) => ({ ...f, escaped: true }));
       return out;
     }
-    if (kind === 'go') return { ...st, started: [...st.started, { go: node, times: ONE, summary }] };
+    if (kind === 'go') return { ...st, started: [...st.started, { go: node, times: ONE, summary: rangedChannelsUncounted(summary, st) }] };
     // Goroutines the call starts are reported at the call (`w.Start()`), where this function made them.
     let out: PathState = { ...st, started: [...st.started, ...summary.starts.map((g) => ({ ...g, go: node }))] };
     for (const [ch, effect] of summary.effects) {
@@ -266,6 +292,7 @@ class Walker {
 
   private loop(s: Extract<Stmt, { k: 'loop' }>, states: PathState[]): Flow {
     const out = noFlow();
+    const signalled = signalledIn(s.body);
     for (const before of states) {
       const count = countFor(s.count, before);
       const ranged = count.kind === 'channel' ? count.ch : undefined;
@@ -275,10 +302,13 @@ class Walker {
         : s.count.kind === 'over'
           ? withFacts(before, s.count.ch, (f) => ({ ...f, drained: true }))
           : before;
+      this.loopSignals.push(signalled);
       const body = this.list(s.body, [entry]);
+      this.loopSignals.pop();
       const own = (m: Map<string, PathState[]>) => [...(m.get('') ?? []), ...(s.label ? (m.get(s.label) ?? []) : [])];
-      // Leaving from inside an iteration: what earlier iterations did is not counted (a lower bound).
-      out.fall.push(...own(body.breaks));
+      // Leaving from inside an iteration: what earlier iterations did is not counted (a lower bound
+      // for receives), but what they may have signalled is kept.
+      out.fall.push(...own(body.breaks).map((st) => maybeSignalled(st, [signalled])));
       for (const [l, st] of body.breaks) if (l !== '' && l !== s.label) addTo(out.breaks, l, st);
       for (const [l, st] of body.continues) if (l !== '' && l !== s.label) addTo(out.continues, l, st);
       const iterationEnds = dedupe([...body.fall, ...own(body.continues)]);
@@ -318,14 +348,31 @@ function countFor(count: LoopCount, state: PathState): { kind: 'forever' | 'unkn
   return count.sym ? { kind: 'named', sym: count.sym } : { kind: 'unknown' };
 }
 
+/**
+ * Channels a function makes but cannot own: stored in something it did not declare (a field of
+ * its receiver or a parameter, a package variable), or in a variable a closure captures (the
+ * closure sees every later value, whenever it runs).
+ */
+function unownable(ir: FunctionIR): (ch: ChanKey) => boolean {
+  const captured = new Set<ChanKey>();
+  forEachStmt(ir.body, (s) => {
+    if (s.k === 'use' && typeOf(s.node) === 'func_literal') captured.add(s.ch);
+  });
+  return (ch) => {
+    const root = ch.split('.')[0];
+    return !ir.locals.has(root) || captured.has(ch) || captured.has(root);
+  };
+}
+
 /** `before` plus what one iteration (`before` → `end`) did, done `count` times (a name, or unboundedly often). */
 function repeat(before: PathState, end: PathState, count: string | undefined): PathState {
   const chans = new Map(before.chans);
   for (const [ch, f] of end.chans) {
     const b = factsOf(before, ch);
-    // A channel made in the loop body is a new one each iteration: the last one's facts stand.
+    // A channel made in the loop body is a new one each iteration, judged at each iteration's end;
+    // after the loop the model no longer judges it.
     if (b.made !== f.made) {
-      chans.set(ch, f);
+      chans.set(ch, { ...f, escaped: true });
       continue;
     }
     const recvDelta = since(f.recvs, b.recvs);
@@ -337,8 +384,102 @@ function repeat(before: PathState, end: PathState, count: string | undefined): P
       drained: f.drained || (count === undefined && !isZero(recvDelta)),
     });
   }
-  const started = [...before.started, ...end.started.slice(before.started.length).map((g) => ({ ...g, times: times(g.times, count) }))];
-  return { chans, started, defers: end.defers };
+  // Goroutines started in the iteration on a channel made in it belong to that iteration (judged at
+  // its end, see Walker.loop): after the loop they only count for the channels that outlive it.
+  const perIteration = new Set([...end.chans].filter(([ch, f]) => f.made !== factsOf(before, ch).made).map(([ch]) => ch));
+  const fresh = end.started.slice(before.started.length).map((g) => ({
+    ...g,
+    times: times(g.times, count),
+    summary: perIteration.size ? withoutChannels(g.summary, perIteration) : g.summary,
+  }));
+  return { chans, started: [...before.started, ...fresh], defers: end.defers };
+}
+
+/**
+ * True when, on this path, nothing can send on or close `ch` any more: the function made it, kept it,
+ * has not sent on or closed it, and no goroutine it started may. (Code after a blocked statement
+ * does not run, so later goroutines cannot help.)
+ */
+function neverSignalled(st: PathState, ch: ChanKey): boolean {
+  const f = factsOf(st, ch);
+  if (!f.made || f.escaped || f.closed || f.maybeSent || f.maybeClosed || !isZero(f.sends)) return false;
+  return !st.started.some((g) => {
+    const e = g.summary.effects.get(ch);
+    return !!e && (e.escapes || e.closesSometimes || !isZero(e.maxSends));
+  });
+}
+
+/** What a loop body may do to channels in some iteration. */
+interface LoopSignals {
+  sent: ReadonlySet<ChanKey>;
+  closed: ReadonlySet<ChanKey>;
+}
+
+/** The channels a loop body sends on, closes, or hands to goroutines and calls (which may do either), nested blocks included. */
+function signalledIn(body: readonly Stmt[]): LoopSignals {
+  const sent = new Set<ChanKey>();
+  const closed = new Set<ChanKey>();
+  forEachStmt(body, (s) => {
+    if (s.k === 'send') sent.add(s.ch);
+    else if (s.k === 'close') closed.add(s.ch);
+    else if (s.k === 'go' || s.k === 'call') {
+      for (const k of namesIn([s])) {
+        sent.add(k);
+        closed.add(k);
+      }
+    } else if (s.k === 'select') {
+      for (const c of s.cases) if (c.op?.kind === 'send') sent.add(c.op.ch);
+    }
+  });
+  return { sent, closed };
+}
+
+/** `st` with what the loops it leaves may have done in earlier iterations. */
+function maybeSignalled(st: PathState, loops: readonly LoopSignals[]): PathState {
+  let out = st;
+  for (const { sent, closed } of loops) {
+    for (const ch of sent) out = withFacts(out, ch, (f) => (f.maybeSent ? f : { ...f, maybeSent: true }));
+    for (const ch of closed) out = withFacts(out, ch, (f) => (f.maybeClosed ? f : { ...f, maybeClosed: true }));
+  }
+  return out;
+}
+
+/**
+ * A goroutine's counts named after a loop over `x` (`#x`: once per element) say nothing when the
+ * caller made `x` a channel: ranging over it runs once per value sent, which the goroutine's own
+ * summary cannot know. Such counts become unknown: none as a lower bound, unbounded as an upper one.
+ */
+function rangedChannelsUncounted(summary: Summary, st: PathState): Summary {
+  const isChannel = (sym: string) => sym.startsWith('#') && !!factsOf(st, sym.slice(1)).made;
+  const uncounted = (c: Count) => c.syms.some(isChannel);
+  if (![...summary.effects.values()].some((e) => [e.minSends, e.maxSends, e.maxBlockingSends, e.minRecvs, e.maxRecvs].some(uncounted))) return summary;
+  const low = (c: Count) => (uncounted(c) ? ZERO : c);
+  const high = (c: Count) => (uncounted(c) ? MANY : c);
+  const effects = new Map(
+    [...summary.effects].map(([ch, e]) => [
+      ch,
+      { ...e, minSends: low(e.minSends), minRecvs: low(e.minRecvs), maxSends: high(e.maxSends), maxBlockingSends: high(e.maxBlockingSends), maxRecvs: high(e.maxRecvs) },
+    ]),
+  );
+  const paths = summary.paths.map((p) => ({ ...p, blockingSends: new Map([...p.blockingSends].map(([ch, c]) => [ch, high(c)])) }));
+  return { ...summary, effects, paths };
+}
+
+function mentions(summary: Summary, ch: ChanKey): boolean {
+  return summary.effects.has(ch) || summary.waits.some((w) => w.keys.includes(ch));
+}
+
+/** A summary with what it does to `channels` left out. */
+function withoutChannels(summary: Summary, channels: ReadonlySet<ChanKey>): Summary {
+  return {
+    ...summary,
+    effects: new Map([...summary.effects].filter(([ch]) => !channels.has(ch))),
+    paths: summary.paths.map((p) => ({
+      blockingSends: new Map([...p.blockingSends].filter(([ch]) => !channels.has(ch))),
+      signals: new Set([...p.signals].filter((ch) => !channels.has(ch))),
+    })),
+    waits: summary.waits.filter((w) => !w.keys.some((k) => channels.has(k))),
+  };
 }
 
 function merge(...flows: Flow[]): Flow {

@@ -7,9 +7,9 @@
 import type { Node } from 'web-tree-sitter';
 import { isStopKey } from '../channels';
 import type { GoFile } from '../file';
-import { namedChildren, typeOf } from '../syntax';
-import { max, ZERO, type Count } from './counts';
-import { buildFunctionIR, constantValue, FRESH, NIL, type BuildOptions, type ChanKey, type FunctionIR, type Start, type Stmt } from './ir';
+import { namedChildren, resultsOf, typeOf } from '../syntax';
+import { isZero, key as countKey, MANY, max, ZERO, type Count } from './counts';
+import { buildFunctionIR, FRESH, NIL, readConstants, typeName, type BuildOptions, type ChanKey, type FunctionIR, type Start, type Stmt } from './ir';
 import { factsOf, walkFunction, type Exit, type Resolver, type Started } from './paths';
 
 /** What a function does to one channel, over all the paths that leave it. */
@@ -37,8 +37,19 @@ export interface Wait {
   node: Node;
 }
 
+/** One way through a function: the blocking sends it makes, and the channels it signals (sends on or closes). */
+export interface PathEffect {
+  blockingSends: ReadonlyMap<ChanKey, Count>;
+  signals: ReadonlySet<ChanKey>;
+}
+
 export interface Summary {
   effects: ReadonlyMap<ChanKey, ChanEffect>;
+  /**
+   * Its paths one by one, so that a caller who saw one of its signals (received from a `done` it
+   * closes on success) knows which path it took (the one that did not also send an error).
+   */
+  paths: readonly PathEffect[];
   waits: readonly Wait[];
   /** Goroutines a call starts (`w.Start()`): they outlive it. */
   starts: readonly Started[];
@@ -51,8 +62,8 @@ export interface FileScope {
   file: GoFile;
   options: BuildOptions;
   functions: ReadonlyMap<string, Node>;
-  /** Methods by name; a name two types share maps to undefined (the model cannot tell them apart). */
-  methods: ReadonlyMap<string, Node | undefined>;
+  /** Methods by receiver type and name: `Pool.run`. */
+  methods: ReadonlyMap<string, Node>;
 }
 
 const scopes = new WeakMap<GoFile, FileScope>();
@@ -62,33 +73,28 @@ export function fileScope(file: GoFile): FileScope {
   let scope = scopes.get(file);
   if (scope) return scope;
   const functions = new Map<string, Node>();
-  const methods = new Map<string, Node | undefined>();
+  const methods = new Map<string, Node>();
   const constants = new Map<string, number>();
   for (const decl of file.topLevelDecls()) {
     const type = typeOf(decl);
     const name = decl.childForFieldName('name')?.text;
     if (type === 'function_declaration' && name) functions.set(name, decl);
-    else if (type === 'method_declaration' && name) methods.set(name, methods.has(name) ? undefined : decl);
+    else if (type === 'method_declaration' && name) {
+      const receiver = decl.childForFieldName('receiver');
+      const owner = receiver && typeName(namedChildren(receiver)[0]?.childForFieldName('type'));
+      if (owner) methods.set(`${owner}.${name}`, decl);
+    }
     else if (type === 'const_declaration') readConstants(decl, constants);
   }
-  const declared = new Set([...functions.keys(), ...methods.keys()]);
-  scope = { file, functions, methods, options: { file, constants, declared } };
+  const declared = new Set([...functions.keys(), ...[...methods.keys()].map((m) => m.slice(m.indexOf('.') + 1))]);
+  const resultTypes = new Map<string, string>();
+  for (const [name, decl] of functions) {
+    const type = typeName(resultsOf(decl)[0]);
+    if (type) resultTypes.set(name, type);
+  }
+  scope = { file, functions, methods, options: { file, constants, declared, resultTypes } };
   scopes.set(file, scope);
   return scope;
-}
-
-/** `const n = 6`, `const ( a = 1; b = a + 2 )`: integer constants with a value of their own. */
-function readConstants(decl: Node, into: Map<string, number>): void {
-  for (const spec of decl.descendantsOfType('const_spec')) {
-    if (!spec) continue;
-    const names = spec.childrenForFieldName('name').filter((n): n is Node => !!n);
-    const value = spec.childForFieldName('value');
-    const values = value ? (typeOf(value) === 'expression_list' ? namedChildren(value) : [value]) : [];
-    names.forEach((n, i) => {
-      const v = values[i] && constantValue(values[i], into);
-      if (v !== undefined) into.set(n.text, v);
-    });
-  }
 }
 
 /** Calls nested this deep are not followed: recursion and long call chains stay cheap. */
@@ -118,7 +124,9 @@ export class Summaries {
 
   private declarationOf(start: Start): FunctionIR | undefined {
     if (!start.name) return undefined;
-    const decl = start.receiver ? this.scope.methods.get(start.name) : this.scope.functions.get(start.name);
+    const decl = start.receiver
+      ? start.receiverType && this.scope.methods.get(`${start.receiverType}.${start.name}`)
+      : this.scope.functions.get(start.name);
     if (!decl) return undefined;
     let ir = this.declared.get(decl);
     if (!ir) this.declared.set(decl, (ir = buildFunctionIR(decl, this.scope.options).root));
@@ -165,7 +173,24 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
   const starts = new Map<Node, Started>();
   for (const e of leaving) for (const g of e.state.started) if (!starts.has(g.go)) starts.set(g.go, g);
   const { waits, forever } = waitsOf(ir.body);
-  return { effects, waits, starts: [...starts.values()], loopsForever: forever };
+  return { effects, paths: pathEffects(leaving, effects), waits, starts: [...starts.values()], loopsForever: forever };
+}
+
+/** The distinct paths of a function, as the channels it was handed see them. */
+function pathEffects(leaving: readonly Exit[], handed: ReadonlyMap<ChanKey, ChanEffect>): PathEffect[] {
+  const seen = new Map<string, PathEffect>();
+  for (const e of leaving) {
+    const blockingSends = new Map<ChanKey, Count>();
+    const signals = new Set<ChanKey>();
+    for (const ch of handed.keys()) {
+      const f = factsOf(e.state, ch);
+      if (!isZero(f.blockingSends)) blockingSends.set(ch, f.blockingSends);
+      if (f.closed || !isZero(f.sends) || !isZero(f.blockingSends)) signals.add(ch);
+    }
+    const id = [...blockingSends].map(([k, c]) => `${k}=${countKey(c)}`).join(',') + '|' + [...signals].sort().join(',');
+    seen.set(id, { blockingSends, signals });
+  }
+  return [...seen.values()];
 }
 
 /** The smaller of two counts, when one is known to be smaller; otherwise the exact part of the smaller. */
@@ -202,18 +227,39 @@ function mapKey(ch: ChanKey, bound: Map<string, ChanKey | undefined>, captures: 
 }
 
 function mapSummary(own: Summary, bound: Map<string, ChanKey | undefined>, captures: boolean): Summary {
+  const mapped = (ch: ChanKey) => mapKey(ch, bound, captures);
+  // Counts named after the callee's own names (`#items` for its `range items`) are the caller's
+  // only when the name maps; otherwise they are unknown: none as a lower bound, many as an upper one.
+  const count = (c: Count, bound: 'low' | 'high'): Count => {
+    if (c.syms.length === 0) return c;
+    const syms = c.syms.map((sym) => (sym.startsWith('#') ? mapped(sym.slice(1)) : undefined));
+    if (syms.every((sym): sym is ChanKey => !!sym)) return { ...c, syms: syms.map((sym) => `#${sym}`).sort() };
+    return bound === 'low' ? ZERO : MANY;
+  };
   const effects = new Map<ChanKey, ChanEffect>();
-  for (const [ch, effect] of own.effects) {
-    const to = mapKey(ch, bound, captures);
-    if (to) effects.set(to, effect);
+  for (const [ch, e] of own.effects) {
+    const to = mapped(ch);
+    if (!to) continue;
+    effects.set(to, {
+      ...e,
+      minSends: count(e.minSends, 'low'),
+      minRecvs: count(e.minRecvs, 'low'),
+      maxSends: count(e.maxSends, 'high'),
+      maxBlockingSends: count(e.maxBlockingSends, 'high'),
+      maxRecvs: count(e.maxRecvs, 'high'),
+    });
   }
   const waits: Wait[] = [];
   for (const w of own.waits) {
-    const keys = w.keys.map((k) => mapKey(k, bound, captures));
+    const keys = w.keys.map(mapped);
     if (keys.every((k): k is ChanKey => !!k)) waits.push({ ...w, keys });
   }
-  const starts = own.starts.map((g) => ({ ...g, summary: mapSummary(g.summary, bound, captures) }));
-  return { effects, waits, starts, loopsForever: own.loopsForever };
+  const starts = own.starts.map((g) => ({ ...g, times: count(g.times, 'high'), summary: mapSummary(g.summary, bound, captures) }));
+  const paths = own.paths.map((p) => ({
+    blockingSends: new Map([...p.blockingSends].flatMap(([ch, c]): [ChanKey, Count][] => (mapped(ch) ? [[mapped(ch)!, count(c, 'high')]] : []))),
+    signals: new Set([...p.signals].map(mapped).filter((ch): ch is ChanKey => !!ch)),
+  }));
+  return { effects, paths, waits, starts, loopsForever: own.loopsForever };
 }
 
 /**
@@ -255,7 +301,7 @@ export function waitsOf(body: readonly Stmt[]): { waits: Wait[]; forever?: Node 
             const ways = waysOut(s.body, s.label);
             // A loop that receives from a stop-like channel (`<-s.quit`, `ctx.Done()`) is meant to end by it.
             if (ways.length === 0 && ![...receivedIn(s.body)].some(isStopKey)) forever ??= s.node;
-            else if (ways.every((w) => w !== undefined)) {
+            else if (ways.length > 0 && ways.every((w) => w !== undefined)) {
               const keys = [...new Set(ways as ChanKey[])];
               waits.push({ kind: 'exit', keys, node: s.node });
               inner = new Set([...stops, ...keys]);
