@@ -37,15 +37,18 @@ function processDecls(file: GoFile): Set<number> {
   });
   const ids = new Set(entry.map((d) => d.id));
   if (file.packageName !== 'main') return ids;
-  // In package main, a function whose every mention is inside process code runs for the process too.
+  // In package main, a function only ever called (not passed around as a value) from process code
+  // runs for the process too.
   let grew = true;
   while (grew) {
     grew = false;
     for (const d of funcs) {
       if (ids.has(d.id)) continue;
-      const mentions = wordOffsets(file.text, nameOf(d)).filter((at) => at < d.startIndex || at >= d.endIndex);
-      const holders = mentions.map((at) => funcs.find((f) => f.startIndex <= at && at < f.endIndex));
-      if (mentions.length > 0 && holders.every((h) => !!h && ids.has(h.id))) {
+      const name = nameOf(d);
+      const mentions = wordOffsets(file.text, name).filter((at) => at < d.startIndex || at >= d.endIndex);
+      const calls = mentions.filter((at) => /^\s*\(/.test(file.text.slice(at + name.length, at + name.length + 8)));
+      const holders = calls.map((at) => funcs.find((f) => f.startIndex <= at && at < f.endIndex));
+      if (calls.length > 0 && calls.length === mentions.length && holders.every((h) => !!h && ids.has(h.id))) {
         ids.add(d.id);
         grew = true;
       }

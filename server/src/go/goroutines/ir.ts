@@ -49,8 +49,14 @@ export type Stmt =
   | { k: 'loop'; body: Stmt[]; count: LoopCount; label?: string; node: Node }
   | { k: 'return'; node: Node }
   | { k: 'jump'; kind: 'break' | 'continue'; label?: string }
-  /** panic, os.Exit, log.Fatal, t.Fatal, runtime.Goexit, goto: the path ends without returning (goto: the model gives up on it). */
-  | { k: 'end' }
+  /**
+   * The path ends without returning: 'abort' for panic, os.Exit, log.Fatal, t.Fatal,
+   * runtime.Goexit and a test's reported failure (t.Errorf: the test has failed there, and what it
+   * leaves behind is the failure's); 'unknown' for goto (the model gives up on the path).
+   */
+  | { k: 'end'; why: 'abort' | 'unknown' }
+  /** A func literal run in place (`func() { … }()`, a deferred one): a `return` in it ends only it. */
+  | { k: 'scope'; body: Stmt[] }
   | { k: 'go'; node: Node; start: Start }
   | { k: 'defer'; body: Stmt[]; node: Node }
   /** A call of a function or method that may be declared in this file. */
@@ -282,11 +288,11 @@ class Builder {
     return ir;
   }
 
-  /** A literal run right here (`func() { … }()`, a deferred one): its body joins this function's, locals too. */
-  private inline(fn: Node, depth: number): Stmt[] {
+  /** A literal run right here (`func() { … }()`): its body runs as a scope of this function's, its locals join this function's. */
+  private inline(fn: Node, depth: number): Stmt {
     const ir = this.fn(fn, depth + 1);
     for (const name of ir.locals) this.locals.add(name);
-    return ir.body;
+    return { k: 'scope', body: ir.body };
   }
 
   private list(stmts: readonly Node[], depth: number): Stmt[] {
@@ -322,7 +328,7 @@ class Builder {
         const expr = namedChildren(s)[0];
         if (!expr) return;
         this.expr(expr, out, depth);
-        if (isTerminating(this.options.file, s) || reportsTestFailure(expr)) out.push({ k: 'end' });
+        if (isTerminating(this.options.file, s) || reportsTestFailure(expr)) out.push({ k: 'end', why: 'abort' });
         return;
       }
       case 'short_var_declaration': {
@@ -369,7 +375,7 @@ class Builder {
         });
         return;
       case 'goto_statement':
-        out.push({ k: 'end' });
+        out.push({ k: 'end', why: 'unknown' });
         return;
       case 'const_declaration':
         // Constants declared in the function (`const n = 4`) size buffers and loops like file-level ones.
@@ -399,7 +405,7 @@ class Builder {
           // A deferred call runs at return: its ops (close(ch), a literal's body) are kept for then.
           const body: Stmt[] = [];
           if (start?.literal) {
-            body.push(...start.literal.body);
+            body.push({ k: 'scope', body: start.literal.body });
             for (const name of start.literal.locals) this.locals.add(name);
           } else this.expr(call, body, depth);
           out.push({ k: 'defer', body, node: s });
@@ -417,6 +423,15 @@ class Builder {
     for (const target of left) {
       if (typeOf(target) !== 'identifier' && typeOf(target) !== 'selector_expression') this.expr(target, out, depth);
       else if (compound) this.expr(target, out, depth);
+    }
+    // `a, b = f()`: each name gets a value the model does not follow.
+    if (left.length !== right.length) this.assignTargets(left, out);
+  }
+
+  private assignTargets(targets: readonly Node[], out: Stmt[]): void {
+    for (const target of targets) {
+      const key = chanKeyOf(target);
+      if (key && key[0] !== '#') out.push({ k: 'assign', ch: key, node: target });
     }
   }
 
@@ -518,6 +533,8 @@ class Builder {
         const ch = recv && chanKeyOf(recv);
         if (ch) op = { kind: 'recv', ch, node: comm };
         else if (right) this.expr(right, out, depth);
+        // `case c = <-cs:` assigns what it receives.
+        this.assignTargets(expressionsOf(comm.childForFieldName('left')), body);
       } else if (comm) {
         const recv = receivedFrom(comm);
         const ch = recv && chanKeyOf(recv);
@@ -616,7 +633,7 @@ class Builder {
     if (!parts) return;
     if (typeOf(parts.fn) === 'func_literal' && parts.args.length === 0) {
       // `func() { … }()`: runs right here.
-      out.push(...this.inline(parts.fn, depth));
+      out.push(this.inline(parts.fn, depth));
       return;
     }
     const plain = typeOf(parts.fn) === 'identifier';
@@ -640,7 +657,8 @@ class Builder {
         return;
       }
     }
-    if (parts.operand) this.expr(parts.operand, out, depth);
+    // A method the model cannot read may do anything with its receiver (`s.Stop()` closing `s.stop`).
+    if (parts.operand) this.expr(parts.operand, out, depth, false, true);
     else if (!plain) this.expr(parts.fn, out, depth);
     for (const a of parts.args) this.expr(a, out, depth, false, true);
   }
@@ -727,6 +745,7 @@ export function forEachStmt(body: readonly Stmt[], visit: (s: Stmt) => void): vo
         break;
       case 'loop':
       case 'defer':
+      case 'scope':
         forEachStmt(s.body, visit);
         break;
     }
@@ -764,6 +783,7 @@ export function namesIn(body: readonly Stmt[], into = new Set<ChanKey>()): Set<C
         namesIn(s.body, into);
         break;
       case 'defer':
+      case 'scope':
         namesIn(s.body, into);
         break;
       case 'go':

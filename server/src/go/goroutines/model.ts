@@ -16,7 +16,8 @@ import { add, canExceed, isExact, isZero, MANY, max, times, ZERO, type Count } f
 import { buildFunctionIR, forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
 import { factsOf, walkFunction, type Exit, type PathState, type Started } from './paths';
 import { fileScope, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
-import { typeOf } from '../syntax';
+import { isInside, textOf, typeOf } from '../syntax';
+import { wordFinder } from '../words';
 
 export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner';
 
@@ -76,18 +77,45 @@ function buildModel(file: GoFile, decl: Node): GoroutineModel {
   if (!summaries) summariesOf.set(file, (summaries = new Summaries(scope)));
   const { functions } = buildFunctionIR(decl, scope.options);
   const model: GoroutineModel = { leaks: [], endless: [], blocked: [] };
+  const goroutines = new Set<FunctionIR>();
+  for (const fn of functions) for (const go of goStatements(fn.body)) if (go.start.literal) goroutines.add(go.start.literal);
   for (const fn of functions) {
-    model.blocked.push(...blockedForever(fn.body));
+    model.blocked.push(...blockedForever(fn.body, goroutines.has(fn)));
     for (const go of goStatements(fn.body)) {
-      const summary = summaries.forStart(go.start, 0);
-      const target = go.start.literal?.node ?? undefined;
-      if (summary?.loopsForever) model.endless.push({ go: go.node, loop: summary.loopsForever, fn: target ?? summary.loopsForever });
+      const loop = summaries.forStart(go.start, 0)?.loopsForever;
+      const target = summaries.targetOf(go.start);
+      if (loop && target && servesAnInstance(loop, target, go.start.literal ? enclosing(functions, target) : [])) {
+        model.endless.push({ go: go.node, loop, fn: target.node });
+      }
     }
     if (!makesChannel(fn.body)) continue;
     const exits = walkFunction(fn, summaries.resolver());
     if (exits) model.leaks.push(...leaksOf(fn, exits));
   }
   return model;
+}
+
+/** The functions around a func literal, innermost last. */
+function enclosing(functions: readonly FunctionIR[], literal: FunctionIR): FunctionIR[] {
+  return functions.filter((f) => f !== literal && isInside(literal.node, f.node));
+}
+
+/**
+ * True when an endless loop works on state of one instance: a parameter or receiver of the function
+ * it runs in, or a local or parameter of the functions around a func literal. A loop on
+ * package-level state only (a process-wide signal handler, the finalizer queue, a pool on a global
+ * queue) serves the whole process, started once; one on an instance's state leaks one goroutine
+ * per instance.
+ */
+function servesAnInstance(loop: Node, target: FunctionIR, outer: readonly FunctionIR[]): boolean {
+  const names = new Set<string>();
+  for (const f of [target, ...outer]) {
+    for (const p of f.params) names.add(p);
+    if (f.receiver) names.add(f.receiver);
+    if (f !== target) for (const l of f.locals) names.add(l);
+  }
+  names.delete('_');
+  return names.size > 0 && wordFinder([...names])(textOf(loop)).size > 0;
 }
 
 /** The `go` statements of a function's own body (not those of func literals in it, which are functions of their own). */
@@ -157,7 +185,8 @@ function leaksOf(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
     const known = found.get(id);
     if (!known || exitOrder(leak.exit) < exitOrder(known.exit)) found.set(id, leak);
   };
-  const ordered = exits.filter((e) => e.kind !== 'forever');
+  // Paths that run forever or abort (a panic, a failed test) leave nothing to judge.
+  const ordered = exits.filter((e) => e.kind === 'return' || e.kind === 'iteration');
   for (const exit of ordered) {
     const { state } = exit;
     const channels = exit.kind === 'iteration' ? [...exit.madeInside!] : [...state.chans.keys()];
@@ -258,25 +287,34 @@ function ownerWaits(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
 // ---------------------------------------------------------------------------------------------
 // Operations that can never complete
 
-/** Sends and receives on nil channels or on channels made on the spot, and `select {}`, in a function's own body. */
-function blockedForever(body: readonly Stmt[]): BlockedForever[] {
+/**
+ * Sends and receives on nil channels and, in the body of a goroutine's func literal, on channels
+ * made on the spot and `select {}`, in a function's own body. Elsewhere `<-make(chan struct{})` and
+ * `select {}` are the idioms for blocking the caller on purpose (the end of a Run, a fake that
+ * never answers); a goroutine started only to block forever is a leak.
+ */
+function blockedForever(body: readonly Stmt[], goroutine: boolean): BlockedForever[] {
   const out: BlockedForever[] = [];
   const nilVars = new Set<ChanKey>();
   const otherwise = new Set<ChanKey>();
   forEachStmt(body, (s) => {
     if (s.k === 'nil') nilVars.add(s.ch);
     else if (s.k === 'make' || s.k === 'assign' || s.k === 'use') otherwise.add(s.ch);
-    else if (s.k === 'go' || s.k === 'call') for (const a of [s.start.receiver, ...s.start.args]) if (a) otherwise.add(a);
+    else if (s.k === 'go' || s.k === 'call') for (const a of namesIn([s])) otherwise.add(a);
   });
   const isNil = (ch: ChanKey) => ch === NIL || (nilVars.has(ch) && !otherwise.has(ch));
-  const why = (ch: ChanKey) => (ch === FRESH ? 'fresh' : isNil(ch) ? 'nil' : undefined);
+  const why = (ch: ChanKey) => (ch === FRESH ? (goroutine ? 'fresh' : undefined) : isNil(ch) ? 'nil' : undefined);
   forEachStmt(body, (s) => {
     if (s.k === 'send' || s.k === 'recv') {
       const reason = why(s.ch);
       if (reason) out.push({ node: s.node, why: reason, channel: s.ch });
     } else if (s.k === 'select' && !s.hasDefault) {
-      if (s.cases.length === 0) out.push({ node: s.node, why: 'empty-select' });
-      else if (s.cases.every((c) => c.op && why(c.op.ch))) out.push({ node: s.node, why: why(s.cases[0].op!.ch)! });
+      const first = s.cases[0]?.op?.ch;
+      if (s.cases.length === 0) {
+        if (goroutine) out.push({ node: s.node, why: 'empty-select' });
+      } else if (first && s.cases.every((c) => c.op && why(c.op.ch))) {
+        out.push({ node: s.node, why: why(first)!, channel: first });
+      }
     }
   });
   return out;

@@ -51,13 +51,13 @@ export interface PathState {
 
 /**
  * Where a path leaves the function (a `return`, or the function's node when control falls off its
- * end), or where a loop iteration ends and the channels made in it are left behind ('iteration',
+ * end; 'abort' for a panic, exit or failed test, whose deferred work still runs), or where a loop iteration ends and the channels made in it are left behind ('iteration',
  * with those channels), or the state a loop with no way out reaches by running forever ('forever').
  */
 export interface Exit {
   node: Node;
   state: PathState;
-  kind: 'return' | 'iteration' | 'forever';
+  kind: 'return' | 'abort' | 'iteration' | 'forever';
   /** For 'iteration': the channels made during the iteration. */
   madeInside?: ReadonlySet<ChanKey>;
 }
@@ -117,6 +117,9 @@ function dedupe(states: PathState[]): PathState[] {
   return [...seen.values()];
 }
 
+/** The label a `return` in a func literal run in place jumps to: the end of the literal. */
+const RETURN = '#return';
+
 /** How the statements of a list can end: falling through, or jumping out by label ('' for the nearest). */
 interface Flow {
   fall: PathState[];
@@ -135,7 +138,7 @@ function addTo(map: Map<string, PathState[]>, label: string, states: PathState[]
  * what `go` statements and calls do.
  */
 export function walkFunction(ir: FunctionIR, resolve: Resolver): Exit[] | undefined {
-  const walker = new Walker(resolve, unownable(ir));
+  const walker = new Walker(ir.node, resolve, unownable(ir));
   try {
     const flow = walker.list(ir.body, [EMPTY]);
     for (const s of flow.fall) walker.exit(ir.node, s);
@@ -150,17 +153,21 @@ class Walker {
   readonly exits: Exit[] = [];
   private steps = 0;
   private makes = 0;
+  /** How many func literals run in place the walk is inside. */
+  private scopes = 0;
   /** For each loop being walked, outermost first: the channels its body may signal in some iteration. */
   private readonly loopSignals: LoopSignals[] = [];
 
   constructor(
+    /** The function walked: where an aborted path is said to end. */
+    private readonly root: Node,
     private readonly resolve: Resolver,
     /** Names whose channels the function cannot own: see unownable(). */
     private readonly shared: (ch: ChanKey) => boolean,
   ) {}
 
   exit(node: Node, state: PathState, kind: Exit['kind'] = 'return'): void {
-    // Deferred work runs on the way out, last deferred first.
+    // Deferred work runs on the way out, last deferred first (a panic in it is not followed).
     let states = [state];
     for (const body of state.defers) states = this.list(body, states.map((s) => ({ ...s, defers: [] }))).fall;
     for (const s of states) this.exits.push({ node, state: s, kind });
@@ -209,11 +216,21 @@ class Walker {
       }
       case 'nil':
         return fall(states);
-      case 'return':
+      case 'return': {
+        // In a func literal run in place, `return` ends only the literal.
+        if (this.scopes > 0) return { ...noFlow(), breaks: new Map([[RETURN, states]]) };
         for (const st of states) this.exit(s.node, maybeSignalled(st, this.loopSignals));
         return noFlow();
+      }
       case 'end':
+        if (s.why === 'abort' && this.scopes === 0) for (const st of states) this.exit(this.root, st, 'abort');
         return noFlow();
+      case 'scope': {
+        this.scopes++;
+        const inner = this.list(s.body, states);
+        this.scopes--;
+        return fall([...inner.fall, ...(inner.breaks.get(RETURN) ?? [])]);
+      }
       case 'jump': {
         const out = noFlow();
         addTo(s.kind === 'break' ? out.breaks : out.continues, s.label ?? '', states);

@@ -113,9 +113,14 @@ export class Summaries {
     return (start) => this.forStart(start, depth);
   }
 
+  /** The function a `go` or call runs: its func literal, or its declaration in the file. */
+  targetOf(start: Start): FunctionIR | undefined {
+    return start.literal ?? this.declarationOf(start);
+  }
+
   /** What running `start` does, in the caller's names; undefined when unknown. */
   forStart(start: Start, depth: number): Summary | undefined {
-    const target = start.literal ?? this.declarationOf(start);
+    const target = this.targetOf(start);
     if (!target || depth >= MAX_CALL_DEPTH) return undefined;
     const own = this.summaryOf(target, depth + 1);
     if (!own) return undefined;
@@ -292,6 +297,7 @@ export function waitsOf(body: readonly Stmt[]): { waits: Wait[]; forever?: Node 
           for (const c of s.cases) visit(c, stops);
           break;
         case 'defer':
+        case 'scope':
           visit(s.body, stops);
           break;
         case 'loop': {
@@ -341,6 +347,9 @@ function receivedIn(body: readonly Stmt[], into = new Set<ChanKey>()): Set<ChanK
         if (s.count.kind === 'over') into.add(s.count.ch);
         receivedIn(s.body, into);
         break;
+      case 'scope':
+        receivedIn(s.body, into);
+        break;
     }
   }
   return into;
@@ -358,6 +367,9 @@ function waysOut(body: readonly Stmt[], label: string | undefined): (ChanKey | u
         case 'return':
         case 'end':
           out.push(via);
+          break;
+        // A `return` in a func literal run in place leaves only the literal.
+        case 'scope':
           break;
         case 'jump':
           if (s.kind === 'break' && ((s.label && s.label === label) || (!s.label && loops === 0 && breakables === 0))) out.push(via);

@@ -6,7 +6,7 @@ function message(b: BlockedForever): string {
     case 'nil':
       return `${b.channel} is a nil channel here (declared, never assigned): this operation blocks forever`;
     case 'fresh':
-      return 'this operation is on a channel made on the spot that nothing else can reach: it blocks forever';
+      return 'this goroutine waits on a channel made on the spot that nothing else can reach: it blocks forever and leaks';
     case 'empty-select':
       return 'select {} blocks forever: the goroutine running it never ends';
   }
@@ -25,7 +25,7 @@ export const blocksForever: GoRule = {
   triggers: ['chan', 'select'],
   docs: {
     description:
-      'A send or receive on a nil channel (declared with `var c chan T` and never assigned), on a channel made on the spot (`<-make(chan T)`), or an empty `select {}` never completes: the goroutine running it blocks forever and leaks. In a `select` with other cases a nil channel only disables its case and is not flagged.',
+      'A send or receive on a nil channel (declared with `var c chan T` and never assigned) never completes: the goroutine running it blocks forever and leaks. So does a goroutine started to run `select {}` or to wait on a channel made on the spot (`<-make(chan T)`). In a `select` with other cases a nil channel only disables its case and is not flagged; `select {}` and `<-make(chan struct{})` outside a goroutine are the idioms for blocking the caller on purpose and are not flagged either.',
     bad: 'go func() {\n\tvar done chan struct{}\n\t<-done\n\tcleanup()\n}()',
     good: 'done := make(chan struct{})\ngo func() {\n\t<-done\n\tcleanup()\n}()\ndefer close(done)',
   },
