@@ -44,7 +44,8 @@ export type Stmt =
   /** A name gets some other value (`c = other`): whatever channel it held is no longer reached by it. */
   | { k: 'assign'; ch: ChanKey; node: Node }
   | { k: 'select'; cases: SelectCase[]; hasDefault: boolean; label?: string; node: Node }
-  | { k: 'if'; then: Stmt[]; else: Stmt[] }
+  /** `panicking`: the branch that runs only while panicking (`if r := recover(); r != nil`), for a deferred function. */
+  | { k: 'if'; then: Stmt[]; else: Stmt[]; panicking?: 'then' | 'else' }
   | { k: 'switch'; cases: Stmt[][]; hasDefault: boolean; label?: string }
   | { k: 'loop'; body: Stmt[]; count: LoopCount; label?: string; node: Node }
   | { k: 'return'; node: Node }
@@ -483,7 +484,7 @@ class Builder {
     if (condition) this.expr(condition, out, depth);
     const otherwise: Stmt[] = [];
     if (alternative) this.stmt(alternative, otherwise, depth);
-    out.push({ k: 'if', then: this.block(consequence, depth), else: otherwise });
+    out.push({ k: 'if', then: this.block(consequence, depth), else: otherwise, panicking: recoverBranch(initializer, condition) });
   }
 
   private forStmt(s: Node, out: Stmt[], depth: number, label?: string): void {
@@ -662,6 +663,24 @@ class Builder {
     else if (!plain) this.expr(parts.fn, out, depth);
     for (const a of parts.args) this.expr(a, out, depth, false, true);
   }
+}
+
+/**
+ * For `if recover() != nil` / `if r := recover(); r != nil` (and `== nil`): which branch runs only
+ * while the function is panicking.
+ */
+function recoverBranch(initializer: Node | null, condition: Node | null): 'then' | 'else' | undefined {
+  const test = condition && unparen(condition);
+  if (!test || typeOf(test) !== 'binary_expression') return undefined;
+  const [left, right] = namedChildren(test);
+  if (!left || !right || typeOf(right) !== 'nil') return undefined;
+  const isRecover = (n: Node) => typeOf(n) === 'call_expression' && callParts(n)?.name === 'recover' && callParts(n)?.args.length === 0;
+  const recovered =
+    isRecover(unparen(left)) ||
+    (typeOf(left) === 'identifier' && !!initializer && expressionsOf(initializer.childForFieldName('left')).some((n) => n.text === left.text) && expressionsOf(initializer.childForFieldName('right')).some(isRecover));
+  if (!recovered) return undefined;
+  const op = test.childForFieldName('operator')?.text;
+  return op === '!=' ? 'then' : op === '==' ? 'else' : undefined;
 }
 
 /** Operands of test-failure calls: testing's t/b/tb, testify's assert/require, the e2e framework and ginkgo. */

@@ -220,7 +220,8 @@ function exitOrder(e: Exit): number {
  */
 function strandedSender(state: PathState, ch: ChanKey): { go: Node; sends: Count; taken: Count } | undefined {
   const f = factsOf(state, ch);
-  if (f.drained || state.started.some((g) => effect(g, ch)?.drains)) return undefined;
+  // Drained, or only polled (`select` with `default`): the function expects values it may never take.
+  if (f.drained || f.polled || state.started.some((g) => effect(g, ch)?.drains)) return undefined;
   let taken = add(f.recvs, f.buffer);
   for (const g of state.started) taken = add(taken, perGoroutine(effect(g, ch)?.minRecvs ?? ZERO, g.times));
   let sends: Count = f.blockingSends;

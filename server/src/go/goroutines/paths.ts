@@ -33,6 +33,8 @@ export interface ChanFacts {
    */
   readonly maybeSent: boolean;
   readonly maybeClosed: boolean;
+  /** Received in a select with a `default`: the function checks for a value without waiting for one. */
+  readonly polled: boolean;
 }
 
 /** A goroutine started on a path: where, how many times, and what it does to the channels it reaches. */
@@ -78,6 +80,7 @@ const BLANK: ChanFacts = {
   drained: false,
   maybeSent: false,
   maybeClosed: false,
+  polled: false,
 };
 
 /** Work allowed per walk (statements visited over all paths); past it the walk gives up. */
@@ -101,7 +104,7 @@ function stateKey(s: PathState): string {
   const parts: string[] = [];
   for (const [k, f] of [...s.chans].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     parts.push(
-      `${k}:${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${+f.closed}${+f.escaped}${+f.drained}${+f.maybeSent}${+f.maybeClosed}`,
+      `${k}:${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${+f.closed}${+f.escaped}${+f.drained}${+f.maybeSent}${+f.maybeClosed}${+f.polled}`,
     );
   }
   for (const g of s.started) parts.push(`g${g.go.id}x${countKey(g.times)}`);
@@ -155,6 +158,8 @@ class Walker {
   private makes = 0;
   /** How many func literals run in place the walk is inside. */
   private scopes = 0;
+  /** Whether the deferred work being walked runs on a panic (or a failed test) rather than a return. */
+  private panicking = true;
   /** For each loop being walked, outermost first: the channels its body may signal in some iteration. */
   private readonly loopSignals: LoopSignals[] = [];
 
@@ -167,9 +172,13 @@ class Walker {
   ) {}
 
   exit(node: Node, state: PathState, kind: Exit['kind'] = 'return'): void {
-    // Deferred work runs on the way out, last deferred first (a panic in it is not followed).
+    // Deferred work runs on the way out, last deferred first (a panic in it is not followed); on a
+    // normal return a deferred `if recover() != nil` branch does not run.
     let states = [state];
+    const outer = this.panicking;
+    this.panicking = kind === 'abort';
     for (const body of state.defers) states = this.list(body, states.map((s) => ({ ...s, defers: [] }))).fall;
+    this.panicking = outer;
     for (const s of states) this.exits.push({ node, state: s, kind });
   }
 
@@ -239,8 +248,9 @@ class Walker {
       case 'defer':
         return fall(states.map((st) => ({ ...st, defers: [s.body, ...st.defers] })));
       case 'if': {
-        const a = this.list(s.then, states);
-        const b = this.list(s.else, states);
+        const skip = this.panicking ? undefined : s.panicking;
+        const a = skip === 'then' ? noFlow() : this.list(s.then, states);
+        const b = skip === 'else' ? noFlow() : this.list(s.else, states);
         return merge(a, b);
       }
       case 'switch': {
@@ -264,13 +274,13 @@ class Walker {
     if (s.cases.length === 0) return noFlow();
     const flows = s.cases.map((c) => {
       const op = c.op;
-      // A case receiving from a channel nothing can send on or close by now is never taken.
-      const live = op?.kind === 'recv' ? states.filter((st) => !neverSignalled(st, op.ch)) : states;
+      // A case on a channel nothing can signal or take from by now is never taken.
+      const live = op ? states.filter((st) => (op.kind === 'recv' ? !neverSignalled(st, op.ch) : !neverTaken(st, op.ch))) : states;
       const entered = op
         ? live.map((st) =>
             withFacts(st, op.ch, (f) =>
               op.kind === 'recv'
-                ? { ...f, recvs: add(f.recvs, ONE) }
+                ? { ...f, recvs: add(f.recvs, ONE), polled: f.polled || s.hasDefault }
                 : { ...f, sends: add(f.sends, ONE), blockingSends: s.cases.length === 1 ? add(f.blockingSends, ONE) : f.blockingSends },
             ),
           )
@@ -459,6 +469,19 @@ function maybeSignalled(st: PathState, loops: readonly LoopSignals[]): PathState
     for (const ch of closed) out = withFacts(out, ch, (f) => (f.maybeClosed ? f : { ...f, maybeClosed: true }));
   }
   return out;
+}
+
+/**
+ * True when, on this path, nothing can take a value sent on `ch`: the function made it unbuffered,
+ * kept it, and no goroutine it started may receive from it.
+ */
+function neverTaken(st: PathState, ch: ChanKey): boolean {
+  const f = factsOf(st, ch);
+  if (!f.made || f.escaped || !isZero(f.buffer)) return false;
+  return !st.started.some((g) => {
+    const e = g.summary.effects.get(ch);
+    return (!!e && (e.escapes || e.drains || !isZero(e.maxRecvs))) || g.summary.waits.some((w) => w.keys.includes(ch));
+  });
 }
 
 /**
