@@ -1,9 +1,7 @@
 /** What the status bar says about the workspace's findings (free of the vscode module, for tests). */
 import type { FindingCount } from './protocol';
+import { plural } from './plural';
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 /** "$(error) 1 $(warning) 5 $(info) 3": the severities the Problems view lists, without the empty ones. */
 export function countText(count: FindingCount | undefined): string {
