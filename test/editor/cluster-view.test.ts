@@ -11,8 +11,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { startControlPlane, type ControlPlane } from '../cluster/controlplane';
 import * as k from '../cluster/objects';
@@ -107,143 +105,138 @@ function labelStartVisible(page: Page, name: string, chars: number): Promise<boo
   );
 }
 
-/** A local "trace UI": records what Open Traces asked for. */
-async function traceServer(): Promise<{ url: string; requests: string[]; close: () => void }> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(req.url ?? '');
-    res.end('<html><title>traces</title></html>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => server.close() };
-}
+/** Where Open Traces should go: a Jaeger that the browser never reaches (its requests are intercepted). */
+const JAEGER = 'https://jaeger.example.test';
 
 test('status first at the default width, live updates, tree find, Problems only, and every row command clicked', { timeout: 10 * 60_000 }, async () => {
   const entry = installCodeServer();
   const runDir = makeRunDir('cluster');
-  const traces = await traceServer();
-  // Open Traces goes to a Jaeger at the local trace server.
+  // Open Traces goes to a Jaeger.
   const settingsFile = path.join(runDir, 'user', 'User', 'settings.json');
   const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
-  fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'leaklens.traces.provider': 'jaeger', 'leaklens.traces.baseUrl': traces.url }, null, 2));
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'leaklens.traces.provider': 'jaeger', 'leaklens.traces.baseUrl': JAEGER }, null, 2));
   // The current context's namespace is team-a, so the view opens straight onto it.
   const kubeconfig = k.writeKubeconfig(cp, runDir, 'kubeconfig', (kc) => {
     kc.contexts.find((c: { name: string }) => c.name === 'admin').context.namespace = NS;
   });
   const workspace = copyWorkspace(runDir);
   const server = await startWithKubeconfig(entry, runDir, kubeconfig);
-  try {
-    await inWorkbench(server, runDir, async (page) => {
-      await page.goto(workbenchUrl(server, workspace, [['extensionDevelopmentPath', remoteUri(server, REPO)]]));
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
-      await page.locator('.activitybar .action-item a.action-label[aria-label^="LeakLens"]').click();
+  await inWorkbench(server, runDir, async (page) => {
+    await page.goto(workbenchUrl(server, workspace, [['extensionDevelopmentPath', remoteUri(server, REPO)]]));
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
+    await page.locator('.activitybar .action-item a.action-label[aria-label^="LeakLens"]').click();
 
-      // Context admin (current) → namespace team-a (current, expanded): workloads, then standalone pods worst first.
-      await row(page, 'puller').first().waitFor();
-      const sidebar = (await page.locator('.part.sidebar').boundingBox())!;
-      assert.ok(sidebar.width >= 250 && sidebar.width <= 350, `the default sidebar width: ${sidebar.width}`);
-      assert.match(await rowText(row(page, 'puller').first()), /^ImagePullBackOff · puller 0\/1$/);
-      assert.match(await rowText(row(page, 'batch-import').first()), /^Pending · batch-import 0\/1 · Unschedulable: 0\/3 nodes are available/);
-      const web = row(page, 'Deployment').filter({ hasText: 'web' }).first();
-      assert.match(await rowText(web), /^web 2\/2 · Deployment · \d+ lint findings?$/);
-      const orders = row(page, 'orders').filter({ hasText: 'Deployment' }).first();
-      assert.match(await rowText(orders), /^orders 1 failing · 0\/1 · Deployment/);
-      await orders.click();
-      const crashing = row(page, ORDERS_POD).first();
-      await crashing.waitFor();
-      assert.match(await rowText(crashing), new RegExp(`^CrashLoopBackOff · ${ORDERS_POD} last: OOMKilled · 0/1 · 1 restart$`));
-      // At ~300 px the name and the rest are cut; the status is not.
-      assert.ok(await labelStartVisible(page, ORDERS_POD, 'CrashLoopBackOff'.length), 'CrashLoopBackOff is fully visible');
-      await web.click();
-      const pod = row(page, 'web-5d8-aaaaa').first();
-      await pod.waitFor();
-      assert.match(await rowText(pod), /^Running · web-5d8-aaaaa 1\/1$/);
-      assert.equal(await pod.locator('.codicon-pass-filled').count(), 1, 'a ready pod has the pass-filled icon');
+    // Context admin (current) → namespace team-a (current, expanded): workloads, then standalone pods worst first.
+    await row(page, 'puller').first().waitFor();
+    const sidebar = (await page.locator('.part.sidebar').boundingBox())!;
+    assert.ok(sidebar.width >= 250 && sidebar.width <= 350, `the default sidebar width: ${sidebar.width}`);
+    assert.match(await rowText(row(page, 'puller').first()), /^ImagePullBackOff · puller 0\/1$/);
+    assert.match(await rowText(row(page, 'batch-import').first()), /^Pending · batch-import 0\/1 · Unschedulable: 0\/3 nodes are available/);
+    const web = row(page, 'Deployment').filter({ hasText: 'web' }).first();
+    assert.match(await rowText(web), /^web 2\/2 · Deployment · \d+ lint findings?$/);
+    const orders = row(page, 'orders').filter({ hasText: 'Deployment' }).first();
+    assert.match(await rowText(orders), /^orders 1 failing · 0\/1 · Deployment/);
+    await orders.click();
+    const crashing = row(page, ORDERS_POD).first();
+    await crashing.waitFor();
+    assert.match(await rowText(crashing), new RegExp(`^CrashLoopBackOff · ${ORDERS_POD} last: OOMKilled · 0/1 · 1 restart$`));
+    // At ~300 px the name and the rest are cut; the status is not.
+    assert.ok(await labelStartVisible(page, ORDERS_POD, 'CrashLoopBackOff'.length), 'CrashLoopBackOff is fully visible');
+    await web.click();
+    const pod = row(page, 'web-5d8-aaaaa').first();
+    await pod.waitFor();
+    assert.match(await rowText(pod), /^Running · web-5d8-aaaaa 1\/1$/);
+    assert.equal(await pod.locator('.codicon-pass-filled').count(), 1, 'a ready pod has the pass-filled icon');
 
-      // Patched on the server; the row changes by itself, and the broken pod moves above the healthy one.
-      const t0 = Date.now();
-      await k.patchPod(cp, NS, 'web-5d8-aaaaa', k.status.crashLoopAfterOOM(4));
-      await page.waitForFunction(
-        (name) => Array.from(document.querySelectorAll('.pane-body .monaco-list-row')).some((r) => r.textContent?.includes(`CrashLoopBackOff · ${name}`) && r.textContent.includes('last: OOMKilled')),
-        'web-5d8-aaaaa',
-        { timeout: 15_000 },
-      );
-      process.stdout.write(`  status patch → row updated in the browser: ${Date.now() - t0} ms\n`);
-      assert.match(await rowText(pod), /^CrashLoopBackOff · web-5d8-aaaaa last: OOMKilled · 0\/1 · 4 restarts$/);
-      assert.equal(await pod.locator('.codicon-error').count(), 1, 'a failing pod has the error icon');
-      const order = await page.locator('.pane-body .monaco-list-row').allInnerTexts();
-      assert.ok(order.findIndex((t) => t.includes('web-5d8-aaaaa')) < order.findIndex((t) => t.includes('web-5d8-bbbbb')), 'worst first');
-      // A new pod appears, again without a refresh.
-      await k.create(cp, `/api/v1/namespaces/${NS}/pods`, k.pod('late-arrival'));
-      await row(page, 'late-arrival').first().waitFor({ timeout: 15_000 });
-      // The pending pod's tooltip carries the scheduler's message.
-      await row(page, 'batch-import').first().hover();
-      const hover = page.locator('.monaco-hover', { hasText: 'Not scheduled' });
-      await hover.waitFor();
-      assert.match(await hover.innerText(), /Unschedulable: 0\/3 nodes are available: 3 Insufficient cpu/);
-      fs.mkdirSync(IMAGES, { recursive: true });
-      await page.screenshot({ path: path.join(IMAGES, 'cluster-view.png') });
-      await page.mouse.move(900, 500);
+    // Patched on the server; the row changes by itself, and the broken pod moves above the healthy one.
+    const t0 = Date.now();
+    await k.patchPod(cp, NS, 'web-5d8-aaaaa', k.status.crashLoopAfterOOM(4));
+    await page.waitForFunction(
+      (name) => Array.from(document.querySelectorAll('.pane-body .monaco-list-row')).some((r) => r.textContent?.includes(`CrashLoopBackOff · ${name}`) && r.textContent.includes('last: OOMKilled')),
+      'web-5d8-aaaaa',
+      { timeout: 15_000 },
+    );
+    process.stdout.write(`  status patch → row updated in the browser: ${Date.now() - t0} ms\n`);
+    assert.match(await rowText(pod), /^CrashLoopBackOff · web-5d8-aaaaa last: OOMKilled · 0\/1 · 4 restarts$/);
+    assert.equal(await pod.locator('.codicon-error').count(), 1, 'a failing pod has the error icon');
+    const order = await page.locator('.pane-body .monaco-list-row').allInnerTexts();
+    assert.ok(order.findIndex((t) => t.includes('web-5d8-aaaaa')) < order.findIndex((t) => t.includes('web-5d8-bbbbb')), 'worst first');
+    // A new pod appears, again without a refresh.
+    await k.create(cp, `/api/v1/namespaces/${NS}/pods`, k.pod('late-arrival'));
+    await row(page, 'late-arrival').first().waitFor({ timeout: 15_000 });
+    // The pending pod's tooltip carries the scheduler's message.
+    await row(page, 'batch-import').first().hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'Not scheduled' });
+    await hover.waitFor();
+    assert.match(await hover.innerText(), /Unschedulable: 0\/3 nodes are available: 3 Insufficient cpu/);
+    fs.mkdirSync(IMAGES, { recursive: true });
+    await page.screenshot({ path: path.join(IMAGES, 'cluster-view.png') });
+    await page.mouse.move(900, 500);
 
-      // Tree find (Ctrl+Alt+F) matches status text, not only names.
-      await pod.click();
-      await page.keyboard.press('Control+Alt+F');
-      await page.keyboard.type('CrashLoop');
-      await page.waitForFunction(() => {
-        const rows = Array.from(document.querySelectorAll('.pane-body .monaco-list-row'));
-        const lit = rows.filter((r) => r.querySelector('.label-name .highlight'));
-        return lit.length >= 2 && lit.every((r) => r.textContent?.startsWith('CrashLoopBackOff'));
-      });
-      await page.keyboard.press('Escape');
-
-      // "Problems only" from the view title hides what is healthy, and "Show Everything" brings it back.
-      await k.patchPod(cp, NS, 'web-5d8-aaaaa', k.status.running());
-      await page.waitForFunction(() => Array.from(document.querySelectorAll('.pane-body .monaco-list-row')).some((r) => r.textContent?.includes('Running · web-5d8-aaaaa')));
-      await page.locator('.action-label[aria-label="Show Problems Only"]:visible').click();
-      await row(page, 'web-5d8-aaaaa').first().waitFor({ state: 'detached' });
-      assert.ok(await row(page, 'puller').count(), 'the failing pod stays');
-      await page.screenshot({ path: path.join(IMAGES, 'cluster-problems-only.png') });
-      await page.locator('.action-label[aria-label="Show Everything"]:visible').click();
-      await row(page, 'web-5d8-aaaaa').first().waitFor();
-
-      // Describe (YAML): a read-only YAML document from the API server.
-      await contextMenu(page, pod, 'Describe (YAML)');
-      await page.locator('.tab', { hasText: 'pod-web-5d8-aaaaa.yaml' }).waitFor();
-      await page.locator('.editor-instance .view-line', { hasText: 'name: web-5d8-aaaaa' }).first().waitFor();
-      assert.match(await page.locator('.editor-instance .view-lines').innerText(), /kind:\s+Pod/);
-
-      // Show Events on the namespace: one table, with the object of each event.
-      await contextMenu(page, row(page, NS).filter({ hasText: 'current' }).first(), 'Show Events');
-      await page.locator('.tab', { hasText: 'namespace-team-a-events.txt' }).waitFor();
-      await page.locator('.editor-instance .view-line', { hasText: `pod/${ORDERS_POD}` }).first().waitFor();
-      const events = (await page.locator('.editor-instance .view-lines').innerText()).replace(/\u00a0/g, ' ');
-      assert.match(events, /Type\s+Reason\s+Object\s+Age\s+From\s+Message/);
-      assert.match(events, /Warning\s+FailedScheduling\s+pod\/batch-import\s+/);
-      assert.match(events, /Normal\s+ScalingReplicaSet\s+deployment\/web\s+/);
-      await page.screenshot({ path: path.join(IMAGES, 'cluster-events.png') });
-
-      // Show Logs of a pod whose node is gone: the document names the node, not "not served by this cluster".
-      await contextMenu(page, crashing, 'Show Logs');
-      await page.locator('.tab', { hasText: `${ORDERS_POD}-app.log` }).waitFor();
-      await page.locator('.editor-instance .view-line', { hasText: `Node node-1 of pod ${ORDERS_POD} is not in the cluster` }).first().waitFor();
-      assert.doesNotMatch(await page.locator('.editor-instance .view-lines').innerText(), /cluster version/);
-
-      // Open Traces: the trace UI opens at the workload's service.
-      const popup = page.context().waitForEvent('page', { timeout: 30_000 });
-      await contextMenu(page, web, 'Open Traces');
-      const confirm = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
-      await Promise.race([popup, confirm.waitFor({ timeout: 30_000 }).then(() => confirm.click())]);
-      await k.waitFor('the trace UI request', () => traces.requests.length > 0, 30_000);
-      assert.equal(traces.requests[0], '/search?service=web&lookback=1h');
-
-      // Reveal Manifest: the workspace's deploy/web.yaml defines Deployment web; the cursor lands on its name.
-      await contextMenu(page, web, 'Reveal Manifest');
-      await page.locator('.tab', { hasText: 'web.yaml' }).first().waitFor();
-      await page.locator('.statusbar-item', { hasText: 'Ln 5, Col 9' }).waitFor();
+    // Tree find (Ctrl+Alt+F) matches status text, not only names.
+    await pod.click();
+    await page.keyboard.press('Control+Alt+F');
+    await page.keyboard.type('CrashLoop');
+    await page.waitForFunction(() => {
+      const rows = Array.from(document.querySelectorAll('.pane-body .monaco-list-row'));
+      const lit = rows.filter((r) => r.querySelector('.label-name .highlight'));
+      return lit.length >= 2 && lit.every((r) => r.textContent?.startsWith('CrashLoopBackOff'));
     });
-  } finally {
-    traces.close();
-  }
+    await page.keyboard.press('Escape');
+
+    // "Problems only" from the view title hides what is healthy, and "Show Everything" brings it back.
+    await k.patchPod(cp, NS, 'web-5d8-aaaaa', k.status.running());
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.pane-body .monaco-list-row')).some((r) => r.textContent?.includes('Running · web-5d8-aaaaa')));
+    await page.locator('.action-label[aria-label="Show Problems Only"]:visible').click();
+    await row(page, 'web-5d8-aaaaa').first().waitFor({ state: 'detached' });
+    assert.ok(await row(page, 'puller').count(), 'the failing pod stays');
+    await page.screenshot({ path: path.join(IMAGES, 'cluster-problems-only.png') });
+    await page.locator('.action-label[aria-label="Show Everything"]:visible').click();
+    await row(page, 'web-5d8-aaaaa').first().waitFor();
+
+    // Describe (YAML): a read-only YAML document from the API server.
+    await contextMenu(page, pod, 'Describe (YAML)');
+    await page.locator('.tab', { hasText: 'pod-web-5d8-aaaaa.yaml' }).waitFor();
+    await page.locator('.editor-instance .view-line', { hasText: 'name: web-5d8-aaaaa' }).first().waitFor();
+    assert.match(await page.locator('.editor-instance .view-lines').innerText(), /kind:\s+Pod/);
+
+    // Show Events on the namespace: one table, with the object of each event.
+    await contextMenu(page, row(page, NS).filter({ hasText: 'current' }).first(), 'Show Events');
+    await page.locator('.tab', { hasText: 'namespace-team-a-events.txt' }).waitFor();
+    await page.locator('.editor-instance .view-line', { hasText: `pod/${ORDERS_POD}` }).first().waitFor();
+    const events = (await page.locator('.editor-instance .view-lines').innerText()).replace(/\u00a0/g, ' ');
+    assert.match(events, /Type\s+Reason\s+Object\s+Age\s+From\s+Message/);
+    assert.match(events, /Warning\s+FailedScheduling\s+pod\/batch-import\s+/);
+    assert.match(events, /Normal\s+ScalingReplicaSet\s+deployment\/web\s+/);
+    await page.mouse.move(1000, 700);
+    await page.locator('.monaco-hover').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    await page.screenshot({ path: path.join(IMAGES, 'cluster-events.png') });
+
+    // Show Logs of a pod whose node is gone: the document names the node, not "not served by this cluster".
+    await contextMenu(page, crashing, 'Show Logs');
+    await page.locator('.tab', { hasText: `${ORDERS_POD}-app.log` }).waitFor();
+    await page.locator('.editor-instance .view-line', { hasText: `Node node-1 of pod ${ORDERS_POD} is not in the cluster` }).first().waitFor();
+    assert.doesNotMatch(await page.locator('.editor-instance .view-lines').innerText(), /cluster version/);
+
+    // Open Traces: the browser opens the trace UI at the workload's service.
+    const opened: string[] = [];
+    await page.context().route(`${JAEGER}/**`, (route) => {
+      opened.push(route.request().url());
+      return route.fulfill({ contentType: 'text/html', body: '<title>Jaeger</title>' });
+    });
+    await contextMenu(page, web, 'Open Traces');
+    // VS Code asks before opening a site that is not a trusted domain.
+    const confirm = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ });
+    const confirmed = confirm.waitFor({ timeout: 30_000 }).then(() => confirm.click(), () => undefined);
+    await Promise.race([k.waitFor('the trace UI', () => opened.length > 0, 30_000), confirmed]);
+    await k.waitFor('the trace UI', () => opened.length > 0, 30_000);
+    assert.deepEqual(opened, [`${JAEGER}/search?service=web&lookback=1h`]);
+
+    // Reveal Manifest: the workspace's deploy/web.yaml defines Deployment web; the cursor lands on its name.
+    await contextMenu(page, web, 'Reveal Manifest');
+    await page.locator('.tab', { hasText: 'web.yaml' }).first().waitFor();
+    await page.locator('.statusbar-item', { hasText: 'Ln 5, Col 9' }).waitFor();
+  });
 });
 
 test('without a kubeconfig the view says where it looks and offers to choose one', { timeout: 10 * 60_000 }, async () => {

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { LOST_CANCEL_GO } from '../helpers/leakyGo';
 
 const REPO = path.join(__dirname, '..', '..');
 const SERVER = path.join(REPO, 'dist', 'server.js');
@@ -82,18 +83,6 @@ vim.defer_fn(function()
 end, 0)
 `;
 
-const LEAKY = `package svc
-
-import (
-	"context"
-	"time"
-)
-
-func poll(ctx context.Context) {
-	c, _ := context.WithTimeout(ctx, time.Second)
-	<-c.Done()
-}
-`;
 
 test('Neovim 0.7 with the documented configuration: diagnostics, the fix from the code action menu, applied by its client', { timeout: 3 * 60_000 }, () => {
   const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
@@ -102,7 +91,7 @@ test('Neovim 0.7 with the documented configuration: diagnostics, the fix from th
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, 'go.mod'), 'module example.com/svc\n\ngo 1.22\n');
   const file = path.join(project, 'poll.go');
-  fs.writeFileSync(file, LEAKY);
+  fs.writeFileSync(file, LOST_CANCEL_GO);
   const init = path.join(tmp, 'init.lua');
   fs.writeFileSync(init, `${documentedConfig()}\n${DRIVER}`);
   const out = path.join(tmp, 'report.json');

@@ -11,29 +11,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { LOST_CANCEL_GO } from '../helpers/leakyGo';
 
 const REPO = path.join(__dirname, '..', '..');
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-ci-')));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const LEAKY = `package svc
-
-import (
-	"context"
-	"time"
-)
-
-func poll(ctx context.Context) {
-	c, _ := context.WithTimeout(ctx, time.Second)
-	<-c.Done()
-}
-`;
 const CLEAN = 'package svc\n\nfunc add(a, b int) int { return a + b }\n';
 
 function project(name: string): string {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'leaky.go'), LEAKY);
+  fs.writeFileSync(path.join(dir, 'leaky.go'), LOST_CANCEL_GO);
   fs.writeFileSync(path.join(dir, 'clean.go'), CLEAN);
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'not linted\n');
   return dir;

@@ -17,6 +17,7 @@ import { fixText } from '../../server/src/engine/fixAll';
 import { applyEdits } from '../../server/src/engine/text';
 import type { TextEdit } from '../../server/src/engine/types';
 import { inspectGo, initEngine, lintGo } from '../helpers/goEngine';
+import { DEPLOYMENT_YAML } from '../protocol/fixtures';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-cli-ci-')));
@@ -104,25 +105,8 @@ const CLEAN_GO = `package svc
 func add(a, b int) int { return a + b }
 `;
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        # the web tier
-        - name: web
-          image: nginx:1.27
-`;
+/** A Deployment with a comment to keep (its container has many fixable findings). */
+const DEPLOYMENT = DEPLOYMENT_YAML.replace('        - name: web', '        # the web tier\n        - name: web');
 
 describe('Go package patterns', () => {
   const dir = project('patterns', { 'a.go': LEAKY_GO, 'cmd/tool/main.go': LEAKY_GO.replace('package svc', 'package main'), 'deploy/web.yaml': DEPLOYMENT });

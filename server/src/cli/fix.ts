@@ -106,7 +106,7 @@ export function fixFiles(findings: readonly FileFinding[], options: FixOptions):
     }));
 
   const results: FileFixResult[] = [];
-  for (const [file, original] of byFile) {
+  for (const [file, original] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     if (!fixable(original)) continue;
     const src = readSource(file, options.maxFileSize);
     if ('problem' in src) continue;
