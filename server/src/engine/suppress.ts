@@ -68,6 +68,11 @@ export class DirectiveReader {
     return [...this.byLinter].filter(([name]) => !name.includes(':'));
   }
 
+  /** One linter's rule codes (`gosec` → G112, G114), each with the rules it silences (for the docs). */
+  peerCodes(linter: string): [string, readonly string[]][] {
+    return [...this.byLinter].filter(([name]) => name.startsWith(`${linter}:`)).map(([name, ids]) => [name.slice(linter.length + 1), ids]);
+  }
+
   /** The rule ids a comment silences ('*' for all), or undefined when it is no directive. */
   parse(text: string): string[] | undefined {
     const ignore = IGNORE.exec(text);
