@@ -208,8 +208,10 @@ test('status first at the default width, live updates, tree find, Problems only,
     assert.match(events, /Type\s+Reason\s+Object\s+Age\s+From\s+Message/);
     assert.match(events, /Warning\s+FailedScheduling\s+pod\/batch-import\s+/);
     assert.match(events, /Normal\s+ScalingReplicaSet\s+deployment\/web\s+/);
-    await page.mouse.move(1000, 700);
-    await page.locator('.monaco-hover').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    // Away from the tree: the tooltip of the row under the closed menu goes.
+    await page.mouse.click(1000, 600);
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-hover:visible').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
     await page.screenshot({ path: path.join(IMAGES, 'cluster-events.png') });
 
     // Show Logs of a pod whose node is gone: the document names the node, not "not served by this cluster".
