@@ -12,6 +12,8 @@ export interface FindingCount {
   total: number;
   /** Files with at least one finding. */
   files: number;
+  /** Per severity: the Problems view lists errors, warnings and infos; hints show only in the editor. */
+  bySeverity?: { error: number; warning: number; info: number; hint: number };
 }
 
 /** Sent by the server whenever the workspace's finding count changes. */
@@ -19,3 +21,11 @@ export const FindingCountNotification = new NotificationType<FindingCount>('leak
 
 /** The code action kind of "fix all LeakLens findings", for `editor.codeActionsOnSave`. */
 export const FIX_ALL_KIND = 'source.fixAll.leaklens';
+
+/** The command of the "Suppress…" code action: which of its choices to apply (server/src/lsp/suppressCommand.ts). */
+export const SUPPRESS_COMMAND = 'leaklens.suppress';
+
+export interface SuppressArgs {
+  prompt: string;
+  choices: { title: string; edit: WorkspaceEdit }[];
+}

@@ -1,6 +1,7 @@
 /** Output formats of `leaklens lint`: text (like go vet), JSON, SARIF 2.1.0 and GitHub annotations. */
+import { preferredFix } from '../engine/fixAll';
 import { allRules, ruleDocsUrl } from '../lint/registry';
-import type { Finding, Severity } from '../engine/types';
+import type { Finding, Fix, Range, Severity } from '../engine/types';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -14,13 +15,29 @@ export interface RunStats {
   durationMs: number;
 }
 
-/** True when the format shows whether findings are fixable, so the engine must build their fixes. */
+/** True when the format carries the findings' fixes, so the engine must build them. */
 export function showsFixes(format: Format): boolean {
-  return format === 'json';
+  return format === 'json' || format === 'sarif';
+}
+
+/** 1-based lines and columns, as every output format counts them. */
+function oneBased(r: Range) {
+  return { line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
+}
+
+/** A fix in the JSON contract: its title, whether it is the preferred one, and its edits. */
+function jsonFix(fix: Fix, preferred: boolean) {
+  return {
+    title: fix.title,
+    preferred,
+    ...(fix.changesBehavior ? { changesBehavior: fix.changesBehavior } : {}),
+    edits: fix.edits.map((e) => ({ ...oneBased(e.range), newText: e.newText })),
+  };
 }
 
 /** One finding in the JSON contract: 1-based lines and columns. */
 function jsonFinding(f: FileFinding) {
+  const preferred = preferredFix(f);
   return {
     file: f.file,
     line: f.range.start.line + 1,
@@ -31,6 +48,7 @@ function jsonFinding(f: FileFinding) {
     severity: f.severity,
     message: f.message,
     fixable: f.fixes.length > 0,
+    fixes: f.fixes.map((fix) => jsonFix(fix, fix === preferred)),
   };
 }
 
@@ -49,6 +67,26 @@ const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warnin
 /** SARIF wants forward-slash relative URIs for files in the checkout. */
 function sarifUri(file: string): string {
   return file.split('\\').join('/').split('/').map(encodeURIComponent).join('/');
+}
+
+/** SARIF's fix object: the replacements of one fix in the finding's file (code scanning tools can offer them). */
+function sarifFix(f: FileFinding, fix: Fix) {
+  return {
+    description: { text: fix.title },
+    artifactChanges: [
+      {
+        artifactLocation: { uri: sarifUri(f.file) },
+        replacements: fix.edits.map((e) => {
+          const r = oneBased(e.range);
+          return {
+            deletedRegion: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+            insertedContent: { text: e.newText },
+          };
+        }),
+      },
+    ],
+    ...(fix.changesBehavior ? { properties: { changesBehavior: fix.changesBehavior } } : {}),
+  };
 }
 
 function sarif(findings: readonly FileFinding[], version: string): string {
@@ -84,6 +122,7 @@ function sarif(findings: readonly FileFinding[], version: string): string {
         },
       },
     ],
+    ...(f.fixes.length ? { fixes: f.fixes.map((fix) => sarifFix(f, fix)) } : {}),
   }));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

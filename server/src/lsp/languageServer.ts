@@ -29,6 +29,7 @@ import type { EngineHost } from './engineHost';
 import { exceedsSize, isAnalyzed, OpenDocuments, pathOfUri, type OpenDocument } from './openDocuments';
 import { FixAllRequest, LintWorkspaceRequest, ServerStatusRequest, FIX_ALL_KIND, type ServerStatus } from './protocol';
 import { guarded, installProcessGuards } from './robustness';
+import { runSuppressCommand, SUPPRESS_COMMAND } from './suppressCommand';
 import { DEFAULT_MAX_FILE_SIZE, type Settings } from './settings';
 import { minimalEdits } from './textDiff';
 import { foldersOf, WorkspaceConfig } from './workspaceConfig';
@@ -106,6 +107,13 @@ class LeakLensServer {
     });
     c.onCodeAction(guarded(c, 'codeAction', (p) => codeActionsFor(p, actionContext()), []));
     c.onCodeActionResolve(guarded(c, 'codeAction/resolve', (a) => this.resolveCodeAction(a), (a) => a));
+    c.onExecuteCommand(
+      guarded(c, 'executeCommand', async (p) => {
+        if (p.command !== SUPPRESS_COMMAND) throw new Error(`unknown command ${p.command}`);
+        await runSuppressCommand(c, p.arguments);
+        return null;
+      }, null),
+    );
     c.onRequest(FixAllRequest, guarded(c, FixAllRequest.method, (p) => this.fixAllRequest(p.uri), null));
     c.onRequest(LintWorkspaceRequest, guarded(c, LintWorkspaceRequest.method, () => this.scans.run(true).then(() => null), null));
     c.onRequest(ServerStatusRequest, guarded(c, ServerStatusRequest.method, () => this.status()));
@@ -132,6 +140,7 @@ class LeakLensServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+        executeCommandProvider: { commands: [SUPPRESS_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'leaklens', version },

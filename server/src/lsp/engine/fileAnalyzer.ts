@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeGoSource, goRulesFor, goSemanticsFor, languageEnabled, type FileLanguage } from '../../lint/analyze';
 import { defaultConfig, excludeMatcher, type LeakLensConfig } from '../../engine/config';
-import { fixAllEdits } from '../../engine/fixAll';
-import { applyEdits, LineIndex } from '../../engine/text';
+import { fixText } from '../../engine/fixAll';
+import { LineIndex } from '../../engine/text';
 import type { Finding } from '../../engine/types';
 import { readSource } from '../../cli/lintFiles';
 import type { GoSemantics } from '../../go/file';
@@ -23,9 +23,6 @@ import type { EngineFinding, EngineSettings } from './messages';
 import type { RuleGuard } from './ruleGuard';
 import { SuppressionEdits } from './suppressEdits';
 import { WorkspaceManifests } from './workspaceManifests';
-
-/** Fix-all applies fixes, re-analyzes and repeats until nothing is left to fix, at most this often. */
-const MAX_FIX_PASSES = 10;
 
 export class FileAnalyzer {
   settings: EngineSettings = { folders: [], scope: 'workspace', maxFileSize: 2_000_000 };
@@ -95,12 +92,8 @@ export class FileAnalyzer {
   /** Applies every preferred fix, re-analyzes and repeats; returns the final text. */
   fixAll(file: string, language: FileLanguage, text: string): string {
     const config = this.configFor(file);
-    for (let pass = 0; pass < MAX_FIX_PASSES && this.shouldAnalyze(file, language, config); pass++) {
-      const edits = fixAllEdits(text, this.analyzeText(file, language, text, config));
-      if (edits.length === 0) break;
-      text = applyEdits(text, edits);
-    }
-    return text;
+    if (!this.shouldAnalyze(file, language, config)) return text;
+    return fixText(text, (t) => this.analyzeText(file, language, t, config)).text;
   }
 
   /** A file's text from disk; undefined when it is gone, unreadable, binary or over leaklens.maxFileSize. */
