@@ -1,10 +1,11 @@
 /** Runs the Go rules over a parsed file, one top-level declaration at a time. */
 import type { Node } from 'web-tree-sitter';
-import { effectiveSeverity, rulesOn, type FileTraits, type LeakLensConfig } from '../engine/config';
+import { effectiveSeverity, rulesOn, type LeakLensConfig } from '../engine/config';
 import { DirectiveReader, type LineComment } from '../engine/suppress';
 import { compareFindings, findingOf, type Finding, type RuleErrorHandler } from '../engine/types';
 import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
+import { goFileTraits } from './fileTraits';
 import type { GoRule, GoRuleContext } from './rule';
 import { focusDeclaration, nodeRange, textOf } from './syntax';
 import { runsForProcess } from './processLifetime';
@@ -14,10 +15,7 @@ import { goRules } from './rules';
 /** Suppression comments name Go rules, their former ids and the golangci-lint linters that cover them. */
 const goDirectives = new DirectiveReader(goRules);
 
-/** What the engine's scopes need to know of a Go file: `_test.go` files are test code. */
-export function goFileTraits(path: string): FileTraits {
-  return { testCode: path.endsWith('_test.go') };
-}
+export { goFileTraits };
 
 export type { RuleErrorHandler };
 

@@ -220,13 +220,14 @@ function exitOrder(e: Exit): number {
  */
 function strandedSender(state: PathState, ch: ChanKey): { go: Node; sends: Count; taken: Count } | undefined {
   const f = factsOf(state, ch);
-  // Drained, or only polled (`select` with `default`): the function expects values it may never take.
-  if (f.drained || f.polled || state.started.some((g) => effect(g, ch)?.drains)) return undefined;
+  if (f.drained || state.started.some((g) => effect(g, ch)?.drains)) return undefined;
   let taken = add(f.recvs, f.buffer);
   for (const g of state.started) taken = add(taken, perGoroutine(effect(g, ch)?.minRecvs ?? ZERO, g.times));
   let sends: Count = f.blockingSends;
   for (const g of state.started) {
-    const own = blockingSendsSeen(state, g, ch);
+    // A channel only polled (`select` with `default`) is an error channel checked in passing: only
+    // a goroutine that sends on every path is sure to be left with its value.
+    const own = f.polled ? (effect(g, ch)?.minSends ?? ZERO) : blockingSendsSeen(state, g, ch);
     if (isZero(own)) continue;
     sends = add(sends, perGoroutine(own, g.times));
     if (canExceed(sends, taken)) return { go: g.go, sends, taken };

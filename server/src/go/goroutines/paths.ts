@@ -272,6 +272,13 @@ class Walker {
   private select(s: Extract<Stmt, { k: 'select' }>, states: PathState[]): Flow {
     // `select {}` blocks forever: no path goes on.
     if (s.cases.length === 0) return noFlow();
+    // With a `default`, the select only checks its receives for a value, on every branch.
+    if (s.hasDefault) {
+      for (const c of s.cases) {
+        const op = c.op;
+        if (op?.kind === 'recv') states = states.map((st) => withFacts(st, op.ch, (f) => (f.polled ? f : { ...f, polled: true })));
+      }
+    }
     const flows = s.cases.map((c) => {
       const op = c.op;
       // A case on a channel nothing can signal or take from by now is never taken.
@@ -280,7 +287,7 @@ class Walker {
         ? live.map((st) =>
             withFacts(st, op.ch, (f) =>
               op.kind === 'recv'
-                ? { ...f, recvs: add(f.recvs, ONE), polled: f.polled || s.hasDefault }
+                ? { ...f, recvs: add(f.recvs, ONE) }
                 : { ...f, sends: add(f.sends, ONE), blockingSends: s.cases.length === 1 ? add(f.blockingSends, ONE) : f.blockingSends },
             ),
           )

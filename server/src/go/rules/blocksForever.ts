@@ -19,7 +19,7 @@ export const blocksForever: GoRule = {
   defaultSeverity: 'warning',
   fixable: false,
   scope: {
-    tests: { checked: true, why: 'a test that blocks forever hangs until the test binary times out.' },
+    tests: { checked: false, why: 'tests of deadlock detectors, leak detectors and profilers block goroutines forever on purpose.' },
     processLifetime: '`select {}` at the end of main is the idiom for serving until the process is killed.',
   },
   triggers: ['chan', 'select'],
