@@ -30,6 +30,12 @@ export interface Fix {
    * individual quick fix, marked, and Fix All, fix on save and `--fix` never apply it.
    */
   changesBehavior?: string;
+  /**
+   * Set when this fix and others of the same file build one structure (keys added to one YAML
+   * mapping) and cannot be applied side by side as text: `edits` do what all of them do, and Fix All
+   * applies them once, in place of each member's own edits.
+   */
+  batch?: { id: string; edits: TextEdit[] };
 }
 
 export interface RelatedLocation {

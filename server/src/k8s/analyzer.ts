@@ -6,6 +6,7 @@ import { isNode, isPair, isScalar, stringify, type Node } from 'yaml';
 import { defaultConfig, effectiveSeverity, rulesOn, sectionEnabled, type LeakLensConfig } from '../engine/config';
 import { DirectiveReader } from '../engine/suppress';
 import { compareFindings, findingOf, type Finding, type RuleErrorHandler, type Severity } from '../engine/types';
+import { batchFixes } from './fixBatches';
 import { HelmTemplates } from './helm';
 import {
   indexManifest,
@@ -201,6 +202,7 @@ function finalize(file: ManifestFile, raw: readonly RawFinding[], config: LeakLe
     if (!severity || commented(finding) || (object && silencedFor(object).has(finding.rule))) continue;
     out.push(severity === finding.severity ? finding : { ...finding, severity });
   }
+  batchFixes(out, new YamlEditor(file));
   return out.sort(compareFindings);
 }
 

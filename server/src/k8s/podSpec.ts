@@ -99,9 +99,12 @@ export type InheritedSecurityKey = 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' |
 
 /** A security setting as the container runs with it: the container's securityContext overrides the pod's. */
 export function effectiveSecurity(c: ContainerRef, key: InheritedSecurityKey): YamlNode | undefined {
-  const own = pairOf(mapAt(c.node, 'securityContext'), key);
-  if (own) return deref(own.value);
-  return deref(pairOf(mapAt(c.pod.spec, 'securityContext'), key)?.value);
+  return deref(effectiveSecurityPair(c, key)?.value);
+}
+
+/** The pair that sets `key` for the container: its own securityContext's, else the pod's. */
+export function effectiveSecurityPair(c: ContainerRef, key: InheritedSecurityKey): Pair | undefined {
+  return pairOf(mapAt(c.node, 'securityContext'), key) ?? pairOf(mapAt(c.pod.spec, 'securityContext'), key);
 }
 
 /** A container-only security setting (readOnlyRootFilesystem, privileged, ...) as its pair. */

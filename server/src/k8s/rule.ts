@@ -33,3 +33,11 @@ export interface K8sRule extends RuleMeta {
 export function fixIf(title: string, edits: TextEdit[] | undefined): Fix[] {
   return edits ? [{ title, edits, preferred: true }] : [];
 }
+
+/**
+ * A one-fix list for a fix that can take away something the workload relies on (`reason` says
+ * what): offered as a quick fix, never applied by Fix All, fix on save or `--fix`.
+ */
+export function riskyFixIf(title: string, edits: TextEdit[] | undefined, reason: string): Fix[] {
+  return edits ? [{ title, edits, preferred: true, changesBehavior: reason }] : [];
+}
