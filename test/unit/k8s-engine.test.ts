@@ -10,6 +10,8 @@ import { describe, test } from 'node:test';
 import { defaultConfig, mergeConfig } from '../../server/src/engine/config';
 import { ruleById } from '../../server/src/lint/registry';
 import { applyEdits } from '../../server/src/engine/text';
+import { fixAllEdits } from '../../server/src/engine/fixAll';
+import { parseAllDocuments } from 'yaml';
 import {
   analyzeManifests,
   analyzeManifestsWith,
@@ -237,6 +239,47 @@ describe('fix layout', () => {
     const fixed = fixOf(json, 'k8s/job-no-ttl', 'l.json');
     assert.equal(fixed, json.replace('{"containers": []}}', '{"containers": []}},\n    "ttlSecondsAfterFinished": 86400'));
     assert.equal(JSON.parse(fixed).spec.ttlSecondsAfterFinished, 86400);
+  });
+});
+
+describe('Fix All never breaks a workload', () => {
+  const fixAll = (file: string, text: string) => {
+    let current = text;
+    for (let pass = 0; pass < 8; pass++) {
+      const edits = fixAllEdits(current, lintManifest(file, current));
+      if (edits.length === 0) break;
+      current = applyEdits(current, edits);
+    }
+    return current;
+  };
+  const read = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
+  const containerOf = (text: string, name: string) =>
+    parseAllDocuments(text)[0].toJS().spec.template.spec[name === 'sysctl' ? 'initContainers' : 'containers'].find((c: { name: string }) => c.name === name);
+
+  test('a node-exporter-like DaemonSet keeps hostNetwork and hostPID; the removals stay marked quick fixes', () => {
+    const text = read('host-namespace/node-exporter.yaml');
+    const hostFixes = lintManifest('ne.yaml', text).filter((f) => f.rule === 'k8s/host-namespace').flatMap((f) => f.fixes);
+    assert.deepEqual(hostFixes.map((f) => f.title), ['Remove hostNetwork', 'Remove hostPID']);
+    assert.ok(hostFixes.every((f) => f.changesBehavior), 'marked as changing behavior');
+    const fixed = fixAll('ne.yaml', text);
+    assert.notEqual(fixed, text, 'the safe fixes (requests, limits) were applied');
+    const spec = parseAllDocuments(fixed)[0].toJS().spec.template.spec;
+    assert.equal(spec.hostNetwork, true);
+    assert.equal(spec.hostPID, true);
+    const c = spec.containers[0];
+    assert.deepEqual(c.resources, { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    assert.equal(c.securityContext.capabilities, undefined, 'capabilities left as they were');
+  });
+
+  test('a sysctl init container stays privileged and root', () => {
+    const text = read('privileged/sysctl-init.yaml');
+    const fixed = fixAll('sysctl.yaml', text);
+    const init = containerOf(fixed, 'sysctl');
+    assert.deepEqual(
+      { privileged: init.securityContext.privileged, runAsUser: init.securityContext.runAsUser, runAsNonRoot: init.securityContext.runAsNonRoot, caps: init.securityContext.capabilities },
+      { privileged: true, runAsUser: 0, runAsNonRoot: false, caps: undefined },
+    );
+    assert.equal(containerOf(fixed, 'gateway').securityContext.runAsNonRoot, undefined, 'runAsNonRoot is never set by Fix All');
   });
 });
 

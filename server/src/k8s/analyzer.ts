@@ -10,9 +10,9 @@ import { batchFixes } from './fixBatches';
 import { HelmTemplates } from './helm';
 import {
   indexManifest,
+  indexObjects,
   isManifestIndex,
-  podTemplatesOf,
-  PodTemplateSet,
+  WorkspaceObjects,
   type ManifestIndex,
   type ManifestInput,
   type PodTemplateInfo,
@@ -62,31 +62,31 @@ export function analyzeManifestsWith(
   const local = rules.filter((r) => !r.crossFile);
   const cross = rules.filter((r) => r.crossFile);
   const helm = new HelmTemplates();
-  const targetPods: PodTemplateInfo[] = [];
+  const targetIndexes: ManifestIndex[] = [];
   const deferred: { file: ManifestFile; raw: RawFinding[] }[] = [];
   for (const t of targets) {
     if (helm.isTemplate(t.path, t.text)) continue;
     const file = parseManifest(t, onError);
     if (!file) continue;
-    targetPods.push(...podTemplatesOf(file));
-    const raw = runRules(file, local, noPodTemplates, onError);
+    targetIndexes.push(indexObjects(file.path, file.objects));
+    const raw = runRules(file, local, noWorkspace, onError);
     // Only files holding objects a cross-file rule reads stay in memory until every target is indexed.
     if (cross.some((r) => file.objects.some((o) => r.crossFile!.kinds.includes(o.kind)))) deferred.push({ file, raw });
     else out.set(file.path, finalize(file, raw, config));
   }
   if (deferred.length > 0) {
     const targetPaths = new Set(targets.map((t) => t.path));
-    const pods = new PodTemplateSet([...targetPods, ...workspacePods(workspace, targetPaths, helm, onError)]);
+    const seen = new WorkspaceObjects([...targetIndexes, ...workspaceIndexes(workspace, targetPaths, helm, onError)]);
     for (const { file, raw } of deferred) {
-      out.set(file.path, finalize(file, [...raw, ...runRules(file, cross, () => pods, onError)], config));
+      out.set(file.path, finalize(file, [...raw, ...runRules(file, cross, () => seen, onError)], config));
     }
   }
   return out;
 }
 
-/** What rules that are not cross-file get for `podTemplates()`: asking is a bug in the rule. */
-const noPodTemplates = (): PodTemplateSet => {
-  throw new Error('podTemplates() is only available to rules with crossFile set');
+/** What rules that are not cross-file get for `workspace()`: asking is a bug in the rule. */
+const noWorkspace = (): WorkspaceObjects => {
+  throw new Error('workspace() is only available to rules with crossFile set');
 };
 
 /** A rule-level view of one finding of `lintObject`. */
@@ -119,7 +119,7 @@ export function lintObject(
   const file = parseManifest({ path: 'object.yaml', text }, onError);
   if (!file) return [];
   const rules = rulesOn(config, k8sRules).filter((r) => !r.crossFile);
-  return finalize(file, runRules(file, rules, noPodTemplates, onError), config).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
+  return finalize(file, runRules(file, rules, noWorkspace, onError), config).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
 }
 
 function parseManifest(input: ManifestInput, onError: RuleErrorHandler): ManifestFile | undefined {
@@ -132,23 +132,23 @@ function parseManifest(input: ManifestInput, onError: RuleErrorHandler): Manifes
   }
 }
 
-/** Pod templates of the workspace files that are not targets. */
-function workspacePods(
+/** Indexes of the workspace files that are not targets. */
+function workspaceIndexes(
   workspace: readonly WorkspaceManifest[],
   targetPaths: ReadonlySet<string>,
   helm: HelmTemplates,
   onError: RuleErrorHandler,
-): PodTemplateInfo[] {
-  const pods: PodTemplateInfo[] = [];
+): ManifestIndex[] {
+  const out: ManifestIndex[] = [];
   for (const entry of workspace) {
     if (targetPaths.has(entry.path)) continue;
     try {
-      pods.push(...(isManifestIndex(entry) ? entry : indexManifest(entry, helm)).podTemplates);
+      out.push(isManifestIndex(entry) ? entry : indexManifest(entry, helm));
     } catch (err) {
       onError('k8s/dangling-service', err);
     }
   }
-  return pods;
+  return out;
 }
 
 interface RawFinding {
@@ -160,7 +160,7 @@ interface RawFinding {
 function runRules(
   file: ManifestFile,
   rules: readonly K8sRule[],
-  podTemplates: () => PodTemplateSet,
+  workspace: () => WorkspaceObjects,
   onError: RuleErrorHandler,
 ): RawFinding[] {
   const raw: RawFinding[] = [];
@@ -170,7 +170,7 @@ function runRules(
       file,
       objects: file.objects,
       edits,
-      podTemplates,
+      workspace,
       report(at, message, options) {
         const { start, end } = locate(file, at);
         raw.push({

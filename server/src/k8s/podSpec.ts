@@ -9,7 +9,7 @@ interface WorkloadKind {
   groups: readonly string[];
   /** Path from the object to the mapping holding the pod's `metadata` and `spec`. */
   templatePath: readonly string[];
-  /** Pods that exit when done (Job, CronJob): no probes expected. */
+  /** Pods that exit when done (Job, CronJob; a Pod whose restartPolicy is not Always): no probes expected. */
   runsToCompletion: boolean;
 }
 
@@ -57,7 +57,10 @@ export function podSpecOf(object: K8sObject): PodSpecRef | undefined {
   const template = workload.templatePath.length ? mapAt(object.node, ...workload.templatePath) : object.node;
   const spec = mapAt(template, 'spec');
   if (!template || !spec) return undefined;
-  return { object, template, metadata: mapAt(template, 'metadata'), spec, runsToCompletion: workload.runsToCompletion };
+  // A Pod with restartPolicy Never or OnFailure runs to completion like a Job's (workload controllers only allow Always).
+  const restartPolicy = stringOf(pairOf(spec, 'restartPolicy')?.value);
+  const runsToCompletion = workload.runsToCompletion || (object.kind === 'Pod' && (restartPolicy === 'Never' || restartPolicy === 'OnFailure'));
+  return { object, template, metadata: mapAt(template, 'metadata'), spec, runsToCompletion };
 }
 
 export function podSpecsOf(objects: readonly K8sObject[]): PodSpecRef[] {

@@ -1,6 +1,6 @@
 /** The shape of a Kubernetes rule: metadata plus a check over one parsed manifest file. */
 import type { Fix, ReportOptions, RuleMeta, TextEdit } from '../engine/types';
-import type { PodTemplateSet } from './manifestIndex';
+import type { WorkspaceObjects } from './manifestIndex';
 import type { ManifestFile } from './manifestFile';
 import type { Pair, YamlNode } from './nodes';
 import type { K8sObject } from './objects';
@@ -14,8 +14,8 @@ export interface K8sRuleContext {
   /** The Kubernetes objects of the file (`List` items included; broken documents and Helm templates excluded). */
   objects: readonly K8sObject[];
   edits: YamlEditor;
-  /** Pod templates of every manifest checked together (this file, the other targets and the workspace). */
-  podTemplates(): PodTemplateSet;
+  /** What cross-file rules see of every manifest checked together (this file, the other targets and the workspace). */
+  workspace(): WorkspaceObjects;
   report(at: K8sLocation, message: string, options?: ReportOptions): void;
 }
 

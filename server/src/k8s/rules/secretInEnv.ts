@@ -17,6 +17,14 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/** `scheme://user:password@host…` with a literal password (not a `$(VAR)` reference, not empty). */
+const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^@/\s]+)@/i;
+
+function hasUrlPassword(value: string): boolean {
+  const password = URL_CREDENTIALS.exec(value.trim())?.[1];
+  return !!password && !password.startsWith('$(') && !password.startsWith('${');
+}
+
 function looksSecret(name: string): boolean {
   const w = words(name);
   if (w.length === 0 || NOT_THE_SECRET.has(w[w.length - 1])) return false;
@@ -32,7 +40,7 @@ export const secretInEnv: K8sRule = {
   fixable: false,
   docs: {
     description:
-      'A password, token or key written as a literal `value` lives in the manifest, in Git history, in every `kubectl get -o yaml` and in the object\'s last-applied annotation. Put it in a Secret and reference it with `valueFrom.secretKeyRef`.',
+      'A password, token or key written as a literal `value` lives in the manifest, in Git history, in every `kubectl get -o yaml` and in the object\'s last-applied annotation. A URL with a password in it (`postgres://app:hunter2@db/orders`) is a secret whatever the variable is called. Put it in a Secret and reference it with `valueFrom.secretKeyRef`.',
     bad: 'env:\n  - name: DB_PASSWORD\n    value: hunter2',
     good: 'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password',
   },
@@ -41,9 +49,15 @@ export const secretInEnv: K8sRule = {
       for (const item of mapsIn(asSeq(pairOf(c.node, 'env')?.value))) {
         const namePair = pairOf(item, 'name');
         const name = stringOf(namePair?.value);
-        const value = textOf(pairOf(item, 'value')?.value);
+        const valuePair = pairOf(item, 'value');
+        const value = textOf(valuePair?.value);
+        if (!namePair || !name || !value) continue;
+        if (hasUrlPassword(value)) {
+          report(valuePair!, `${describeContainer(c)} sets ${name} to a URL with a password in it: move it to a Secret and use valueFrom.secretKeyRef`);
+          continue;
+        }
         // `$(OTHER_VAR)` is a reference Kubernetes expands, not a literal.
-        if (!namePair || !name || !value || value.startsWith('$(') || !looksSecret(name)) continue;
+        if (value.startsWith('$(') || !looksSecret(name)) continue;
         report(
           namePair,
           `${describeContainer(c)} sets ${name} to a literal value: move it to a Secret and use valueFrom.secretKeyRef (name: <secret>, key: <key>)`,
