@@ -18,6 +18,7 @@ import {
   indexManifest,
   lintObject,
 } from '../../server/src/k8s/analyzer';
+import { analyzeManifestSet } from '../../server/src/k8s/manifestSet';
 import type { K8sRule } from '../../server/src/k8s/rule';
 import { k8sRules } from '../../server/src/k8s/rules';
 import { FOREIGN_CHECKS, rulesSilencedBy, SUPPRESSION_ANNOTATIONS } from '../../server/src/k8s/suppressAnnotations';
@@ -171,16 +172,19 @@ describe('workspace', () => {
     assert.ok(!result.get('svc.yaml')!.some((f) => f.rule === 'k8s/dangling-service'));
   });
 
-  test('Helm templates are skipped, a chart\'s plain YAML is not', () => {
+  test("a chart's templates go through analyzeManifestSet (with a notice when helm is missing); a chart's other YAML is linted as it is", () => {
     const chart = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-chart-'));
     try {
       fs.mkdirSync(path.join(chart, 'templates'));
       fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 1.0.0\n');
       const inTemplates = path.join(chart, 'templates', 'pod.yaml');
       const beside = path.join(chart, 'extra', 'pod.yaml');
-      const result = analyzeManifests([{ path: inTemplates, text: POD }, { path: beside, text: POD }], defaultConfig(), assert.fail);
-      assert.deepEqual(result.get(inTemplates), []);
-      assert.ok(result.get(beside)!.length > 0);
+      const notices: string[] = [];
+      const targets = [{ path: inTemplates, text: POD.replace('    - name: app\n', '    - name: app\n      securityContext: {privileged: true}\n') }, { path: beside, text: POD }];
+      const result = analyzeManifestSet(targets, defaultConfig(), assert.fail, { helm: { binary: path.join(chart, 'no-helm') }, onNotice: (n) => notices.push(n.message) });
+      assert.deepEqual(rulesOf(result.get(inTemplates)!), ['k8s/image-latest', 'k8s/privileged'], 'only what is written out in the template');
+      assert.ok(result.get(beside)!.length > 3);
+      assert.equal(notices.length, 1);
     } finally {
       fs.rmSync(chart, { recursive: true, force: true });
     }

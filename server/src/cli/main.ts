@@ -1,5 +1,5 @@
 /**
- * `leaklens lint [--format text|json|sarif|github] [--config FILE] [--fail-on error|warning|info|never] PATH...`
+ * `leaklens lint [--format text|json|sarif|github] [--config FILE] [--fail-on error|warning|info|never] [--helm PATH] [--values FILE] PATH...`
  * Exit 0 when nothing reaches --fail-on, 1 when something does, 2 on usage or internal error.
  */
 import * as fs from 'node:fs';
@@ -30,6 +30,8 @@ Options:
                                     lowest severity that makes the exit code 1 (default warning)
   --jobs N                          worker threads for Go files (default: number of CPUs)
   --max-file-size BYTES             skip larger files (default 2000000)
+  --helm PATH                       helm binary that renders Helm charts (default: helm on PATH)
+  --values FILE                     values file for every chart, after its values.yaml (repeatable)
   -h, --help                        show this help
   --version                         print the version
 `;
@@ -42,6 +44,8 @@ interface Args {
   failOn: FailOn;
   jobs: number;
   maxFileSize: number;
+  helm?: string;
+  values: string[];
   paths: string[];
 }
 
@@ -59,7 +63,7 @@ function positiveInt(flag: string, value: string | undefined): number {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { format: 'text', failOn: 'warning', jobs: defaultJobs(), maxFileSize: 2_000_000, paths: [] };
+  const args: Args = { format: 'text', failOn: 'warning', jobs: defaultJobs(), maxFileSize: 2_000_000, values: [], paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
@@ -80,6 +84,17 @@ function parseArgs(argv: string[]): Args {
       case '--max-file-size':
         args.maxFileSize = positiveInt(flag, value());
         break;
+      case '--helm':
+        args.helm = value();
+        if (!args.helm) throw new UsageError('--helm expects the path of a helm binary');
+        break;
+      case '--values': {
+        const file = value();
+        if (!file) throw new UsageError('--values expects a file');
+        if (!fs.existsSync(file)) throw new UsageError(`values file ${file} does not exist`);
+        args.values.push(path.resolve(file));
+        break;
+      }
       default:
         if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
         args.paths.push(flag);
@@ -140,9 +155,10 @@ export async function runCli(argv: string[]): Promise<number> {
       fixes: showsFixes(args.format),
       jobs: args.jobs,
       onProgress: progress.update,
+      helm: { binary: args.helm, values: args.values },
     });
     progress.clear();
-    for (const p of outcome.problems) process.stderr.write(`${p}\n`);
+    for (const n of outcome.skipped) process.stderr.write(`${n.file}: ${n.message}\n`);
     for (const e of outcome.internalErrors) process.stderr.write(`internal error: ${e}\n`);
     const findings: FileFinding[] = outcome.findings.sort(
       (a, b) =>
@@ -152,7 +168,7 @@ export async function runCli(argv: string[]): Promise<number> {
         a.rule.localeCompare(b.rule),
     );
     process.stdout.write(
-      formatFindings(args.format, findings, { files: files.length, durationMs: Date.now() - started }, VERSION),
+      formatFindings(args.format, findings, { files: files.length, durationMs: Date.now() - started }, VERSION, outcome.skipped),
     );
     if (outcome.internalErrors.length > 0 || (missing.length > 0 && files.length === 0)) return 2;
     return findings.some((f) => reachesFailOn(f.severity, args.failOn)) ? 1 : 0;

@@ -125,6 +125,17 @@ export function findingOf(rule: RuleMeta, message: string, range: Range, options
   };
 }
 
+/**
+ * A file (or a Helm chart directory) not linted, or linted only in part, and why: nothing is skipped
+ * without a word (stderr and JSON/SARIF on the command line, a diagnostic or log line in the editor).
+ */
+export interface Notice {
+  file: string;
+  message: string;
+  /** `skipped`: not linted at all; `partial`: linted, but not everything could be checked. */
+  kind: 'skipped' | 'partial';
+}
+
 /** Called when a rule throws; the rule's other work and the remaining rules go on. */
 export type RuleErrorHandler = (rule: string, error: unknown) => void;
 

@@ -37,7 +37,9 @@ export type WorkspaceManifest = ManifestInput | ManifestIndex;
 
 /**
  * Findings per target path. Cross-file rules (k8s/dangling-service) see the targets and `workspace`
- * together; a workspace entry with a target's path is ignored (the target's text is newer).
+ * together; a workspace entry with a target's path is ignored (the target's text is newer). Targets
+ * are read as YAML: Helm templates go through analyzeManifestSet (manifestSet.ts), which renders or
+ * masks them first.
  */
 export function analyzeManifests(
   targets: readonly ManifestInput[],
@@ -65,7 +67,6 @@ export function analyzeManifestsWith(
   const targetIndexes: ManifestIndex[] = [];
   const deferred: { file: ManifestFile; raw: RawFinding[] }[] = [];
   for (const t of targets) {
-    if (helm.isTemplate(t.path, t.text)) continue;
     const file = parseManifest(t, onError);
     if (!file) continue;
     targetIndexes.push(indexObjects(file.path, file.objects));

@@ -33,9 +33,11 @@ export class ManifestFile {
   constructor(
     readonly path: string,
     readonly text: string,
+    options: { allDocuments?: boolean } = {},
   ) {
     this.isJson = path.toLowerCase().endsWith('.json');
-    const cst = Array.from(new Parser(this.lines.addNewLine).parse(text));
+    const parsed = options.allDocuments ? text : blankUnreadDocuments(text);
+    const cst = Array.from(new Parser(this.lines.addNewLine).parse(parsed));
     this.documents = Array.from(new Composer(PARSE_OPTIONS).compose(cst, true, text.length));
     const { comments, hasAlias } = scanCst(cst);
     this.commentTokens = comments;
@@ -121,6 +123,51 @@ export class ManifestFile {
     return undefined;
   }
 
+}
+
+/** Kinds no rule reads beyond their header, and that can be huge (CRD schemas, dashboards, bundles). */
+const UNREAD_KINDS = new Set(['CustomResourceDefinition', 'ConfigMap', 'Secret']);
+/** Documents smaller than this are parsed whole anyway: blanking them saves nothing worth a syntax check. */
+const BLANK_ABOVE_BYTES = 4096;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t].*)?$/gm;
+const TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m;
+
+/**
+ * The text to parse: documents of a kind no rule reads (above a size) keep only their top-level
+ * `apiVersion`, `kind` and `metadata` lines and their comments; every other character becomes a
+ * space, so offsets and lines stay those of the file and the parser has next to nothing to build.
+ * Their syntax is then not checked.
+ */
+function blankUnreadDocuments(text: string): string {
+  if (text.length < BLANK_ABOVE_BYTES) return text;
+  const starts = [0, ...Array.from(text.matchAll(DOCUMENT_MARKER), (m) => m.index)];
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const end = starts[i + 1] ?? text.length;
+    if (end - start < BLANK_ABOVE_BYTES) continue;
+    const doc = text.slice(start, end);
+    const kind = TOP_LEVEL_KIND.exec(doc)?.[1];
+    if (!kind || !UNREAD_KINDS.has(kind)) continue;
+    out += text.slice(copied, start) + blankBody(doc);
+    copied = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** A document with only its marker, top-level apiVersion/kind, its metadata block and comment lines left. */
+function blankBody(doc: string): string {
+  let inMetadata = false;
+  return doc
+    .split('\n')
+    .map((line, i) => {
+      const topLevel = line !== '' && !/^[\s#]/.test(line);
+      if (topLevel) inMetadata = line.startsWith('metadata:');
+      const keep = (i === 0 && /^(?:---|\.\.\.)/.test(line)) || /^(?:apiVersion|kind|metadata):/.test(line) || (inMetadata && !topLevel) || /^\s*#/.test(line);
+      return keep ? line : line.replace(/[^\r]/g, ' ');
+    })
+    .join('\n');
 }
 
 function syntaxProblem(error: YAMLParseError, text: string): SyntaxProblem {

@@ -107,7 +107,7 @@ export class FileAnalyzer {
     if (!fs.existsSync(file)) return undefined;
     const source = readSource(file, this.settings.maxFileSize);
     if ('text' in source) return source.text;
-    this.log(source.problem);
+    this.log(`${file}: ${source.skipped}`);
     return undefined;
   }
 
