@@ -22,6 +22,12 @@ export class HelmTemplates {
     }
   }
 
+  /** The chart a file belongs to: as a template, or as one of its own files (Chart.yaml, values.yaml). */
+  chartHolding(file: string): string | undefined {
+    const dir = path.dirname(path.resolve(file));
+    return this.chartOf(file) ?? (this.isChart(dir) ? dir : undefined);
+  }
+
   /** A chart template, or a Go template outside any chart: not YAML until rendered. */
   isTemplate(file: string, text: string): boolean {
     return this.chartOf(file) !== undefined || hasTemplateActions(text);
@@ -103,8 +109,10 @@ export function maskedRanges(text: string): [number, number][] {
 export interface HelmOptions {
   /** The helm binary: a path, or `helm` looked up on PATH. */
   binary?: string;
-  /** Values files applied after the chart's own values.yaml, in order. */
+  /** Values files applied after the chart's own values.yaml, in order (relative ones from the chart). */
   values?: readonly string[];
+  /** False: do not render (an editor buffer with unsaved changes, which helm cannot see): mask instead. */
+  render?: boolean;
 }
 
 /** The helm to run: the configured binary when it exists, else `helm` on PATH; undefined when there is none. */
@@ -128,7 +136,7 @@ const RELEASE = 'leaklens';
  * in order, or why rendering failed.
  */
 export function renderChart(helm: string, chartDir: string, values: readonly string[] = []): Rendering {
-  const args = ['template', RELEASE, chartDir, ...values.flatMap((v) => ['--values', v])];
+  const args = ['template', RELEASE, chartDir, ...values.flatMap((v) => ['--values', path.resolve(chartDir, v)])];
   const r = spawnSync(helm, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
   if (r.error) return { error: `cannot run ${helm}: ${r.error.message}` };
   if (r.status !== 0) return { error: `helm template failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}` };

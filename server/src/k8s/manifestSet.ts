@@ -54,13 +54,14 @@ export function analyzeManifestSet(
   const templates: TemplateInput[] = [];
   // Rendered templates of the charts that are not targets: cross-file rules still see their objects.
   const chartContext: ManifestInput[] = [];
-  const binary = charts.size > 0 ? findHelm(options.helm?.binary) : undefined;
+  const render = options.helm?.render !== false;
+  const binary = charts.size > 0 && render ? findHelm(options.helm?.binary) : undefined;
   for (const [chartDir, files] of charts) {
     const chart = shown(chartDir, files[0].path);
     const masked = () => files.map((f) => ({ path: f.path, text: maskTemplate(f.text), template: f.text, rendered: false }));
     if (!binary) {
-      const why = options.helm?.binary ? `helm not found at ${options.helm.binary}` : 'helm not found on PATH';
-      notice({ file: chart, kind: 'partial', message: `values not applied (${why}): templates checked only for values written out in them; ${HELM_HINT}` });
+      const why = !render ? 'unsaved changes: rendered with helm when saved' : options.helm?.binary ? `helm not found at ${options.helm.binary}` : 'helm not found on PATH';
+      notice({ file: chart, kind: 'partial', message: `values not applied (${why}): templates checked only for values written out in them${render ? `; ${HELM_HINT}` : ''}` });
       templates.push(...masked());
       continue;
     }
