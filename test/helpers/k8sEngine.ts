@@ -4,11 +4,15 @@ import * as path from 'node:path';
 import { defaultConfig, type LeakLensConfig } from '../../server/src/engine/config';
 import type { LineComment } from '../../server/src/engine/suppress';
 import type { Finding } from '../../server/src/engine/types';
-import { analyzeManifests, type WorkspaceManifest } from '../../server/src/k8s/analyzer';
+import type { WorkspaceManifest } from '../../server/src/k8s/analyzer';
+import { analyzeManifestSet } from '../../server/src/k8s/manifestSet';
 import { ManifestFile } from '../../server/src/k8s/manifestFile';
 import type { CommentLike } from './wants';
 
-/** Lints one manifest text as if it were at `file`; rule exceptions fail the test instead of being logged. */
+/**
+ * Lints one manifest text as if it were at `file`, as the CLI and the editor do (templates outside a
+ * chart are skipped); rule exceptions fail the test instead of being logged.
+ */
 export function lintManifest(
   file: string,
   text: string,
@@ -16,7 +20,7 @@ export function lintManifest(
   config: LeakLensConfig = defaultConfig(),
 ): Finding[] {
   const errors: string[] = [];
-  const result = analyzeManifests([{ path: file, text }], config, (rule, err) => errors.push(`${rule}: ${(err as Error)?.stack ?? err}`), workspace);
+  const result = analyzeManifestSet([{ path: file, text }], config, (rule, err) => errors.push(`${rule}: ${(err as Error)?.stack ?? err}`), { workspace });
   if (errors.length) throw new Error(`rules threw on ${file}:\n${errors.join('\n')}`);
   return result.get(file)!;
 }

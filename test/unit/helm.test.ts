@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../../server/src/engine/config';
 import type { Finding, Notice } from '../../server/src/engine/types';
+import { ManifestFile } from '../../server/src/k8s/manifestFile';
 import { analyzeManifestSet } from '../../server/src/k8s/manifestSet';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -100,6 +101,19 @@ describe('without helm', () => {
 describe('templates outside charts and {{ in plain YAML', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-helm-'));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('{{ is a template action outside quoted and block scalars only', () => {
+    const cases: [string, boolean][] = [
+      ['a: "{{ x }}"\n', false],
+      ["a: '{{ x }}'\n", false],
+      ['a: |\n  {{ x }}\n  more\nb: 1\n', false],
+      ['a: >-\n  {"k": "{{ x }}"}\nb: {{ y }}\n', true],
+      ['a: {{ x }}\n', true],
+      ['a: foo-{{ x }}\n', true],
+      ['{{- if .Values.x }}\na: 1\n{{- end }}\n', true],
+    ];
+    for (const [text, template] of cases) assert.equal(new ManifestFile('t.yaml', text).isGoTemplate, template, text);
+  });
 
   test('a Go template outside any chart is skipped with a word', () => {
     const notices: Notice[] = [];

@@ -151,8 +151,8 @@ describe('workspace', () => {
     path: 'deploy.yaml',
     text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: []}\n',
   };
-  const dangling = (workspace: Parameters<typeof analyzeManifests>[3]) =>
-    analyzeManifests([service], defaultConfig(), assert.fail, workspace).get('svc.yaml')!.filter((f) => f.rule === 'k8s/dangling-service');
+  const dangling = (workspace: NonNullable<Parameters<typeof analyzeManifests>[3]>['workspace']) =>
+    analyzeManifests([service], defaultConfig(), assert.fail, { workspace }).get('svc.yaml')!.filter((f) => f.rule === 'k8s/dangling-service');
 
   test('a cached ManifestIndex stands in for the text of a workspace file', () => {
     assert.equal(dangling([]).length, 1);

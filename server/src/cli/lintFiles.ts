@@ -131,7 +131,8 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
   const goFiles = languageEnabled(options.config, 'go') ? files.filter((f) => languageOf(f) === 'go') : [];
   const manifests = languageEnabled(options.config, 'k8s') ? files.filter((f) => languageOf(f) === 'k8s') : [];
 
-  await initEngine();
+  // The Go parser (WebAssembly) is loaded only when there is Go to parse.
+  if (goFiles.length > 0) await initEngine();
   if (options.jobs > 1 && goFiles.length >= MIN_FILES_FOR_WORKERS) await lintGoInWorkers(goFiles, options, outcome, done);
   else lintGoFiles(goFiles, options, outcome, done);
 
@@ -147,7 +148,7 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
     inputs,
     options.config,
     (rule, err) => outcome.internalErrors.push(`rule ${rule} failed: ${(err as Error)?.message ?? err}`),
-    { helm: options.helm, onNotice: (n) => outcome.skipped.push(n) },
+    { helm: options.helm, onNotice: (n) => outcome.skipped.push(n), fixes: options.fixes },
   );
   for (const [file, found] of byFile) for (const f of found) outcome.findings.push({ ...f, file });
   return outcome;

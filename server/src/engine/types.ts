@@ -143,6 +143,7 @@ export function compareFindings(a: Finding, b: Finding): number {
   return (
     a.range.start.line - b.range.start.line ||
     a.range.start.character - b.range.start.character ||
-    a.rule.localeCompare(b.rule)
+    // Rule ids are ASCII: code-unit order, without localeCompare's cost (it showed in CLI profiles).
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
   );
 }

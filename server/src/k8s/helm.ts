@@ -1,11 +1,11 @@
 /**
- * Helm charts: which files are templates, how a template reads as YAML with its actions masked, and
- * rendering a chart with `helm template` into the documents of each template file.
+ * Helm charts: which files are a chart's templates, how a template reads as YAML with its actions
+ * masked, and rendering a chart with `helm template` into the documents of each template file.
+ * (A Go template outside any chart is told by ManifestFile.isGoTemplate.)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Parser, type CST } from 'yaml';
 
 /** Answers "which chart holds this template?", remembering which directories are charts. */
 export class HelmTemplates {
@@ -28,11 +28,6 @@ export class HelmTemplates {
     return this.chartOf(file) ?? (this.isChart(dir) ? dir : undefined);
   }
 
-  /** A chart template, or a Go template outside any chart: not YAML until rendered. */
-  isTemplate(file: string, text: string): boolean {
-    return this.chartOf(file) !== undefined || hasTemplateActions(text);
-  }
-
   private isChart(dir: string): boolean {
     let known = this.charts.get(dir);
     if (known === undefined) {
@@ -41,41 +36,6 @@ export class HelmTemplates {
     }
     return known;
   }
-}
-
-const QUOTED_OR_BLOCK = new Set(['single-quoted-scalar', 'double-quoted-scalar', 'block-scalar']);
-
-/**
- * True when `{{` appears where YAML would read it as structure or a plain value: a Go template. A
- * `{{` inside a quoted string or a block scalar (a Grafana dashboard in a ConfigMap) is ordinary YAML.
- */
-export function hasTemplateActions(text: string): boolean {
-  let at = text.indexOf('{{');
-  if (at < 0) return false;
-  const literal: [number, number][] = [];
-  const stack: unknown[] = Array.from(new Parser().parse(text));
-  while (stack.length > 0) {
-    const t = stack.pop() as CST.Token & Record<string, unknown>;
-    if (QUOTED_OR_BLOCK.has(t.type)) {
-      const source = (t as { source: string }).source;
-      const start = t.type === 'block-scalar' ? (t as CST.BlockScalar).offset : t.offset;
-      literal.push([start, start + (t.type === 'block-scalar' ? blockLength(t as CST.BlockScalar) : source.length)]);
-    }
-    for (const field of ['start', 'key', 'sep', 'value', 'end', 'props', 'items'] as const) {
-      const v = t[field];
-      if (Array.isArray(v)) stack.push(...v);
-      else if (v && typeof v === 'object') stack.push(v);
-    }
-  }
-  for (; at >= 0; at = text.indexOf('{{', at + 2)) {
-    if (!literal.some(([s, e]) => s <= at && at < e)) return true;
-  }
-  return false;
-}
-
-/** Length of a block scalar from its indicator to the end of its content. */
-function blockLength(t: CST.BlockScalar): number {
-  return t.props.reduce((n, p) => n + ('source' in p ? p.source.length : 0), 0) + t.source.length;
 }
 
 /**

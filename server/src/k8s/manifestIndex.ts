@@ -9,7 +9,7 @@ import { labelSelectorOf, selectorMatches, type LabelSelector } from './labels';
 import { ManifestFile } from './manifestFile';
 import { mapAt, pairOf, stringOf } from './nodes';
 import { labelsOf, type K8sObject } from './objects';
-import { isKind, podSpecsOf } from './podSpec';
+import { isKind, podSpecsOf, WORKLOAD_KINDS } from './podSpec';
 
 export interface ManifestInput {
   path: string;
@@ -41,6 +41,8 @@ export interface ManifestIndex {
 }
 
 const EMPTY = { podTemplates: [], disruptionBudgets: [], scaleTargets: [] } as const;
+/** The kinds an index reads; other documents are not parsed. */
+const INDEXED_KINDS: ReadonlySet<string> = new Set([...WORKLOAD_KINDS, 'PodDisruptionBudget', 'HorizontalPodAutoscaler']);
 
 export function podTemplatesOf(objects: readonly K8sObject[]): PodTemplateInfo[] {
   return podSpecsOf(objects).map((pod) => ({ namespace: pod.object.namespace, labels: labelsOf(pod.metadata) }));
@@ -69,10 +71,11 @@ export function indexObjects(path: string, objects: readonly K8sObject[]): Manif
   return { path, podTemplates: podTemplatesOf(objects), disruptionBudgets: disruptionBudgetsOf(objects), scaleTargets: scaleTargetsOf(objects) };
 }
 
-/** Indexes one file. Helm templates and unparsable documents contribute nothing. */
+/** Indexes one file. Templates (Helm's or others) and unparsable documents contribute nothing. */
 export function indexManifest(input: ManifestInput, helm: HelmTemplates = new HelmTemplates()): ManifestIndex {
-  if (helm.isTemplate(input.path, input.text)) return { path: input.path, ...EMPTY };
-  return indexObjects(input.path, new ManifestFile(input.path, input.text).objects);
+  if (helm.chartOf(input.path)) return { path: input.path, ...EMPTY };
+  const file = new ManifestFile(input.path, input.text, { readKinds: INDEXED_KINDS });
+  return file.isGoTemplate ? { path: input.path, ...EMPTY } : indexObjects(input.path, file.objects);
 }
 
 export function isManifestIndex(entry: ManifestInput | ManifestIndex): entry is ManifestIndex {

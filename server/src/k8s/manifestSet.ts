@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { LeakLensConfig } from '../engine/config';
 import type { Finding, Notice, RuleErrorHandler } from '../engine/types';
 import { analyzeManifests, type WorkspaceManifest } from './analyzer';
-import { findHelm, hasTemplateActions, HelmTemplates, maskTemplate, renderChart, type HelmOptions } from './helm';
+import { findHelm, HelmTemplates, maskTemplate, renderChart, type HelmOptions } from './helm';
 import type { ManifestInput } from './manifestIndex';
 import { TemplateMap } from './templateMap';
 
@@ -17,6 +17,8 @@ export interface ManifestSetOptions {
   workspace?: readonly WorkspaceManifest[];
   helm?: HelmOptions;
   onNotice?: (notice: Notice) => void;
+  /** False: no fixes are built (output that shows none). */
+  fixes?: boolean;
 }
 
 const HELM_HINT =
@@ -46,8 +48,6 @@ export function analyzeManifestSet(
       const list = charts.get(chart);
       if (list) list.push(t);
       else charts.set(chart, [t]);
-    } else if (hasTemplateActions(t.text)) {
-      notice({ file: t.path, kind: 'skipped', message: 'not linted: a Go template outside a Helm chart (no Chart.yaml above its templates/ directory)' });
     } else plain.push(t);
   }
 
@@ -79,7 +79,11 @@ export function analyzeManifestSet(
     for (const [file, docs] of rendering.files) if (!targeted.has(file)) chartContext.push({ path: file, text: docs.join('---\n') });
   }
 
-  const found = analyzeManifests([...plain, ...templates], config, onError, [...(options.workspace ?? []), ...chartContext]);
+  const found = analyzeManifests([...plain, ...templates], config, onError, {
+    workspace: [...(options.workspace ?? []), ...chartContext],
+    onNotice: notice,
+    fixes: options.fixes,
+  });
   for (const p of plain) out.set(p.path, found.get(p.path) ?? []);
   for (const t of templates) {
     const map = new TemplateMap(t.path, t.template, t.rendered ? maskTemplate(t.template) : t.text, t.text);

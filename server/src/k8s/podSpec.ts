@@ -28,6 +28,9 @@ const WORKLOADS: Record<string, WorkloadKind> = {
   Rollout: { groups: ['argoproj.io'], templatePath: ['spec', 'template'], runsToCompletion: false },
 };
 
+/** Every kind with a pod template. */
+export const WORKLOAD_KINDS: readonly string[] = Object.keys(WORKLOADS);
+
 export function isKind(obj: K8sObject, kind: string, groups: readonly string[]): boolean {
   return obj.kind === kind && groups.includes(obj.group);
 }

@@ -22,6 +22,12 @@ export interface K8sRuleContext {
 export interface K8sRule extends RuleMeta {
   language: 'k8s';
   /**
+   * The kinds of object whose bodies the rule reads. Documents of kinds no enabled rule reads are
+   * not parsed beyond their apiVersion, kind and metadata (see manifestFile.ts): a rule that only
+   * reads those declares `[]`.
+   */
+  kinds: readonly string[];
+  /**
    * Set for rules that need manifests beyond the object itself (a Service and the pods it selects):
    * they run once every target is indexed, on files holding one of `kinds`; `lintObject` skips them.
    */

@@ -8,6 +8,7 @@ import type { Finding, Range } from '../engine/types';
 import { maskedRanges } from './helm';
 import { ManifestFile } from './manifestFile';
 import { keyName, pairOf, stringOf } from './nodes';
+import { yamlSyntax } from './rules/yamlSyntax';
 
 type Segment = string | number;
 
@@ -49,8 +50,8 @@ export class TemplateMap {
   private readonly masks: [number, number][];
 
   constructor(file: string, templateText: string, maskedText: string, renderedText: string) {
-    this.rendered = new ManifestFile(file, renderedText, { allDocuments: true });
-    this.template = new ManifestFile(file, maskedText, { allDocuments: true });
+    this.rendered = new ManifestFile(file, renderedText, {});
+    this.template = new ManifestFile(file, maskedText, {});
     this.masks = maskedRanges(templateText);
   }
 
@@ -64,8 +65,13 @@ export class TemplateMap {
     return { ...f, range, fixes: [], related: undefined };
   }
 
-  /** True when a finding of the masked template sits on a key whose value is written out, with no action in either. */
+  /**
+   * True when a finding of the masked template sits on a key whose value is written out, with no
+   * action in either; syntax errors count only in a template without actions.
+   */
   isExplicit(f: Finding): boolean {
+    // Masking can make errors of its own (both branches of an if/else give a key twice): only a template without actions has real ones.
+    if (f.rule === yamlSyntax.id) return this.masks.length === 0;
     const offset = this.offsetIn(this.template, f.range);
     const pair = this.pairStartingAt(offset);
     if (!pair || ANCHOR_KEYS.has(keyName(pair))) return false;

@@ -97,7 +97,11 @@ export class YamlEditor {
   /** Style of the document the current public call edits (set on entry: edits never span documents). */
   private style!: EditStyle;
 
-  constructor(private readonly file: ManifestFile) {
+  /** `enabled: false` makes no edit at all (every call answers undefined): findings then carry no fix. */
+  constructor(
+    private readonly file: ManifestFile,
+    private readonly options: { enabled?: boolean } = {},
+  ) {
     this.styles = new FileStyles(file);
   }
 
@@ -110,12 +114,14 @@ export class YamlEditor {
    * value merges into an existing mapping: only the keys it lacks are added, the others are set.
    */
   set(map: YAMLMap, path: readonly string[], value: YamlValue): TextEdit[] | undefined {
+    if (this.options.enabled === false) return undefined;
     this.enter(map);
     return intended(map, nest(path, value), this.walk(map, path, value, (pair, parent) => this.setPairValue(pair, parent, value)));
   }
 
   /** Adds `item` to the sequence at `map[path...]`, creating the sequence (and mappings) when missing. */
   addToSeq(map: YAMLMap, path: readonly string[], item: YamlValue): TextEdit[] | undefined {
+    if (this.options.enabled === false) return undefined;
     this.enter(map);
     const append = new Append([item]);
     return intended(map, nestTree(path, append), this.walk(map, path, [item], (pair, parent) => this.setPairValue(pair, parent, append)));
@@ -148,6 +154,7 @@ export class YamlEditor {
 
   /** Deletes a scalar-valued pair from a mapping. */
   removePair(map: YAMLMap, pair: Pair): TextEdit[] | undefined {
+    if (this.options.enabled === false) return undefined;
     this.enter(map);
     const index = map.items.indexOf(pair);
     const key = pair.key as Node | null;
@@ -328,8 +335,11 @@ export class YamlEditor {
 
   private scalar(value: string | number | boolean): string {
     if (this.style.json) return JSON.stringify(value);
+    if (typeof value !== 'string') return String(value);
+    // Words, quantities and durations (100m, 128Mi, 10s, RuntimeDefault) are plain: no emitter needed.
+    if (PLAIN_SAFE.test(value)) return value;
     // The YAML 1.1 emitter quotes what a YAML 1.1 reader (Kubernetes) would not read back as a string.
-    return typeof value === 'string' ? stringify(value, { version: '1.1' }).trimEnd() : String(value);
+    return stringify(value, { version: '1.1' }).trimEnd();
   }
 
   private key(key: string): string {
@@ -342,6 +352,12 @@ export class YamlEditor {
     return { range: this.file.range(start, end), newText: text };
   }
 }
+
+/**
+ * Strings a YAML 1.1 reader takes back as the same string: a letter first (no number, no
+ * indicator), then letters, digits, `.`, `_`, `-`, `/`; and not one of 1.1's booleans or null.
+ */
+const PLAIN_SAFE = /^(?!(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$)[A-Za-z][A-Za-z0-9._/-]*$/;
 
 /** `['a', 'b'], v` -> `{a: {b: v}}`. */
 function nest(path: readonly string[], leaf: YamlValue): YamlValue {

@@ -1,10 +1,11 @@
 import { asSeq, mapAt, pairOf, stringOf } from '../nodes';
-import { allContainers, describeContainer } from '../podSpec';
+import { allContainers, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import { riskyFixIf, type K8sRule } from '../rule';
 
 export const capabilitiesNotDropped: K8sRule = {
   id: 'k8s/capabilities-not-dropped',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Container keeps the default Linux capabilities',
   defaultSeverity: 'warning',
   fixable: true,

@@ -1,5 +1,5 @@
 import { asSeq, mapAt, pairOf, stringOf, type YamlNode } from '../nodes';
-import { allContainers, describeContainer } from '../podSpec';
+import { allContainers, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import type { K8sRule } from '../rule';
 
 /** Capabilities that give a container control of the node or its network. */
@@ -15,6 +15,7 @@ const DANGEROUS: Record<string, string> = {
 export const dangerousCapabilities: K8sRule = {
   id: 'k8s/dangerous-capabilities',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Container adds a dangerous Linux capability',
   defaultSeverity: 'warning',
   fixable: false,

@@ -1,11 +1,12 @@
 import { describeSelector, equalitySelectorOf, isEmptySelector } from '../labels';
 import { mapAt, pairOf, stringOf } from '../nodes';
-import { isKind } from '../podSpec';
+import { isKind, WORKLOAD_KINDS } from '../podSpec';
 import type { K8sRule } from '../rule';
 
 export const danglingService: K8sRule = {
   id: 'k8s/dangling-service',
   language: 'k8s',
+  kinds: ['Service', ...WORKLOAD_KINDS],
   title: 'Service selects no pods',
   defaultSeverity: 'warning',
   fixable: false,

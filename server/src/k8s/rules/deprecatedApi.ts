@@ -54,6 +54,7 @@ const REMOVED: Record<string, Removal> = {
 export const deprecatedApi: K8sRule = {
   id: 'k8s/deprecated-api',
   language: 'k8s',
+  kinds: [],
   title: 'apiVersion removed from Kubernetes',
   defaultSeverity: 'error',
   fixable: true,

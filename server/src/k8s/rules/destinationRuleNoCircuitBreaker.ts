@@ -15,6 +15,7 @@ function hasPoolLimit(policy: YAMLMap | undefined): boolean {
 export const destinationRuleNoCircuitBreaker: K8sRule = {
   id: 'k8s/destination-rule-no-circuit-breaker',
   language: 'k8s',
+  kinds: ['DestinationRule'],
   title: 'Istio DestinationRule without outlier detection or connection limits',
   defaultSeverity: 'warning',
   fixable: false,

@@ -1,5 +1,5 @@
 import { boolOf, pairOf } from '../nodes';
-import { podSpecsOf } from '../podSpec';
+import { podSpecsOf, WORKLOAD_KINDS } from '../podSpec';
 import { riskyFixIf, type K8sRule } from '../rule';
 
 const HOST_NAMESPACES = { hostNetwork: 'network', hostPID: 'process', hostIPC: 'IPC' } as const;
@@ -7,6 +7,7 @@ const HOST_NAMESPACES = { hostNetwork: 'network', hostPID: 'process', hostIPC: '
 export const hostNamespace: K8sRule = {
   id: 'k8s/host-namespace',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Pod shares a host namespace',
   defaultSeverity: 'error',
   fixable: true,

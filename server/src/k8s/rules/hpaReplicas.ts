@@ -6,6 +6,7 @@ const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 export const hpaReplicas: K8sRule = {
   id: 'k8s/hpa-replicas',
   language: 'k8s',
+  kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'HorizontalPodAutoscaler'],
   title: 'Workload sets replicas while an autoscaler scales it',
   defaultSeverity: 'warning',
   fixable: true,

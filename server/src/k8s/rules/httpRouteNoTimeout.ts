@@ -7,6 +7,7 @@ const TIMEOUT = '10s';
 export const httpRouteNoTimeout: K8sRule = {
   id: 'k8s/httproute-no-timeout',
   language: 'k8s',
+  kinds: ['HTTPRoute'],
   title: 'Gateway API HTTPRoute rule without a request timeout',
   defaultSeverity: 'warning',
   fixable: true,

@@ -6,6 +6,7 @@ import type { K8sRule } from '../rule';
 export const istioRetryBudget: K8sRule = {
   id: 'k8s/istio-retry-budget',
   language: 'k8s',
+  kinds: ['VirtualService'],
   title: 'Istio retries without a per-try timeout, or longer than the route timeout',
   defaultSeverity: 'warning',
   fixable: false,

@@ -8,6 +8,7 @@ const TIMEOUT = '10s';
 export const istioRouteNoTimeout: K8sRule = {
   id: 'k8s/istio-route-no-timeout',
   language: 'k8s',
+  kinds: ['VirtualService'],
   title: 'Istio HTTP route without a timeout',
   defaultSeverity: 'warning',
   fixable: true,

@@ -8,6 +8,7 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet']);
 export const noDisruptionBudget: K8sRule = {
   id: 'k8s/no-disruption-budget',
   language: 'k8s',
+  kinds: ['Deployment', 'StatefulSet', 'PodDisruptionBudget'],
   title: 'Replicated workload without a PodDisruptionBudget',
   defaultSeverity: 'info',
   fixable: false,

@@ -1,10 +1,11 @@
 import { boolOf } from '../nodes';
-import { allContainers, containerSecurityPair, describeContainer } from '../podSpec';
+import { allContainers, containerSecurityPair, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import { riskyFixIf, type K8sRule } from '../rule';
 
 export const privileged: K8sRule = {
   id: 'k8s/privileged',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Privileged container',
   defaultSeverity: 'error',
   fixable: true,

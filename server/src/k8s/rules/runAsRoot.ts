@@ -1,10 +1,11 @@
 import { boolOf, numberOf } from '../nodes';
-import { allContainers, describeContainer, effectiveSecurityPair } from '../podSpec';
+import { allContainers, describeContainer, effectiveSecurityPair, WORKLOAD_KINDS } from '../podSpec';
 import { riskyFixIf, type K8sRule } from '../rule';
 
 export const runAsRoot: K8sRule = {
   id: 'k8s/run-as-root',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Container may run as root',
   defaultSeverity: 'warning',
   fixable: true,

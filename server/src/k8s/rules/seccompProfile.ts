@@ -1,5 +1,5 @@
 import { mapAt, pairOf, stringOf } from '../nodes';
-import { allContainers, describeContainer, effectiveSecurityPair } from '../podSpec';
+import { allContainers, describeContainer, effectiveSecurityPair, WORKLOAD_KINDS } from '../podSpec';
 import { riskyFixIf, type K8sRule } from '../rule';
 
 const CONFINED = new Set(['RuntimeDefault', 'Localhost']);
@@ -7,6 +7,7 @@ const CONFINED = new Set(['RuntimeDefault', 'Localhost']);
 export const seccompProfile: K8sRule = {
   id: 'k8s/seccomp-profile',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Container runs without a seccomp profile',
   defaultSeverity: 'info',
   fixable: true,

@@ -1,5 +1,5 @@
 import { asSeq, mapsIn, pairOf, stringOf, textOf } from '../nodes';
-import { allContainers, describeContainer } from '../podSpec';
+import { allContainers, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import type { K8sRule } from '../rule';
 
 /** Words that make a variable a secret on their own. */
@@ -35,6 +35,7 @@ function looksSecret(name: string): boolean {
 export const secretInEnv: K8sRule = {
   id: 'k8s/secret-in-env',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Secret written as a literal environment variable',
   defaultSeverity: 'error',
   fixable: false,

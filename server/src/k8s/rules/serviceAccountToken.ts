@@ -1,10 +1,11 @@
 import { boolOf, pairOf, stringOf } from '../nodes';
-import { podSpecsOf } from '../podSpec';
+import { podSpecsOf, WORKLOAD_KINDS } from '../podSpec';
 import { riskyFixIf, type K8sRule } from '../rule';
 
 export const serviceAccountToken: K8sRule = {
   id: 'k8s/service-account-token',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'API credentials mounted into a pod that does not use the API',
   defaultSeverity: 'info',
   fixable: true,

@@ -1,10 +1,11 @@
 import { boolOf } from '../nodes';
-import { allContainers, containerSecurityPair, describeContainer } from '../podSpec';
+import { allContainers, containerSecurityPair, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import { riskyFixIf, type K8sRule } from '../rule';
 
 export const writableRootFs: K8sRule = {
   id: 'k8s/writable-root-fs',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Container root filesystem is writable',
   defaultSeverity: 'warning',
   fixable: true,
