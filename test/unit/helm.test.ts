@@ -126,14 +126,21 @@ describe('templates outside charts and {{ in plain YAML', () => {
     assert.match(notices[0].message, /Go template outside a Helm chart/);
   });
 
-  test('{{ inside a block scalar (a dashboard in a ConfigMap) is ordinary YAML: the Deployment beside it is linted', () => {
+  test('{{ inside a block scalar (a dashboard in a ConfigMap, small or large) is ordinary YAML: the Deployment beside it is linted', () => {
+    const panel = '    {"title": "{{ $service }} latency", "expr": "histogram_quantile(0.99, sum by (le) (rate({{ job }}[5m])))"}\n';
+    // Over 2 KB: parsed only for its header (no rule reads a ConfigMap's data), still not a template.
     const text = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: dashboards}
 data:
   web.json: |
-    {"title": "{{ $service }} latency", "expr": "histogram_quantile(0.99, sum by (le) (rate({{ job }}[5m])))"}
----
+${panel.repeat(30)}---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: small}
+data:
+  one.json: |
+${panel}---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -149,7 +156,7 @@ spec:
     const file = path.join(tmp, 'with-dashboard.yaml');
     const found = analyzeManifestSet([{ path: file, text }], defaultConfig(), assert.fail, { onNotice: (n) => notices.push(n) }).get(file)!;
     assert.deepEqual(notices, []);
-    assert.ok(found.some((f) => f.rule === 'k8s/single-replica' && f.range.start.line === 11));
+    assert.ok(found.some((f) => f.rule === 'k8s/single-replica' && text.split('\n')[f.range.start.line] === '  replicas: 1'));
     assert.ok(found.some((f) => f.rule === 'k8s/no-memory-limit'));
   });
 });

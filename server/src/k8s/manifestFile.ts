@@ -45,8 +45,9 @@ export class ManifestFile {
     const parsed = options.readKinds ? blankUnreadDocuments(text, options.readKinds) : text;
     const cst = Array.from(new Parser(this.lines.addNewLine).parse(parsed));
     this.documents = Array.from(new Composer(PARSE_OPTIONS).compose(cst, true, text.length));
-    const { comments, hasAlias, literals } = scanCst(cst, text.includes('{{'));
-    this.isGoTemplate = literals !== undefined && hasActionOutside(text, literals);
+    const { comments, hasAlias, literals } = scanCst(cst, parsed.includes('{{'));
+    // Of the text parsed: actions in a document only its header was kept of are not seen.
+    this.isGoTemplate = literals !== undefined && hasActionOutside(parsed, literals);
     this.commentTokens = comments;
     const broken: Document.Parsed[] = [];
     for (const doc of this.documents) {

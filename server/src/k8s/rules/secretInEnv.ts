@@ -17,6 +17,9 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Values that name where a secret is (`/var/secrets/key.json`) or switch something (`yes`, `false`, `0`). */
+const NOT_A_SECRET_VALUE = /^(?:\/\S*|yes|no|true|false|on|off|0|1)$/i;
+
 /** `scheme://user:password@host…` with a literal password (not a `$(VAR)` reference, not empty). */
 const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^@/\s]+)@/i;
 
@@ -41,7 +44,7 @@ export const secretInEnv: K8sRule = {
   fixable: false,
   docs: {
     description:
-      'A password, token or key written as a literal `value` lives in the manifest, in Git history, in every `kubectl get -o yaml` and in the object\'s last-applied annotation. A URL with a password in it (`postgres://app:hunter2@db/orders`) is a secret whatever the variable is called. Put it in a Secret and reference it with `valueFrom.secretKeyRef`.',
+      'A password, token or key written as a literal `value` lives in the manifest, in Git history, in every `kubectl get -o yaml` and in the object\'s last-applied annotation. A URL with a password in it (`postgres://app:hunter2@db/orders`) is a secret whatever the variable is called; a file path (`GOOGLE_APPLICATION_CREDENTIALS: /var/secrets/key.json`) or a yes/no switch (`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`) is not. Put it in a Secret and reference it with `valueFrom.secretKeyRef`.',
     bad: 'env:\n  - name: DB_PASSWORD\n    value: hunter2',
     good: 'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password',
   },
@@ -57,8 +60,8 @@ export const secretInEnv: K8sRule = {
           report(valuePair!, `${describeContainer(c)} sets ${name} to a URL with a password in it: move it to a Secret and use valueFrom.secretKeyRef`);
           continue;
         }
-        // `$(OTHER_VAR)` is a reference Kubernetes expands, not a literal.
-        if (value.startsWith('$(') || !looksSecret(name)) continue;
+        // `$(OTHER_VAR)` is a reference Kubernetes expands; a file path or a yes/no switch is not the secret itself.
+        if (value.startsWith('$(') || NOT_A_SECRET_VALUE.test(value) || !looksSecret(name)) continue;
         report(
           namePair,
           `${describeContainer(c)} sets ${name} to a literal value: move it to a Secret and use valueFrom.secretKeyRef (name: <secret>, key: <key>)`,
