@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, type LeakLensConfig } from '../../server/src/engine/config';
+import { fixAllEdits } from '../../server/src/engine/fixAll';
+import { applyEdits } from '../../server/src/engine/text';
 import type { LineComment } from '../../server/src/engine/suppress';
 import type { Finding } from '../../server/src/engine/types';
 import type { WorkspaceManifest } from '../../server/src/k8s/analyzer';
@@ -68,4 +70,15 @@ export function manifestFiles(dir: string): string[] {
     .filter((f) => /\.(ya?ml|json)$/.test(f))
     .map((f) => path.join(dir, f))
     .sort();
+}
+
+/** Fix All as the editor runs it: passes of the engine's fix-all edits until nothing is left to fix. */
+export function fixAllManifest(file: string, text: string, workspace: readonly WorkspaceManifest[] = []): string {
+  let current = text;
+  for (let pass = 0; pass < 8; pass++) {
+    const edits = fixAllEdits(current, lintManifest(file, current, workspace));
+    if (edits.length === 0) break;
+    current = applyEdits(current, edits);
+  }
+  return current;
 }

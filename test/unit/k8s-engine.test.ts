@@ -10,7 +10,6 @@ import { describe, test } from 'node:test';
 import { defaultConfig, mergeConfig } from '../../server/src/engine/config';
 import { ruleById } from '../../server/src/lint/registry';
 import { applyEdits } from '../../server/src/engine/text';
-import { fixAllEdits } from '../../server/src/engine/fixAll';
 import { parseAllDocuments } from 'yaml';
 import {
   analyzeManifests,
@@ -22,7 +21,7 @@ import { analyzeManifestSet } from '../../server/src/k8s/manifestSet';
 import type { K8sRule } from '../../server/src/k8s/rule';
 import { k8sRules } from '../../server/src/k8s/rules';
 import { FOREIGN_CHECKS, rulesSilencedBy, SUPPRESSION_ANNOTATIONS } from '../../server/src/k8s/suppressAnnotations';
-import { lintManifest, manifestFiles } from '../helpers/k8sEngine';
+import { fixAllManifest, lintManifest, manifestFiles } from '../helpers/k8sEngine';
 import { seededRandom } from '../helpers/random';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'k8s');
@@ -247,15 +246,7 @@ describe('fix layout', () => {
 });
 
 describe('Fix All never breaks a workload', () => {
-  const fixAll = (file: string, text: string) => {
-    let current = text;
-    for (let pass = 0; pass < 8; pass++) {
-      const edits = fixAllEdits(current, lintManifest(file, current));
-      if (edits.length === 0) break;
-      current = applyEdits(current, edits);
-    }
-    return current;
-  };
+  const fixAll = (file: string, text: string) => fixAllManifest(file, text);
   const read = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
   const containerOf = (text: string, name: string) =>
     parseAllDocuments(text)[0].toJS().spec.template.spec[name === 'sysctl' ? 'initContainers' : 'containers'].find((c: { name: string }) => c.name === name);

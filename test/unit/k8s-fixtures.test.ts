@@ -9,11 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { fixAllEdits } from '../../server/src/engine/fixAll';
 import { applyEdits, LineIndex } from '../../server/src/engine/text';
 import type { Finding, TextEdit } from '../../server/src/engine/types';
 import { k8sRules } from '../../server/src/k8s/rules';
-import { inspectManifest, jsonWants, lintManifest, manifestFiles } from '../helpers/k8sEngine';
+import { fixAllManifest, inspectManifest, jsonWants, lintManifest, manifestFiles } from '../helpers/k8sEngine';
 import { countByRule, foundKeys, wantedKeys } from '../helpers/wants';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'k8s');
@@ -58,17 +57,6 @@ function assertEditsInDocument(file: string, text: string, finding: Finding, edi
     const ok = index.offsetAt(e.range.start) >= from && index.offsetAt(e.range.end) <= to + 1;
     assert.ok(ok, `${where} edits outside its document (offsets ${from}-${to})`);
   }
-}
-
-/** Fix All as the editor runs it: passes until nothing is left to fix. */
-function fixAll(file: string, text: string, workspace: { path: string; text: string }[]): string {
-  let current = text;
-  for (let pass = 0; pass < 8; pass++) {
-    const edits = fixAllEdits(current, lintManifest(file, current, workspace));
-    if (edits.length === 0) break;
-    current = applyEdits(current, edits);
-  }
-  return current;
 }
 
 type Path = (string | number)[];
@@ -140,7 +128,7 @@ for (const { rule, files } of dirs) {
       test(`${name}: fix all composes exactly what each safe fix does alone`, () => {
         const workspace = workspaceFor(file);
         const findings = lintManifest(file, text, workspace);
-        const fixed = fixAll(file, text, workspace);
+        const fixed = fixAllManifest(file, text, workspace);
         const result = parseAllDocuments(fixed).map((d) => d.toJS());
         const original = parseAllDocuments(text).map((d) => d.toJS());
         for (const f of findings) {
@@ -155,7 +143,7 @@ for (const { rule, files } of dirs) {
 
       test(`${name}: fix all leaves no finding with a safe fix, and applies none that changes behavior`, () => {
         const workspace = workspaceFor(file);
-        const current = fixAll(file, text, workspace);
+        const current = fixAllManifest(file, text, workspace);
         assertReparses(file, text, current, 'fix all');
         assertCommentsKept(file, text, current, 'fix all');
         const safelyFixable = (f: Finding) => f.fixes.some((x) => x.preferred && !x.changesBehavior);
