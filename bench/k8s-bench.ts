@@ -254,6 +254,8 @@ function buildTool(tool: string): string | undefined {
 
 const K8S_MODULE = 'k8s.io/kubernetes@v1.36.3';
 const REAL_DIRS = ['cluster/addons', 'test/e2e', 'test/fixtures'];
+/** CRD bundles in the same module cache (the Gateway API's install bundle): what no rule reads, at size. */
+const CRD_BUNDLES = ['k8s.io/apiextensions-apiserver@v0.36.3/test/integration/ratcheting_test_cases/crds/standard-install.yaml'];
 
 function manifestsUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -281,21 +283,28 @@ function timeRuns(tool: string, cmd: string, cmdArgs: string[], okCodes: number[
 function realCorpus(): void {
   const gomodcache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout?.trim();
   const module = gomodcache && path.join(gomodcache, K8S_MODULE);
-  if (!module || !fs.existsSync(module)) {
+  if (!gomodcache || !module || !fs.existsSync(module)) {
     console.log(`\nreal corpus: ${K8S_MODULE} is not in the Go module cache (run scripts/build-controlplane.sh)`);
     return;
   }
-  const all = REAL_DIRS.flatMap((d) => manifestsUnder(path.join(module, d)));
   const kubeScore = buildTool('kube-score');
-  // kube-score stops at the first file it cannot parse: both tools get the files it reads, one by one checked.
+  const all = REAL_DIRS.flatMap((d) => manifestsUnder(path.join(module, d)));
+  sideBySide(`${REAL_DIRS.join(', ')} of ${K8S_MODULE}`, all, kubeScore);
+  const bundles = CRD_BUNDLES.map((b) => path.join(gomodcache, b)).filter((f) => fs.existsSync(f));
+  if (bundles.length) sideBySide('CRD bundles', bundles, kubeScore);
+}
+
+/** LeakLens's CLI and kube-score, RUNS times each, on the files of `all` that kube-score can read. */
+function sideBySide(what: string, all: string[], kubeScore: string | undefined): void {
   const reads = (f: string) => {
     const r = spawnSync(kubeScore!, ['score', f], { encoding: 'utf8' });
     // Exit 1 is also "critical findings": a file it cannot read says "Failed to score files".
     return (r.status === 0 || r.status === 1) && !/Failed to score/.test(r.stderr);
   };
+  // kube-score stops at the first file it cannot parse: both tools get the files it reads.
   const readable = kubeScore ? all.filter(reads) : all;
   const bytes = readable.reduce((n, f) => n + fs.statSync(f).size, 0);
-  console.log(`\nreal corpus: ${readable.length} of ${all.length} manifest files under ${REAL_DIRS.join(', ')} of ${K8S_MODULE} (${(bytes / 1e6).toFixed(2)} MB; the others kube-score cannot parse)`);
+  console.log(`\n${what}: ${readable.length} of ${all.length} manifest files (${(bytes / 1e6).toFixed(2)} MB; kube-score cannot parse the others)`);
   const rows: Row[] = [];
   const failures: string[] = [];
   const add = (row: Row | string) => (typeof row === 'string' ? failures.push(row) : rows.push(row));

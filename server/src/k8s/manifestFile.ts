@@ -141,9 +141,9 @@ const TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m;
 /**
  * The text to parse: a document over 2 KB whose top-level `kind:` no rule reads (a CRD schema, a
  * dashboard ConfigMap, a bundle of RBAC) keeps only its top-level `apiVersion`, `kind` and
- * `metadata` lines and its comments; every other character becomes a space, so offsets and lines
- * stay those of the file and the parser has next to nothing to build. Its syntax is then not
- * checked. Documents with no top-level `kind:` line (JSON, flow style) and lists are parsed whole.
+ * `metadata` lines and its comments at column 0; the rest becomes blank block scalars of the same
+ * length (see blankBody), so offsets and lines stay those of the file and the parser has next to
+ * nothing to build. Its syntax is then not checked. Documents with no top-level `kind:` line (JSON, flow style) and lists are parsed whole.
  */
 function blankUnreadDocuments(text: string, readKinds: ReadonlySet<string>): string {
   if (text.length < BLANK_ABOVE_BYTES) return text;
@@ -163,10 +163,16 @@ function blankUnreadDocuments(text: string, readKinds: ReadonlySet<string>): str
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-/** A document with only its marker, top-level apiVersion/kind, its metadata block and comment lines left. */
+/**
+ * A document with only its marker, top-level apiVersion/kind, its metadata block and its comment
+ * lines at column 0 left. Each run of other lines becomes one block scalar under a key of its own
+ * (`z0: |1`, then spaces): the lexer reads the run as one token instead of a token per line.
+ */
 function blankBody(doc: string): string {
   const parts: string[] = [];
   let inMetadata = false;
+  let inRun = false;
+  let runs = 0;
   for (let start = 0; start < doc.length; ) {
     const nl = doc.indexOf('\n', start);
     const end = nl < 0 ? doc.length : nl;
@@ -177,20 +183,25 @@ function blankBody(doc: string): string {
       (start === 0 && (doc.startsWith('---', 0) || doc.startsWith('...', 0))) ||
       (topLevel && (inMetadata || doc.startsWith('apiVersion:', start) || doc.startsWith('kind:', start))) ||
       (!topLevel && inMetadata) ||
-      isCommentLine(doc, start, end);
+      first === 0x23;
     const cr = end > start && doc.charCodeAt(end - 1) === 0x0d;
-    parts.push(keep ? doc.slice(start, end) : ' '.repeat(end - start - (cr ? 1 : 0)) + (cr ? '\r' : ''));
+    const width = end - start - (cr ? 1 : 0);
+    if (keep) {
+      parts.push(doc.slice(start, end));
+      inRun = false;
+    } else {
+      const header: string = inRun ? '' : `z${runs}: |1`;
+      // A line too short for the header stays blank (and the run goes on as blank lines).
+      const opens: boolean = header !== '' && width >= header.length && topLevel;
+      if (opens) runs++;
+      inRun ||= opens;
+      parts.push((opens ? header : '') + ' '.repeat(width - (opens ? header.length : 0)) + (cr ? '\r' : ''));
+    }
     if (nl < 0) break;
     parts.push('\n');
     start = nl + 1;
   }
   return parts.join('');
-}
-
-function isCommentLine(doc: string, start: number, end: number): boolean {
-  let i = start;
-  while (i < end && (doc.charCodeAt(i) === 0x20 || doc.charCodeAt(i) === 0x09)) i++;
-  return i < end && doc.charCodeAt(i) === 0x23;
 }
 
 function syntaxProblem(error: YAMLParseError, text: string): SyntaxProblem {
