@@ -11,6 +11,7 @@ import { collectFiles } from './files';
 import { FORMATS, formatFindings, showsFixes, type FileFinding, type Format } from './formats';
 import { defaultJobs, lintFiles } from './lintFiles';
 import { progressLine } from './progress';
+import { tuneForRunLength } from './shortRun';
 
 declare const LEAKLENS_VERSION: string | undefined;
 const VERSION = typeof LEAKLENS_VERSION === 'string' ? LEAKLENS_VERSION : 'dev';
@@ -148,6 +149,7 @@ export async function runCli(argv: string[]): Promise<number> {
     const { files: found, missing } = collectFiles(args.paths);
     for (const m of missing) process.stderr.write(`${m}: no such file or directory\n`);
     const files = found.filter((f) => !excluded(path.resolve(f)));
+    tuneForRunLength(files);
     const progress = progressLine(files.length);
     const outcome = await lintFiles(files, {
       config,
