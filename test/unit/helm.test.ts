@@ -73,6 +73,29 @@ describe('with helm', () => {
   });
 });
 
+describe('packaged subcharts', () => {
+  test('templates rendered from charts/*.tgz have no file to report on: the chart gets a notice', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-subchart-'));
+    try {
+      const chart = path.join(tmp, 'web');
+      fs.cpSync(CHART, chart, { recursive: true });
+      const sub = path.join(tmp, 'cache');
+      fs.mkdirSync(path.join(sub, 'templates'), { recursive: true });
+      fs.writeFileSync(path.join(sub, 'Chart.yaml'), 'apiVersion: v2\nname: cache\nversion: 0.1.0\n');
+      fs.writeFileSync(path.join(sub, 'templates', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: cache\nspec:\n  containers:\n    - name: cache\n      image: example.com/cache\n');
+      const r = spawnSync(helm, ['package', sub, '--destination', path.join(chart, 'charts')], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const notices: Notice[] = [];
+      const files = TEMPLATES.map((t) => path.join(chart, 'templates', path.basename(t)));
+      analyzeManifestSet(files.map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') })), defaultConfig(), assert.fail, { helm: { binary: helm }, onNotice: (n) => notices.push(n) });
+      assert.deepEqual(notices.map((n) => [n.file, n.kind]), [[chart, 'partial']]);
+      assert.match(notices[0].message, /1 rendered template\(s\) of packaged subcharts \(charts\/cache\/templates\/pod\.yaml\)/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('without helm', () => {
   test('templates are read with their actions masked, only written-out values are checked, and the chart gets one notice', () => {
     const notices: Notice[] = [];

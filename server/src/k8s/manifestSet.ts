@@ -4,6 +4,7 @@
  * key), or, without helm, read with their actions masked and checked only for values written out.
  * Every file not linted, and every chart linted without its values, is reported as a notice.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LeakLensConfig } from '../engine/config';
 import type { Finding, Notice, RuleErrorHandler } from '../engine/types';
@@ -76,7 +77,16 @@ export function analyzeManifestSet(
       const docs = rendering.files.get(path.resolve(f.path));
       if (docs) templates.push({ path: f.path, text: docs.join('---\n'), template: f.text, rendered: true });
     }
-    for (const [file, docs] of rendering.files) if (!targeted.has(file)) chartContext.push({ path: file, text: docs.join('---\n') });
+    const packaged: string[] = [];
+    for (const [file, docs] of rendering.files) {
+      if (targeted.has(file)) continue;
+      chartContext.push({ path: file, text: docs.join('---\n') });
+      // A subchart shipped as charts/*.tgz has no template on disk to report on.
+      if (!fs.existsSync(file)) packaged.push(path.relative(chartDir, file));
+    }
+    if (packaged.length) {
+      notice({ file: chart, kind: 'partial', message: `not reported: ${packaged.length} rendered template(s) of packaged subcharts (${packaged.slice(0, 3).join(', ')}${packaged.length > 3 ? ', …' : ''}) have no file to report on; unpack them to lint them` });
+    }
   }
 
   const found = analyzeManifests([...plain, ...templates], config, onError, {
