@@ -60,6 +60,15 @@ test('json: the documented shape, 1-based positions, skipped directories and git
   assert.equal(typeof out.stats.durationMs, 'number');
   assert.equal(out.stats.files, 3, 'a.go, b.go and the binary blob.go are read');
   assert.match(r.stderr, /blob\.go: skipped: binary file/);
+  assert.deepEqual((JSON.parse(r.stdout) as { skipped: unknown[] }).skipped, [{ file: 'proj/blob.go', kind: 'skipped', reason: 'skipped: binary file' }]);
+});
+
+test('sarif: files not linted are tool execution notifications of the invocation', () => {
+  const log = JSON.parse(lint(['--format', 'sarif', 'proj'], tmp).stdout);
+  const [notification] = log.runs[0].invocations[0].toolExecutionNotifications;
+  assert.equal(notification.message.text, 'skipped: binary file');
+  assert.equal(notification.locations[0].physicalLocation.artifactLocation.uri, 'proj/blob.go');
+  assert.equal(log.runs[0].invocations[0].executionSuccessful, true);
 });
 
 test('text: file:line:col: severity rule: message, like go vet', () => {

@@ -52,7 +52,7 @@ function textAnalyzer(file: string, options: FixOptions, goMods: GoModLocator, o
     throw new Error(`rule ${rule} failed on the fixed text: ${(err as Error)?.message ?? err}`);
   };
   if (languageOf(file) === 'go') return (text: string) => analyzeGoText(file, text, options.config, goMods, onError, { fixes: true });
-  return (text: string) => analyzeManifests([{ path: file, text }], options.config, onError, others()).get(file) ?? [];
+  return (text: string) => analyzeManifests([{ path: file, text }], options.config, onError, { workspace: others() }).get(file) ?? [];
 }
 
 /** How many syntax errors a text has: a fix may never add one. */
@@ -109,7 +109,7 @@ export function fixFiles(findings: readonly FileFinding[], options: FixOptions):
   for (const [file, original] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     if (!fixable(original)) continue;
     const src = readSource(file, options.maxFileSize);
-    if ('problem' in src) continue;
+    if ('skipped' in src) continue;
     const before = src.text;
     const others = () => manifests().filter((m) => m.path !== file);
     const analyze = textAnalyzer(file, options, goMods, others);

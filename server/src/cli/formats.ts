@@ -1,7 +1,7 @@
 /** Output formats of `leaklens lint`: text (like go vet), JSON, SARIF 2.1.0 and GitHub annotations. */
 import { preferredFix } from '../engine/fixAll';
 import { allRules, ruleDocsUrl } from '../lint/registry';
-import type { Finding, Fix, Range, Severity } from '../engine/types';
+import type { Finding, Fix, Notice, Range, Severity } from '../engine/types';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -58,8 +58,9 @@ function text(findings: readonly FileFinding[]): string {
     .join('');
 }
 
-function json(findings: readonly FileFinding[], stats: RunStats): string {
-  return JSON.stringify({ version: 1, findings: findings.map(jsonFinding), stats }, null, 2) + '\n';
+function json(findings: readonly FileFinding[], stats: RunStats, skipped: readonly Notice[]): string {
+  const notices = skipped.map((n) => ({ file: n.file, kind: n.kind, reason: n.message }));
+  return JSON.stringify({ version: 1, findings: findings.map(jsonFinding), skipped: notices, stats }, null, 2) + '\n';
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -89,7 +90,20 @@ function sarifFix(f: FileFinding, fix: Fix) {
   };
 }
 
-function sarif(findings: readonly FileFinding[], version: string): string {
+/** Files not linted (or only in part) as SARIF tool notifications of the run's invocation. */
+function sarifInvocation(skipped: readonly Notice[]) {
+  return {
+    executionSuccessful: true,
+    toolExecutionNotifications: skipped.map((n) => ({
+      level: n.kind === 'skipped' ? 'warning' : 'note',
+      message: { text: n.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(n.file) } } }],
+      descriptor: { id: n.kind === 'skipped' ? 'file-skipped' : 'file-partially-checked' },
+    })),
+  };
+}
+
+function sarif(findings: readonly FileFinding[], version: string, skipped: readonly Notice[]): string {
   const rules = allRules.map((r) => ({
     id: r.id,
     name: r.id.replace(/[^A-Za-z0-9]+(.)/g, (_, c: string) => c.toUpperCase()),
@@ -137,6 +151,7 @@ function sarif(findings: readonly FileFinding[], version: string): string {
             rules,
           },
         },
+        invocations: [sarifInvocation(skipped)],
         columnKind: 'utf16CodeUnits',
         results,
       },
@@ -155,8 +170,9 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function github(findings: readonly FileFinding[]): string {
-  return findings
+function github(findings: readonly FileFinding[], skipped: readonly Notice[]): string {
+  const notices = skipped.map((n) => `::warning file=${escapeProperty(n.file)},title=${escapeProperty('LeakLens: not fully linted')}::${escapeData(n.message)}\n`);
+  return notices.join('') + findings
     .map((f) => {
       const props = [
         `file=${escapeProperty(f.file)}`,
@@ -171,15 +187,16 @@ function github(findings: readonly FileFinding[]): string {
     .join('');
 }
 
-export function formatFindings(format: Format, findings: readonly FileFinding[], stats: RunStats, version: string): string {
+/** Findings in `format`; files not linted go to JSON, SARIF and GitHub output too (text prints them on stderr). */
+export function formatFindings(format: Format, findings: readonly FileFinding[], stats: RunStats, version: string, skipped: readonly Notice[] = []): string {
   switch (format) {
     case 'text':
       return text(findings);
     case 'json':
-      return json(findings, stats);
+      return json(findings, stats, skipped);
     case 'sarif':
-      return sarif(findings, version);
+      return sarif(findings, version, skipped);
     case 'github':
-      return github(findings);
+      return github(findings, skipped);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `leaklens lint [--format text|json|sarif|github] [--config FILE] [--fail-on error|warning|info|never] PATH...`
+ * `leaklens lint [--format text|json|sarif|github] [--config FILE] [--fail-on error|warning|info|never] [--helm PATH] [--values FILE] PATH...`
  * Exit 0 when nothing reaches --fail-on, 1 when something does (with --diff: when there is a
  * diff), 2 on usage or internal error.
  */
@@ -16,6 +16,7 @@ import { FORMATS, formatFindings, showsFixes, type FileFinding, type Format } fr
 import { defaultJobs, lintFiles } from './lintFiles';
 import { progressLine } from './progress';
 import { listRules, resolveRuleIds, withRuleFlags } from './ruleSelection';
+import { tuneForRunLength } from './shortRun';
 
 declare const LEAKLENS_VERSION: string | undefined;
 const VERSION = typeof LEAKLENS_VERSION === 'string' ? LEAKLENS_VERSION : 'dev';
@@ -46,6 +47,8 @@ Options:
   --new-from-rev REV                report only findings on lines changed since the git revision
                                     REV (committed or not; untracked files count as new)
   --new-from-patch FILE             report only findings on lines a unified diff adds or changes
+  --helm PATH                       helm binary that renders Helm charts (default: helm on PATH)
+  --values FILE                     values file for every chart, after its values.yaml (repeatable)
   -h, --help                        show this help
   --version                         print the version
 `;
@@ -58,6 +61,8 @@ interface Args {
   failOn: FailOn;
   jobs: number;
   maxFileSize: number;
+  helm?: string;
+  values: string[];
   paths: string[];
   /** --enable and --disable, in command-line order. */
   ruleFlags: { enable: boolean; id: string }[];
@@ -82,7 +87,18 @@ function positiveInt(flag: string, value: string | undefined): number {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { format: 'text', failOn: 'warning', jobs: defaultJobs(), maxFileSize: 2_000_000, paths: [], ruleFlags: [], listRules: false, fix: false, diff: false };
+  const args: Args = {
+    format: 'text',
+    failOn: 'warning',
+    jobs: defaultJobs(),
+    maxFileSize: 2_000_000,
+    values: [],
+    paths: [],
+    ruleFlags: [],
+    listRules: false,
+    fix: false,
+    diff: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
@@ -127,6 +143,17 @@ function parseArgs(argv: string[]): Args {
         args.newFromPatch = value();
         if (!args.newFromPatch) throw new UsageError('--new-from-patch expects a patch file');
         break;
+      case '--helm':
+        args.helm = value();
+        if (!args.helm) throw new UsageError('--helm expects the path of a helm binary');
+        break;
+      case '--values': {
+        const file = value();
+        if (!file) throw new UsageError('--values expects a file');
+        if (!fs.existsSync(file)) throw new UsageError(`values file ${file} does not exist`);
+        args.values.push(path.resolve(file));
+        break;
+      }
       default:
         if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
         args.paths.push(flag);
@@ -201,6 +228,7 @@ export async function runCli(argv: string[]): Promise<number> {
     // With --new-from-*, unchanged Go files cannot have a reported finding: they are not read.
     // Every manifest is, since cross-file rules need them all.
     const files = found.filter((f) => !excluded(path.resolve(f)) && (!changes || languageOf(f) !== 'go' || changes.has(changeKey(f))));
+    tuneForRunLength(files);
     const fixing = args.fix || args.diff;
     const progress = progressLine(files.length);
     const outcome = await lintFiles(files, {
@@ -209,9 +237,10 @@ export async function runCli(argv: string[]): Promise<number> {
       fixes: fixing || showsFixes(args.format),
       jobs: args.jobs,
       onProgress: progress.update,
+      helm: { binary: args.helm, values: args.values },
     });
     progress.clear();
-    for (const p of outcome.problems) process.stderr.write(`${p}\n`);
+    for (const n of outcome.skipped) process.stderr.write(`${n.file}: ${n.message}\n`);
     for (const e of outcome.internalErrors) process.stderr.write(`internal error: ${e}\n`);
     let reported: FileFinding[] = outcome.findings;
     if (fixing) {
@@ -238,7 +267,7 @@ export async function runCli(argv: string[]): Promise<number> {
         a.rule.localeCompare(b.rule),
     );
     process.stdout.write(
-      formatFindings(args.format, findings, { files: files.length, durationMs: Date.now() - started }, VERSION),
+      formatFindings(args.format, findings, { files: files.length, durationMs: Date.now() - started }, VERSION, outcome.skipped),
     );
     if (outcome.internalErrors.length > 0 || (missing.length > 0 && files.length === 0)) return 2;
     return findings.some((f) => reachesFailOn(f.severity, args.failOn)) ? 1 : 0;

@@ -14,7 +14,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { preferredFix } from '../engine/fixAll';
-import type { Position, Range } from '../engine/types';
+import type { Fix, Position, Range } from '../engine/types';
 import { toDiagnostic, type DiagnosticsPublisher } from './diagnostics';
 import type { EngineFinding } from './engine/messages';
 import { combineSuppressions } from './engine/suppressEdits';
@@ -62,6 +62,11 @@ function requested(params: CodeActionParams, findings: readonly EngineFinding[])
   return findings.filter((f) => intersects(f.range, params.range) || named.some((d) => d.code === f.rule && sameRange(d.range, f.range)));
 }
 
+/** A fix's title, marked with why it is risky when it can change how the program or workload runs. */
+export function quickFixTitle(fix: Fix): string {
+  return fix.changesBehavior ? `${fix.title} (changes behavior: ${fix.changesBehavior})` : fix.title;
+}
+
 /** Quick fixes for the requested findings, then one suppression entry for all of them. */
 export function quickFixes(params: CodeActionParams, target: EditTarget, findings: readonly EngineFinding[]): CodeAction[] {
   if (!wants(params.context.only, CodeActionKind.QuickFix)) return [];
@@ -72,10 +77,11 @@ export function quickFixes(params: CodeActionParams, target: EditTarget, finding
     const preferred = preferredFix(f);
     for (const fix of f.fixes) {
       actions.push({
-        title: fix.title,
+        title: quickFixTitle(fix),
         kind: CodeActionKind.QuickFix,
         diagnostics,
-        isPreferred: fix === preferred,
+        // A preferred action may be applied without a look (VS Code's Auto Fix): never one that changes behavior.
+        isPreferred: fix === preferred && !fix.changesBehavior,
         edit: workspaceEdit(target, fix.edits),
       });
     }

@@ -61,7 +61,7 @@ class LeakLensServer {
   private readonly publisher: DiagnosticsPublisher;
   private config!: WorkspaceConfig;
   private support!: ClientSupport;
-  private settings: Settings = { overrides: {}, scope: 'workspace', maxFileSize: DEFAULT_MAX_FILE_SIZE };
+  private settings: Settings = { overrides: {}, scope: 'workspace', maxFileSize: DEFAULT_MAX_FILE_SIZE, helm: {} };
   private engineSettings?: EngineSettings;
   /** Engine messages held back until the first configuration is loaded. */
   private outbox: ToEngine[] | undefined = [];
