@@ -29,7 +29,7 @@ function channelName(expr: Node): string | undefined {
 }
 
 /** Names that say a channel signals the end of work. */
-const STOP_NAME = /done|quit|stop|exit|clos(e|ing)|cancel/i;
+const STOP_NAME = /done|quit|stop|exit|clos(e|ing)|cancel|interrupt|shutdown|abort/i;
 
 /** A channel that signals the end of work by its name: `ctx.Done()`, `done`, `s.quit`, `stopCh`, `closing`. */
 export function isStopChannel(expr: Node): boolean {

@@ -7,6 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../file';
+import { goFileTraits } from '../fileTraits';
 import { isTerminating } from '../ownership';
 import {
   callParts,
@@ -34,7 +35,12 @@ export interface Op {
 }
 
 export type Stmt =
-  | { k: 'send' | 'recv' | 'close'; ch: ChanKey; node: Node }
+  | { k: 'recv' | 'close'; ch: ChanKey; node: Node }
+  /**
+   * `failure`: in test code, an error sent from an `if err != nil` branch that then returns: the
+   * test fails there, and a goroutine left blocked on that send is the failure's, not a leak to report.
+   */
+  | { k: 'send'; ch: ChanKey; node: Node; failure?: boolean }
   /** A variable or field gets a new channel: `c := make(chan T, n)`, `w := T{done: make(chan X)}`. */
   | { k: 'make'; ch: ChanKey; buffer: Count; node: Node }
   /** `var c chan T` with no value: a nil channel until assigned. */
@@ -257,11 +263,15 @@ class Builder {
   private locals = new Set<string>();
   /** Type names of variables the model can read off the code (`x := &T{}`, `p *T`), by variable; func literals see their outer function's. */
   private types = new Map<string, string>();
+  /** How many `if err != nil` branches of test code the statement being built sits in. */
+  private errorBranches = 0;
+  private readonly testCode: boolean;
   /** The file's constants and those declared in the functions built so far (scopes are not told apart). */
   private readonly constants: Map<string, number>;
 
   constructor(private readonly options: BuildOptions) {
     this.constants = new Map(options.constants);
+    this.testCode = goFileTraits(options.file.path).testCode ?? false;
   }
 
   fn(fn: Node, depth: number): FunctionIR {
@@ -322,7 +332,7 @@ class Builder {
         if (value) this.expr(value, out, depth, false, true);
         if (ch) this.expr(ch, out, depth, true);
         const key = chanKeyOf(ch);
-        if (key) out.push({ k: 'send', ch: key, node: s });
+        if (key) out.push({ k: 'send', ch: key, node: s, failure: this.errorBranches > 0 || undefined });
         return;
       }
       case 'expression_statement': {
@@ -484,7 +494,14 @@ class Builder {
     if (condition) this.expr(condition, out, depth);
     const otherwise: Stmt[] = [];
     if (alternative) this.stmt(alternative, otherwise, depth);
-    out.push({ k: 'if', then: this.block(consequence, depth), else: otherwise, panicking: recoverBranch(initializer, condition) });
+    // Reporting the error and stopping (`errc <- err; return`) is a failure report; sending it and
+    // carrying on is the double send that strands a goroutine, and stays a send like any other.
+    const lastStatement = consequence ? statementsOf(consequence).at(-1) : undefined;
+    const failing = this.testCode && isErrorCheck(condition) && typeOf(lastStatement) === 'return_statement';
+    if (failing) this.errorBranches++;
+    const then = this.block(consequence, depth);
+    if (failing) this.errorBranches--;
+    out.push({ k: 'if', then, else: otherwise, panicking: recoverBranch(initializer, condition) });
   }
 
   private forStmt(s: Node, out: Stmt[], depth: number, label?: string): void {
@@ -663,6 +680,14 @@ class Builder {
     else if (!plain) this.expr(parts.fn, out, depth);
     for (const a of parts.args) this.expr(a, out, depth, false, true);
   }
+}
+
+/** `err != nil` (any name holding "err"): the branch an error takes. */
+function isErrorCheck(condition: Node | null): boolean {
+  const test = condition && unparen(condition);
+  if (!test || typeOf(test) !== 'binary_expression' || test.childForFieldName('operator')?.text !== '!=') return false;
+  const [left, right] = namedChildren(test);
+  return !!left && !!right && typeOf(left) === 'identifier' && /err/i.test(left.text) && typeOf(right) === 'nil';
 }
 
 /**

@@ -201,8 +201,10 @@ class Walker {
     if (this.steps > BUDGET) throw new GaveUp();
     const fall = (next: PathState[]): Flow => ({ ...noFlow(), fall: next });
     switch (s.k) {
-      case 'send':
-        return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, sends: add(f.sends, ONE), blockingSends: add(f.blockingSends, ONE) }))));
+      case 'send': {
+        const blocking = s.failure ? ZERO : ONE;
+        return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, sends: add(f.sends, ONE), blockingSends: add(f.blockingSends, blocking) }))));
+      }
       case 'recv':
         return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, recvs: add(f.recvs, ONE) }))));
       case 'close':

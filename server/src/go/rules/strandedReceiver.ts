@@ -47,6 +47,7 @@ export const strandedReceiver: GoRule = {
   fileScoped: true,
   scope: {
     tests: { checked: true, why: 'a goroutine stranded in a test stays for the rest of the test binary, and goleak-style checks fail on it.' },
+    processLifetime: 'a goroutine stranded once in code that runs once for the whole process does not pile up.',
   },
   triggers: ['chan'],
   readsAnywhere: ['close', 'select', 'go', 'Go', 'const', 'range', '<-'],
