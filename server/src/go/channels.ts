@@ -1,6 +1,7 @@
 /** Channel operations the concurrency rules look for: receives, stop channels and unbuffered makes. */
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../engine/types';
+import type { GoFile } from './file';
 import { replaceNode } from './edits';
 import { communicationCases } from './flow';
 import { assignmentOf, callParts, hasType, typeOf, unparen } from './syntax';
@@ -75,4 +76,19 @@ export function bufferOfOneFix(call: Node): Fix | undefined {
   const at = { line: type.endPosition.row, character: type.endPosition.column };
   const edit = size ? replaceNode(size, '1') : { range: { start: at, end: at }, newText: ', 1' };
   return { title: 'Give the channel a buffer of 1', preferred: true, edits: [edit] };
+}
+
+/**
+ * `time.After(d)`, or a timer's channel: `t.C` of a `t := time.NewTimer(d)`, or a variable holding
+ * either (`timeout := time.After(d)`), judged from the text of the function `fnText`. It delivers
+ * once, when time is up.
+ */
+export function isTimeoutChannel(file: GoFile, ch: Node, fnText: string): boolean {
+  const e = unparen(ch);
+  if (typeOf(e) === 'call_expression') return file.isPkgCall(e, 'time', ['After']);
+  const selector = typeOf(e) === 'selector_expression' && e.childForFieldName('field')?.text === 'C';
+  const name = selector ? e.childForFieldName('operand')?.text : typeOf(e) === 'identifier' ? e.text : undefined;
+  if (!name) return false;
+  const made = selector ? 'NewTimer\\(' : '(After\\(|NewTimer\\(.*\\)\\.C\\b)';
+  return new RegExp(`\\b${name.replace(/\./g, '\\.')}\\s*:?=\\s*time\\.${made}`).test(fnText);
 }

@@ -1,4 +1,4 @@
-import { selectWatchesStop } from '../channels';
+import { caseReceivedChannel, isTimeoutChannel, selectWatchesStop } from '../channels';
 import { contextParamAt } from '../contextScope';
 import type { GoFile } from '../file';
 import { communicationCases, hasDefaultCase, leavesLoop } from '../flow';
@@ -18,28 +18,6 @@ function endsOrFails(file: GoFile, stmt: Node): boolean {
 }
 
 /**
- * `time.After(d)`, or a timer's channel: `t.C` of a `t := time.NewTimer(d)`, or a variable holding
- * either (`timeout := time.After(d)`). It delivers once, when time is up.
- */
-function isTimeout(file: GoFile, ch: Node, fnText: string): boolean {
-  const e = unparen(ch);
-  if (typeOf(e) === 'call_expression') return file.isPkgCall(e, 'time', ['After']);
-  const selector = typeOf(e) === 'selector_expression' && e.childForFieldName('field')?.text === 'C';
-  const name = selector ? e.childForFieldName('operand')?.text : typeOf(e) === 'identifier' ? e.text : undefined;
-  if (!name) return false;
-  const made = selector ? 'NewTimer\\(' : '(After\\(|NewTimer\\(.*\\)\\.C\\b)';
-  return new RegExp(`\\b${name.replace(/\./g, '\\.')}\\s*:?=\\s*time\\.${made}`).test(fnText);
-}
-
-/** The channel a select case receives from. */
-function caseChannel(c: Node): Node | undefined {
-  const comm = c.childForFieldName('communication');
-  const right = comm?.childForFieldName('right') ?? comm;
-  const recv = right && unparen(right);
-  return (recv && typeOf(recv) === 'unary_expression' ? recv.childForFieldName('operand') : null) ?? undefined;
-}
-
-/**
  * A timeout case that ends the loop (returns, breaks out, fails the test, or clears the loop's
  * condition): the loop cannot wait for ever, whatever ctx does.
  */
@@ -47,8 +25,8 @@ function boundedInTime(file: GoFile, select: Node, loop: Node, fnText: string): 
   const condition = loop.namedChildren.find((c) => c && typeOf(c) !== 'block' && typeOf(c) !== 'for_clause' && typeOf(c) !== 'range_clause');
   const conditionWords = condition ? wordFinder(condition.descendantsOfType('identifier').map((n) => n!.text)) : undefined;
   return communicationCases(select).some((c) => {
-    const ch = caseChannel(c);
-    if (!ch || !isTimeout(file, ch, fnText)) return false;
+    const ch = caseReceivedChannel(c);
+    if (!ch || !isTimeoutChannel(file, ch, fnText)) return false;
     if (leavesLoop(c, loop, (s) => endsOrFails(file, s))) return true;
     const assigned = c.descendantsOfType(['assignment_statement']).flatMap((a) => (a ? [a.childForFieldName('left')?.text ?? ''] : []));
     return !!conditionWords && assigned.some((t) => conditionWords(t).size > 0);
@@ -62,7 +40,7 @@ function boundedInTime(file: GoFile, select: Node, loop: Node, fnText: string): 
  */
 function producerWatchesContext(select: Node, ctxName: string, fnText: string): boolean {
   return communicationCases(select).some((c) => {
-    const root = caseChannel(c)?.text.split(/[.(]/)[0];
+    const root = caseReceivedChannel(c)?.text.split(/[.(]/)[0];
     if (!root || !/^\w+$/.test(root)) return false;
     return (
       new RegExp(`\\b${root}\\b[\\w, ]*:?=[^\\n]*\\(\\s*${ctxName}\\b`).test(fnText) ||
