@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { analyzeGoText, analyzeManifests, initEngine, languageEnabled, languageOf, type ManifestInput } from '../lint/analyze';
 import type { LeakLensConfig } from '../engine/config';
 import { GoModLocator } from '../go/gomod';
+import { PackageLocator } from '../go/packageIndex';
 import type { FileFinding } from './formats';
 import { looksBinary } from './files';
 
@@ -44,6 +45,7 @@ export function readSource(file: string, maxFileSize: number): { text: string } 
 /** Analyzes Go files in this thread. */
 export function lintGoFiles(files: readonly string[], options: LintOptions, outcome: LintOutcome, done = () => {}): void {
   const goMods = new GoModLocator();
+  const packages = new PackageLocator();
   for (const file of files) {
     const src = readSource(file, options.maxFileSize);
     if ('problem' in src) outcome.problems.push(src.problem);
@@ -54,7 +56,7 @@ export function lintGoFiles(files: readonly string[], options: LintOptions, outc
         options.config,
         goMods,
         (rule, err) => outcome.internalErrors.push(`${file}: rule ${rule} failed: ${(err as Error)?.message ?? err}`),
-        { fixes: options.fixes },
+        { fixes: options.fixes, packages },
       );
       for (const f of found) outcome.findings.push({ ...f, file });
     }
