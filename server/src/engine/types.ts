@@ -90,6 +90,11 @@ export interface RuleMeta {
   fixable: boolean;
   /** Absent: every file, test code included. */
   scope?: RuleScope;
+  /**
+   * Set, with the reason, for a rule that runs only when the configuration gives it a severity:
+   * on real code it is wrong too often to be on for everyone.
+   */
+  offByDefault?: string;
   /** Ids the rule had before (merged or renamed rules): still honoured in configuration and suppressions. */
   formerIds?: readonly string[];
   /**
