@@ -21,10 +21,20 @@ export interface DeclaredAcquirer {
   variadic: boolean;
   /** The result type is named without a package: this package defines the resource's type (its home). */
   home: boolean;
-  /** The body calls a standard function that acquires the resource. */
-  wraps: boolean;
-  /** Names the body calls (for wrappers of wrappers). */
-  calls: readonly string[];
+  /**
+   * The calls whose result reaches the resource's result in a `return`, with the position of that
+   * result among the call's: `return c.hc.Do(req)` gives Do at 0; `ctx, cancel :=
+   * context.WithTimeout(…)` then `return ctx, cancel` gives WithTimeout at 1.
+   */
+  sources: readonly Source[];
+}
+
+export interface Source {
+  name: string;
+  /** Which of the call's results it is. */
+  index: number;
+  /** How many results the call has, as its use shows. */
+  count: number;
 }
 
 /** What one file declares: its package clause, whether it is a test file, and its acquirers. */
@@ -36,7 +46,6 @@ export interface FileDecls {
 
 const TYPE_NAMES = [...new Set(DECLARED_RESOURCES.flatMap((r) => RESOURCE_TYPES[r].names))];
 const findTypeNames = wordFinder(TYPE_NAMES);
-const findAcquiringCalls = wordFinder([...new Set(DECLARED_RESOURCES.flatMap((r) => RESOURCE_TYPES[r].acquiredBy))]);
 
 /** The acquirers `text` (the file at `path`) declares. */
 export function declaredAcquirers(path: string, text: string): FileDecls {
@@ -52,10 +61,9 @@ export function declaredAcquirers(path: string, text: string): FileDecls {
     sig.results.forEach((type, slot) => {
       const resource = resourceOf(type, pkg, (imports ??= importsOf(text)));
       if (!resource) return;
-      const body = bodyText(text, sig.bodyStart);
-      const calls = [...new Set(Array.from(body.matchAll(/([A-Za-z_]\w*)\s*\(/g), (m) => m[1]))];
-      const wraps = [...findAcquiringCalls(body)].some((n) => RESOURCE_TYPES[resource.resource].acquiredBy.includes(n));
-      acquirers.push({ ...sig, resource: resource.resource, slot, results: sig.results.length, home: resource.home, wraps, calls });
+      const sources = returnedFrom(bodyText(text, sig.bodyStart), slot, sig.results.length, sig.resultNames[slot], RESOURCE_TYPES[resource.resource].releasePath);
+      const { resultNames: _, bodyStart: __, ...decl } = sig;
+      acquirers.push({ ...decl, resource: resource.resource, slot, results: sig.results.length, home: resource.home, sources });
     });
   }
   return { pkg, test, acquirers };
@@ -87,6 +95,8 @@ interface Signature {
   variadic: boolean;
   /** Result types as written, one per result. */
   results: string[];
+  /** Their names, when the results are named. */
+  resultNames: (string | undefined)[];
   /** Offset of the body's `{`, or -1 without a body. */
   bodyStart: number;
 }
@@ -115,11 +125,12 @@ function readSignature(text: string, at: number): Signature | undefined {
   const params = splitTopLevel(text.slice(i + 1, paramsEnd));
   i = skipBlanks(text, paramsEnd + 1);
   let results: string[];
+  let resultNames: (string | undefined)[] = [];
   let bodyStart: number;
   if (text[i] === '(') {
     const end = closing(text, i);
     if (end < 0) return undefined;
-    results = resultTypes(splitTopLevel(text.slice(i + 1, end)));
+    ({ types: results, names: resultNames } = resultList(splitTopLevel(text.slice(i + 1, end))));
     i = skipBlanks(text, end + 1);
     bodyStart = text[i] === '{' ? i : -1;
   } else {
@@ -132,26 +143,62 @@ function readSignature(text: string, at: number): Signature | undefined {
     results = type ? [type] : [];
     bodyStart = brace < 0 ? -1 : i + brace;
   }
-  return { name, method, params: params.length, variadic: params.some((p) => p.includes('...')), results, bodyStart };
+  return { name, method, params: params.length, variadic: params.some((p) => p.includes('...')), results, resultNames, bodyStart };
 }
 
-/** Result types from the entries of a result list: `(a, b T, err error)` names its results, `(T, error)` does not. */
-function resultTypes(entries: string[]): string[] {
+/** Result types (and names) from the entries of a result list: `(a, b T, err error)` names its results, `(T, error)` does not. */
+function resultList(entries: string[]): { types: string[]; names: (string | undefined)[] } {
   const named = entries.some((e) => /^[A-Za-z_]\w*\s+[^\s.]/.test(e) && !/^(func|map|chan|struct|interface)\b/.test(e));
-  if (!named) return entries;
+  if (!named) return { types: entries, names: entries.map(() => undefined) };
   const types: string[] = [];
+  const names: string[] = [];
   let pending = 0;
   for (const e of entries) {
     const space = e.search(/\s/);
     if (space < 0) {
+      names.push(e);
       pending++;
       continue;
     }
+    names.push(e.slice(0, space));
     const type = e.slice(space).trim();
     for (; pending > 0; pending--) types.push(type);
     types.push(type);
   }
-  return types;
+  return { types, names };
+}
+
+/** The callee of a call expression's text (`c.hc.Do(req)` -> Do), when the text is one call. */
+function calleeOf(expr: string): string | undefined {
+  const m = /^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\s*\(/.exec(expr.trim());
+  return m && closing(expr.trim(), m[0].length - 1) === expr.trim().length - 1 ? m[1] : undefined;
+}
+
+/**
+ * The calls whose result a body returns as result `slot` of `results`: returned directly
+ * (`return c.Do(req)`), or through the variable a return names in that place (or the named result
+ * a bare `return` returns), assigned from a call (`resp, err := c.Do(req)`) and not released on
+ * the way (`defer resp.Body.Close()`: the caller gets a spent response). Read line by line, as
+ * gofmt lays statements out.
+ */
+function returnedFrom(body: string, slot: number, results: number, resultName: string | undefined, releasePath: readonly string[]): Source[] {
+  const variables = new Set<string>();
+  const out: Source[] = [];
+  for (const m of body.matchAll(/\breturn\b([^\n]*)/g)) {
+    const exprs = splitTopLevel(m[1]);
+    if (exprs.length === 0 && resultName) variables.add(resultName);
+    else if (exprs.length === 1 && calleeOf(exprs[0])) out.push({ name: calleeOf(exprs[0])!, index: slot, count: results });
+    else if (exprs.length === results && /^[A-Za-z_]\w*$/.test(exprs[slot])) variables.add(exprs[slot]);
+  }
+  for (const v of variables) if (new RegExp(`\\b${[v, ...releasePath].join('\\s*\\.\\s*')}\\s*\\(`).test(body)) variables.delete(v);
+  if (variables.size === 0) return out;
+  for (const m of body.matchAll(/^[ \t]*([A-Za-z_][\w \t,]*?)[ \t]*:?=[ \t]*([^\n]+)$/gm)) {
+    const targets = m[1].split(',').map((t) => t.trim());
+    const callee = calleeOf(m[2]);
+    const index = targets.findIndex((t) => variables.has(t));
+    if (callee && index >= 0) out.push({ name: callee, index, count: targets.length });
+  }
+  return out;
 }
 
 /** The resource a result type holds, when it holds one. */
@@ -189,7 +236,7 @@ function bodyText(text: string, start: number): string {
   if (start < 0) return '';
   const eol = text.indexOf('\n', start);
   const line = text.slice(start, eol < 0 ? text.length : eol).trimEnd();
-  if (line.endsWith('}')) return line;
+  if (line.endsWith('}')) return line.slice(1, -1);
   const end = text.indexOf('\n}', start);
   return text.slice(start, end < 0 ? text.length : end + 2);
 }
@@ -233,21 +280,31 @@ function quoteEnd(text: string, at: number, quote: string): number {
   return -1;
 }
 
-/** Entries of a parameter or result list, split at its top-level commas, comments dropped. */
+/** Entries of a list (parameters, results, returned expressions), split at its top-level commas, comments dropped. */
 function splitTopLevel(list: string): string[] {
-  const clean = list.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
   const out: string[] = [];
+  let entry = '';
   let depth = 0;
-  let from = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const c = clean[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(clean.slice(from, i).trim());
-      from = i + 1;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (c === '"' || c === "'" || c === '`') {
+      const end = c === '`' ? list.indexOf('`', i + 1) : quoteEnd(list, i, c);
+      const to = end < 0 ? list.length - 1 : end;
+      entry += list.slice(i, to + 1);
+      i = to;
+    } else if (c === '/' && (list[i + 1] === '/' || list[i + 1] === '*')) {
+      const end = list[i + 1] === '/' ? list.indexOf('\n', i) : list.indexOf('*/', i + 2) + 1;
+      entry += ' ';
+      i = end <= 0 ? list.length : end;
+    } else if (c === ',' && depth === 0) {
+      out.push(entry.trim());
+      entry = '';
+    } else {
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth--;
+      entry += c;
     }
   }
-  out.push(clean.slice(from).trim());
+  out.push(entry.trim());
   return out.filter((e) => e.length > 0);
 }

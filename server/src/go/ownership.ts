@@ -752,14 +752,9 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   if (!discarded) tracked.push({ name, use: (id) => useKind(id, kind, file, body) });
   // A mention is the name itself: its end needs no question to the tree.
   const uses = tracked.flatMap((t) =>
-    mentionsBetween(body, t.name, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.startIndex + t.name.length, t })),
+    mentionsBetween(body, t.name, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.startIndex + t.name.length, t, kind: undefined as UseKind | undefined })),
   );
-  const kinds = new Map<number, UseKind>();
-  const kindOf = (u: (typeof uses)[number]) => {
-    let k = kinds.get(u.node.id);
-    if (!k) kinds.set(u.node.id, (k = u.t.use(u.node)));
-    return k;
-  };
+  const kindOf = (u: (typeof uses)[number]) => (u.kind ??= u.t.use(u.node));
   const overwrites = (u: (typeof uses)[number]) => u.t.name === name && overwritesResource(u.node, fn, scope!);
   // Statements are asked in source order and most hold no use: compare offsets before the tree.
   const settles = (node: Node): Settle => {

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { declaredAcquirers, type DeclaredAcquirer, type FileDecls } from './declaredResults';
 import type { GoFile, GoSemantics } from './file';
-import type { DeclaredResource } from './resourceTypes';
+import { RESOURCE_TYPES, type DeclaredResource } from './resourceTypes';
 
 export type { DeclaredAcquirer, FileDecls };
 
@@ -41,14 +41,25 @@ export class PackageIndex {
     this.findWrappers();
   }
 
-  /** Functions that get the resource from an acquiring call, directly or through another such function. */
+  /**
+   * Functions that return what an acquiring call returned in the resource's place, that call being
+   * a standard one or another such function. The package that defines the resource's type (net/http
+   * for Client.Get) is not wrapping it: the rules know its calls already.
+   */
   private findWrappers(): void {
-    const known = new Set(this.visible.filter((d) => d.wraps));
-    for (let grew = known.size > 0; grew; ) {
+    const candidates = this.visible.filter((d) => !d.home);
+    const known = new Set<DeclaredAcquirer>();
+    const acquires = (d: DeclaredAcquirer) =>
+      d.sources.some(
+        (s) =>
+          // The standard calls all return two results.
+          (RESOURCE_TYPES[d.resource].acquiredBy.includes(s.name) && s.index === RESOURCE_TYPES[d.resource].slot && s.count === 2) ||
+          [...known].some((w) => w.resource === d.resource && w.name === s.name && w.slot === s.index && w.results === s.count),
+      );
+    for (let grew = true; grew; ) {
       grew = false;
-      const names = new Set([...known].map((d) => `${d.resource}:${d.name}`));
-      for (const d of this.visible) {
-        if (!known.has(d) && d.calls.some((c) => names.has(`${d.resource}:${c}`))) {
+      for (const d of candidates) {
+        if (!known.has(d) && acquires(d)) {
           known.add(d);
           grew = true;
         }
@@ -80,11 +91,12 @@ export class PackageIndex {
   }
 
   /**
-   * True when the package's own code declares `name` as acquiring `resource` with the resource's
-   * own type (it is the package that defines it), or as the `Start` of a tracer implementation.
+   * True when the package's own code implements the acquisition of `resource`: it declares an
+   * acquiring function with the resource's own type (it is the package that defines it: net/http,
+   * database/sql, context), or a `Start` method returning a span (a tracer). Its tests exercise it.
    */
-  implements(resource: DeclaredResource, name: string): boolean {
-    return this.implementation.some((d) => d.resource === resource && d.name === name && (d.home || (resource === 'span' && d.method && name === 'Start')));
+  implements(resource: DeclaredResource): boolean {
+    return this.implementation.some((d) => d.resource === resource && (d.home || (resource === 'span' && d.method && d.name === 'Start')));
   }
 }
 

@@ -76,8 +76,12 @@ function acquisition(file: GoFile, call: Node, resource: Resource, pkg: PackageI
   if (operand && typeOf(operand) === 'identifier' && file.importPathOf(operand.text)) return undefined;
   const decl = pkg!.wrapper(resource.declared!, parts.name, !!operand, parts.args.length);
   if (!decl) return undefined;
+  // The results must line up; a method (matched by name only: another type may have one of that
+  // name) must be bound to as many variables as the declaration has results.
   const pos = positionOf(call);
-  if (pos.kind === 'assigned' && pos.right.length === 1 && pos.left.length > 1 && pos.left.length !== decl.results) return undefined;
+  const bound = pos.kind === 'assigned' && pos.right.length === 1 ? pos.left.length : undefined;
+  if (bound !== undefined && bound > 1 && bound !== decl.results) return undefined;
+  if (operand && decl.results > 1 && bound !== decl.results) return undefined;
   return { ...resource, slot: decl.slot };
 }
 
@@ -93,12 +97,12 @@ export function checkResource(ctx: GoRuleContext, check: ResourceCheck): void {
   const { resource } = check;
   const pkg = resource.declared ? packageIndexOf(file) : undefined;
   const wrappers = pkg && resource.declared ? pkg.wrapperNames(resource.declared) : [];
-  const testFile = file.path.endsWith('_test.go');
-  for (const call of index.callsNamed(wrappers.length ? [...resource.callees, ...wrappers] : resource.callees)) {
+  // The tests of the package that implements the acquisition exercise it on purpose.
+  if (file.path.endsWith('_test.go') && resource.declared && pkg?.implements(resource.declared)) return;
+  const callees = wrappers.length ? [...new Set([...resource.callees, ...wrappers])] : resource.callees;
+  for (const call of index.callsNamed(callees)) {
     const acquired = acquisition(file, call, resource, pkg);
     if (!acquired) continue;
-    // The package's own tests of the function that acquires the resource exercise it on purpose.
-    if (testFile && pkg?.implements(resource.declared!, callParts(call)?.name ?? '')) continue;
     if (resource.ownedElsewhere?.(file, call)) continue;
     const own = analyzeOwnership(file, call, acquired);
     if (own.state === 'owned' || (check.reportable && !check.reportable(call, own))) continue;

@@ -16,16 +16,20 @@ export interface ResourceType {
   pointer: boolean;
   /** Names of the standard functions and methods that acquire it. */
   acquiredBy: readonly string[];
+  /** Which of their results it is. */
+  slot: number;
+  /** Selectors from a variable holding it to the call that releases it: `resp.Body.Close()`, `cancel()`. */
+  releasePath: readonly string[];
 }
 
 /** context functions that return a CancelFunc (or CancelCauseFunc) as their second result. */
 export const CONTEXT_WITH_CANCEL = ['WithCancel', 'WithCancelCause', 'WithDeadline', 'WithDeadlineCause', 'WithTimeout', 'WithTimeoutCause'];
 
 export const RESOURCE_TYPES: Readonly<Record<DeclaredResource, ResourceType>> = {
-  cancel: { pkg: 'context', names: ['CancelFunc', 'CancelCauseFunc'], pointer: false, acquiredBy: CONTEXT_WITH_CANCEL },
-  response: { pkg: 'net/http', names: ['Response'], pointer: true, acquiredBy: ['Do', 'Get', 'Head', 'Post', 'PostForm'] },
-  rows: { pkg: 'database/sql', names: ['Rows'], pointer: true, acquiredBy: ['Query', 'QueryContext'] },
-  span: { pkg: 'go.opentelemetry.io/otel/trace', names: ['Span'], pointer: false, acquiredBy: ['Start'] },
+  cancel: { pkg: 'context', names: ['CancelFunc', 'CancelCauseFunc'], pointer: false, acquiredBy: CONTEXT_WITH_CANCEL, slot: 1, releasePath: [] },
+  response: { pkg: 'net/http', names: ['Response'], pointer: true, acquiredBy: ['Do', 'Get', 'Post', 'PostForm'], slot: 0, releasePath: ['Body', 'Close'] },
+  rows: { pkg: 'database/sql', names: ['Rows'], pointer: true, acquiredBy: ['Query', 'QueryContext'], slot: 0, releasePath: ['Close'] },
+  span: { pkg: 'go.opentelemetry.io/otel/trace', names: ['Span'], pointer: false, acquiredBy: ['Start'], slot: 1, releasePath: ['End'] },
 };
 
 export const DECLARED_RESOURCES = Object.keys(RESOURCE_TYPES) as DeclaredResource[];

@@ -42,9 +42,10 @@ function boundTargets(call: Node): readonly Node[] | undefined {
   return pos.kind === 'assigned' && pos.right.length === 1 ? pos.left : undefined;
 }
 
-/** The variable result `slot` of `call` is bound to, when it is a named variable. */
+/** The variable result `slot` of a two-result `call` is bound to, when it is a named variable. */
 function boundName(call: Node, slot: number): string | undefined {
-  const t = boundTargets(call)?.[slot];
+  const targets = boundTargets(call);
+  const t = targets?.length === 2 ? targets[slot] : undefined;
   return t && typeOf(t) === 'identifier' && t.text !== '_' ? t.text : undefined;
 }
 
@@ -186,7 +187,7 @@ export const cancelFunc: Resource = {
   noun: 'context',
   variable: 'cancel',
   slot: 1,
-  releasePath: [],
+  releasePath: RESOURCE_TYPES.cancel.releasePath,
   afterErrorCheck: false,
   callees: CONTEXT_WITH_CANCEL,
   declared: 'cancel',
@@ -230,7 +231,6 @@ export const timer: Resource = {
 const CLIENT_METHODS = new Map([
   ['Do', 1],
   ['Get', 1],
-  ['Head', 1],
   ['Post', 3],
   ['PostForm', 2],
 ]);
@@ -245,14 +245,12 @@ function isStdlibCall(call: Node, file: GoFile): boolean {
 }
 
 /**
- * A HEAD request: `http.Head`, `c.Head`, or `c.Do(req)` with req made for the HEAD method. Its
- * response has no body, and net/http returns the connection by itself.
+ * `c.Do(req)` with req made for the HEAD method. Its response has no body, and net/http returns
+ * the connection by itself (which is why `http.Head` and `c.Head` are no acquisitions either).
  */
 function isHeadRequest(file: GoFile, call: Node): boolean {
   const parts = callParts(call);
-  if (!parts) return false;
-  if (parts.name === 'Head') return true;
-  const req = parts.name === 'Do' && parts.args[0] ? unparen(parts.args[0]) : undefined;
+  const req = parts?.name === 'Do' && parts.args[0] ? unparen(parts.args[0]) : undefined;
   const made = req && typeOf(req) === 'identifier' ? lastAssigned(req.text, call)?.value : req;
   if (!made || !file.isPkgCall(made, 'net/http', ['NewRequest', 'NewRequestWithContext'])) return false;
   const args = callParts(made)?.args ?? [];
@@ -264,7 +262,7 @@ export const responseBody: Resource = {
   noun: 'response body',
   variable: 'resp',
   slot: 0,
-  releasePath: ['Body', 'Close'],
+  releasePath: RESOURCE_TYPES.response.releasePath,
   afterErrorCheck: true,
   borrows: isStdlibCall,
   callees: RESOURCE_TYPES.response.acquiredBy,
@@ -324,7 +322,7 @@ export const sqlRows: Resource = {
   noun: 'rows',
   variable: 'rows',
   slot: 0,
-  releasePath: ['Close'],
+  releasePath: RESOURCE_TYPES.rows.releasePath,
   afterErrorCheck: true,
   exhaustedBy: 'Next',
   callees: RESOURCE_TYPES.rows.acquiredBy,
@@ -347,27 +345,55 @@ export const sqlRows: Resource = {
 const TRACER_METHODS = new Map([['Start', -1]]);
 const SPAN_METHODS = ['End', 'SetAttributes', 'SetStatus', 'RecordError', 'AddEvent', 'SpanContext'];
 
-/** The context a span was started in carries it: returned or stored, whoever takes it may end the span. */
-function carriesSpan(id: Node): 'handoff' | 'none' {
+/**
+ * The context a span was started in carries it: returned (also inside a context derived from it:
+ * `return context.WithValue(ctx, k, v)`, `return inject(context.WithValue(ctx, k, v))`) or
+ * stored, whoever takes it may end the span.
+ */
+function carriesSpan(file: GoFile, id: Node): 'handoff' | 'none' {
   const pos = positionOf(id);
   if (pos.kind === 'returned' || pos.kind === 'element' || pos.kind === 'sent') return 'handoff';
+  if (pos.kind === 'argument' && file.qualifiedName(callParts(pos.call)?.fn ?? pos.call)?.pkg === 'context') {
+    const derived = positionOf(pos.call);
+    if (derived.kind === 'returned' || (derived.kind === 'argument' && positionOf(derived.call).kind === 'returned')) return 'handoff';
+  }
   if (pos.kind !== 'assigned') return 'none';
   const target = pos.left.length === pos.right.length ? pos.left[pos.index] : undefined;
   return target && (typeOf(target) === 'selector_expression' || typeOf(target) === 'index_expression') ? 'handoff' : 'none';
+}
+
+/** Options of an SDK tracer provider that send spans somewhere: without one, a span is recorded nowhere. */
+const SPAN_PROCESSORS = /\b(WithSpanProcessor|WithBatcher|WithSyncer)\b/;
+
+/**
+ * The span comes from a tracer provider made in this function without a span processor
+ * (`sdktrace.NewTracerProvider(sdktrace.WithSampler(…)).Tracer(name)`): nothing records or
+ * exports its spans, ended or not — tests of the SDK's own bookkeeping do this.
+ */
+function recordedNowhere(_file: GoFile, call: Node): boolean {
+  const operand = callParts(call)?.operand;
+  const tracer = operand && typeOf(operand) === 'identifier' ? lastAssigned(operand.text, call)?.value : operand;
+  const fromTracer = tracer && callParts(tracer);
+  if (fromTracer?.name !== 'Tracer' || !fromTracer.operand) return false;
+  let provider: Node | undefined = unparen(fromTracer.operand);
+  if (typeOf(provider) === 'identifier') provider = lastAssigned(provider.text, call)?.value;
+  const made = provider && callParts(provider);
+  return made?.name === 'NewTracerProvider' && !SPAN_PROCESSORS.test(made.call.text);
 }
 
 export const span: Resource = {
   noun: 'span',
   variable: 'span',
   slot: 1,
-  releasePath: ['End'],
+  releasePath: RESOURCE_TYPES.span.releasePath,
   afterErrorCheck: false,
   callees: RESOURCE_TYPES.span.acquiredBy,
   declared: 'span',
-  companions(call) {
+  companions(call, file) {
     const ctx = boundName(call, 0);
-    return ctx ? [{ name: ctx, use: carriesSpan }] : [];
+    return ctx ? [{ name: ctx, use: (id) => carriesSpan(file, id) }] : [];
   },
+  ownedElsewhere: recordedNowhere,
   acquiredBy(file, call) {
     const m = methodWithTwoResults(call, TRACER_METHODS);
     if (!m || (callParts(call)?.args.length ?? 0) < 2) return false;

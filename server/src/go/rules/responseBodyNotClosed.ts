@@ -11,6 +11,8 @@ export const responseBodyNotClosed: GoRule = {
   peerNames: ['bodyclose'],
   scope: {
     tests: { checked: true, why: 'each unclosed body keeps a connection and its transport goroutines busy until the test server closes; a test that makes many requests runs out of them.' },
+    processLifetime:
+      'main, init and the package-main helpers only they call (and programs run by hand) run once per process in tools and set-up code: a body left open there is released when the program exits. A polling loop written in main itself is not checked either.',
   },
   triggers: responseBody.callees,
   packageTriggers: (pkg) => pkg.wrapperNames('response'),
