@@ -45,6 +45,8 @@ export interface ResourceKind {
   borrows?(call: Node, file: GoFile): boolean;
   /** A field whose receive means the resource is spent: `<-t.C` for a timer that has fired. */
   spentByReceiveFrom?: string;
+  /** Calls that consume what they are given to its end, which releases it: io.ReadAll of a response body. */
+  drains?(call: Node, arg: Node, file: GoFile): boolean;
   /** A method that releases the resource once it returns false, so a loop on it does: `for rows.Next() {}`. */
   exhaustedBy?: string;
   /**
@@ -181,6 +183,7 @@ function useKind(ident: Node, kind: ResourceKind, file: GoFile, body: Node): Use
       expr = pos.selector;
       continue;
     }
+    if (pos.kind === 'argument' && kind.drains?.(pos.call, expr, file)) return 'release';
     if (handsOn(pos, kind, file)) return 'handoff';
     return capturedByEscapingClosure(ident, kind, file, body) ? 'handoff' : 'none';
   }

@@ -9,6 +9,7 @@ import { mentionsBetween, mentionsOf } from './identifiers';
 import { CONTEXT_WITH_CANCEL, RESOURCE_TYPES, type DeclaredResource } from './resourceTypes';
 import { callParts, enclosingFunction, enclosingLoop, enclosingStatement, expressionsOf, functionBody, hasType, parentOf, typeOf, unparen } from './syntax';
 import { declaredTypeOf, isVariableOfType } from './varTypes';
+import { trailingWord } from './words';
 
 export { CONTEXT_WITH_CANCEL };
 
@@ -245,6 +246,20 @@ function isStdlibCall(call: Node, file: GoFile): boolean {
 }
 
 /**
+ * Reading a body to its end (io.ReadAll, io.Copy, httputil.DumpResponse with the body) releases
+ * the connection whatever the outcome: at EOF net/http returns it to the pool, on a read error it
+ * closes it. Close is still good manners; the connection does not leak.
+ */
+function drainsBody(call: Node, arg: Node, file: GoFile): boolean {
+  const args = callParts(call)?.args ?? [];
+  const at = args.findIndex((a) => unparen(a).id === unparen(arg).id);
+  const body = typeOf(unparen(arg)) === 'selector_expression' && trailingWord(arg.text) === 'Body';
+  if (body && at === 0 && (file.isPkgCall(call, 'io', ['ReadAll']) || file.isPkgCall(call, 'io/ioutil', ['ReadAll']))) return true;
+  if (body && at === 1 && file.isPkgCall(call, 'io', ['Copy', 'CopyBuffer'])) return true;
+  return !body && at === 0 && file.isPkgCall(call, 'net/http/httputil', ['DumpResponse']) && args[1]?.text === 'true';
+}
+
+/**
  * `c.Do(req)` with req made for the HEAD method. Its response has no body, and net/http returns
  * the connection by itself (which is why `http.Head` and `c.Head` are no acquisitions either).
  */
@@ -265,6 +280,7 @@ export const responseBody: Resource = {
   releasePath: RESOURCE_TYPES.response.releasePath,
   afterErrorCheck: true,
   borrows: isStdlibCall,
+  drains: drainsBody,
   callees: RESOURCE_TYPES.response.acquiredBy,
   declared: 'response',
   acquiredBy(file, call) {

@@ -28,6 +28,22 @@ function oneTimerAtATime(file: GoFile, loop: Node, select: Node, timerCase: Node
 }
 
 /**
+ * `tick = time.After(d)` inside the very case that received from tick (`case <-tick:`): the timer
+ * is made again only once the last one fired.
+ */
+function rearmedOnFire(call: Node): boolean {
+  const pos = positionOf(call);
+  const target = pos.kind === 'assigned' && pos.left.length === pos.right.length ? pos.left[pos.index] : undefined;
+  if (!target || typeOf(target) !== 'identifier') return false;
+  for (let p = parentOf(call); p && typeOf(p) !== 'for_statement'; p = parentOf(p)) {
+    if (typeOf(p) !== 'communication_case') continue;
+    const comm = p.childForFieldName('communication');
+    return !!comm && comm.text.replace(/\s+/g, '') === `<-${target.text}`;
+  }
+  return false;
+}
+
+/**
  * True when `d` can be evaluated before the loop with the same value: no calls (conversions to
  * time.Duration aside), receives or closures, and no variable the loop declares or assigns.
  */
@@ -101,7 +117,8 @@ export const timeAfterInLoop: GoRule = {
     for (const call of pkgCalls(file, index, 'time', ['After'])) {
       const loop = enclosingLoop(call);
       const recv = selectReceiving(call);
-      if (!loop || isSleep(call) || (recv && (!recv.raced || oneTimerAtATime(file, loop, recv.select, recv.commCase)))) continue;
+      if (!loop || isSleep(call) || rearmedOnFire(call)) continue;
+      if (recv && (!recv.raced || oneTimerAtATime(file, loop, recv.select, recv.commCase))) continue;
       report(call, 'time.After in a loop creates a new timer every iteration that stays alive until it fires', {
         fix: () => (recv ? hoistTimerFix(ctx, call, loop, recv.select) : undefined),
       });
