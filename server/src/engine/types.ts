@@ -108,7 +108,7 @@ export interface RuleMeta {
 export interface ReportOptions {
   fixes?: Fix[];
   related?: RelatedLocation[];
-  /** Overrides the rule's default severity for this finding (e.g. hints under Go >= 1.23 timers). */
+  /** Overrides the rule's default severity for this finding. */
   severity?: Severity;
 }
 
