@@ -43,6 +43,7 @@ function section(rule: RuleMeta): string {
 /** What the rule's scope says about test code and process-lifetime code, and its former ids. */
 function scopeLines(rule: RuleMeta): string[] {
   const lines: string[] = [];
+  if (rule.offByDefault) lines.push(`- **Off by default** — ${rule.offByDefault} Turn it on by giving it a severity in \`.leaklens.yaml\`.`);
   const tests = rule.scope?.tests;
   if (tests) lines.push(`- Test files (\`_test.go\`): ${tests.checked ? 'checked' : '**not checked**'} by default — ${tests.why}`);
   if (rule.scope?.processLifetime) lines.push(`- Not reported in \`func main\` of package main: ${rule.scope.processLifetime}`);
@@ -56,7 +57,7 @@ function table(rules: readonly RuleMeta[]): string {
     '|---|---|---|---|---|',
     ...rules.map(
       (r) =>
-        `| [${r.id}](#${anchor(r.id)}) | ${r.title} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.scope ? (r.scope.tests.checked ? 'checked' : 'not checked') : ''} |`,
+        `| [${r.id}](#${anchor(r.id)}) | ${r.title} | ${r.offByDefault ? 'off' : r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.scope ? (r.scope.tests.checked ? 'checked' : 'not checked') : ''} |`,
     ),
   ].join('\n');
 }

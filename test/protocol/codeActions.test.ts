@@ -91,7 +91,7 @@ describe('code actions', () => {
     // A second finding on a line whose line above already holds a directive: the rule is appended.
     const ticking = doc.text.replace(
       '\treturn http.Get(url)',
-      '\treturn http.Get(url)\n}\n\nfunc pause(done <-chan struct{}) {\n\tfor {\n\t\tselect {\n\t\tcase <-done:\n\t\t\treturn\n\t\t//leaklens:ignore go/context-in-struct why not\n\t\tcase <-time.After(time.Second):\n\t\t}\n\t}',
+      '\treturn http.Get(url)\n}\n\nfunc pause(wake <-chan struct{}) {\n\tfor {\n\t\tselect {\n\t\tcase <-wake:\n\t\t//leaklens:ignore go/context-in-struct why not\n\t\tcase <-time.After(time.Second):\n\t\t\treturn\n\t\t}\n\t}',
     );
     await doc.replaceAll(ticking);
     const inLoop = await diagnosticOf(doc, 'go/time-after-in-loop');

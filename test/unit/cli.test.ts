@@ -31,6 +31,8 @@ type ${name} struct {
 }
 `;
 
+// go/context-in-struct (off by default) is the probe: on for every run from tmp or below.
+write('.leaklens.yaml', 'rules:\n  go/context-in-struct: hint\n');
 write('proj/a.go', STRUCT('A'));
 write('proj/sub/b.go', STRUCT('B'));
 write('proj/vendor/v.go', STRUCT('V'));
@@ -94,7 +96,7 @@ test('config: rules off, exclude globs, and invalid keys named with file and lin
   assert.deepEqual((JSON.parse(r.stdout) as JsonOut).findings, []);
   assert.match(r.stderr, /\.leaklens\.yaml:3: invalid config at "rules\.go\/no-such-rule": unknown rule/);
 
-  write('cfg2/.leaklens.yaml', 'exclude: ["gen/**"]\n');
+  write('cfg2/.leaklens.yaml', 'rules:\n  go/context-in-struct: hint\nexclude: ["gen/**"]\n');
   write('cfg2/gen/a.go', STRUCT('A'));
   write('cfg2/b.go', STRUCT('B'));
   const r2 = lint(['--format', 'json', '.'], path.join(tmp, 'cfg2'));

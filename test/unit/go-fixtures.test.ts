@@ -12,13 +12,15 @@ import { after, before, describe, test } from 'node:test';
 import { fixAllEdits } from '../../server/src/engine/fixAll';
 import { applyEdits } from '../../server/src/engine/text';
 import { goRules } from '../../server/src/go/rules';
-import { initEngine, inspectGo, lintGo } from '../helpers/goEngine';
+import { everyRuleOn, initEngine, inspectGo, lintGo as lintWith } from '../helpers/goEngine';
 import { countByRule, fixtureDirs, foundKeys, wantedKeys } from '../helpers/wants';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'go');
 const dirs = fixtureDirs(ROOT, /\.go$/);
 const fixedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-fixed-'));
 const fixedFiles: string[] = [];
+/** Fixtures are linted with every rule on, those off by default included. */
+const lintGo = (file: string, text: string) => lintWith(file, text, everyRuleOn());
 
 before(initEngine);
 after(() => fs.rmSync(fixedDir, { recursive: true, force: true }));

@@ -11,6 +11,7 @@ import { LineIndex } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 import type { GoRule } from '../../server/src/go/rule';
 import { goRules } from '../../server/src/go/rules';
+import { goRulesFor } from '../../server/src/lint/analyze';
 import { applyContentChanges } from '../../server/src/lsp/engine/contentEdit';
 import { GoDocument, type GoAnalysisEnv } from '../../server/src/lsp/engine/goDocument';
 import { TreeBudget } from '../../server/src/lsp/engine/treeBudget';
@@ -56,7 +57,7 @@ describe('incremental Go document', () => {
       for (let seed = 1; seed <= 8; seed++) {
         const text = TextDocument.create('file:///virtual/service.go', 'go', 1, SERVICE_GO);
         const doc = new GoDocument(text.uri, FILE, text, new TreeBudget(4, 1e7));
-        const env = envWith(goRules);
+        const env = envWith(goRulesFor(FILE, defaultConfig()));
         await analyze(doc, env);
         const random = seededRandom(seed);
         const snippets = ['\n', 'x', '}', '{', 'go func() {}()\n', 'context.', '"', '//', '\n\nfunc f() {\n\thttp.Get("u")\n}\n'];

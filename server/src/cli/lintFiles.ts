@@ -8,6 +8,7 @@ import type { Notice } from '../engine/types';
 import type { HelmOptions } from '../k8s/helm';
 import { analyzeManifestSet } from '../k8s/manifestSet';
 import { GoModLocator } from '../go/gomod';
+import { PackageLocator } from '../go/packageIndex';
 import type { FileFinding } from './formats';
 import { looksBinary } from './files';
 
@@ -49,6 +50,7 @@ export function readSource(file: string, maxFileSize: number): { text: string } 
 /** Analyzes Go files in this thread. */
 export function lintGoFiles(files: readonly string[], options: LintOptions, outcome: LintOutcome, done = () => {}): void {
   const goMods = new GoModLocator();
+  const packages = new PackageLocator();
   for (const file of files) {
     const src = readSource(file, options.maxFileSize);
     if ('skipped' in src) outcome.skipped.push({ file, message: src.skipped, kind: 'skipped' });
@@ -59,7 +61,7 @@ export function lintGoFiles(files: readonly string[], options: LintOptions, outc
         options.config,
         goMods,
         (rule, err) => outcome.internalErrors.push(`${file}: rule ${rule} failed: ${(err as Error)?.message ?? err}`),
-        { fixes: options.fixes },
+        { fixes: options.fixes, packages },
       );
       for (const f of found) outcome.findings.push({ ...f, file });
     }

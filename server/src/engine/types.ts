@@ -96,6 +96,11 @@ export interface RuleMeta {
   fixable: boolean;
   /** Absent: every file, test code included. */
   scope?: RuleScope;
+  /**
+   * Set, with the reason, for a rule that runs only when the configuration gives it a severity:
+   * on real code it is wrong too often to be on for everyone.
+   */
+  offByDefault?: string;
   /** Ids the rule had before (merged or renamed rules): still honoured in configuration and suppressions. */
   formerIds?: readonly string[];
   /**
@@ -109,7 +114,7 @@ export interface RuleMeta {
 export interface ReportOptions {
   fixes?: Fix[];
   related?: RelatedLocation[];
-  /** Overrides the rule's default severity for this finding (e.g. hints under Go >= 1.23 timers). */
+  /** Overrides the rule's default severity for this finding. */
   severity?: Severity;
 }
 

@@ -8,6 +8,7 @@ import type { GoFile } from './file';
 import { goFileTraits } from './fileTraits';
 import type { GoRule, GoRuleContext } from './rule';
 import { focusDeclaration, nodeRange, textOf } from './syntax';
+import { packageIndexOf } from './packageIndex';
 import { runsForProcess } from './processLifetime';
 import { rulesToRun } from './rulePlan';
 import { goRules } from './rules';
@@ -35,7 +36,7 @@ export function checkDecl(
 ): Finding[] {
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
   const source = textOf(decl);
-  let toRun = rulesToRun(rules, source);
+  let toRun = rulesToRun(rules, source, packageIndexOf(file));
   if (toRun.length === 0) return [];
   // Rules whose findings are no leak in code that runs for the whole process do not run there.
   if (toRun.some((r) => r.scope?.processLifetime) && runsForProcess(file, decl)) toRun = toRun.filter((r) => !r.scope?.processLifetime);

@@ -119,6 +119,10 @@ export class Engine implements ScanHost {
             this.analyzer.goMods.clear();
             this.reanalyzeOpen((d) => d.language === 'go');
           } else if (languageOf(change.path)) {
+            // A sibling's declarations (same-package wrappers) feed the analysis of the package's open files.
+            if (languageOf(change.path) === 'go' && this.analyzer.packages.refresh(change.path)) {
+              this.reanalyzeOpen((d) => d.language === 'go' && path.dirname(d.path) === path.dirname(change.path));
+            }
             this.scheduleFile(change.path);
             this.rerenderChart(change.path);
           }

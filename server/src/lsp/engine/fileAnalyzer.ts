@@ -14,6 +14,7 @@ import type { Finding } from '../../engine/types';
 import { readSource } from '../../cli/lintFiles';
 import type { GoSemantics } from '../../go/file';
 import { GoModLocator } from '../../go/gomod';
+import { PackageLocator } from '../../go/packageIndex';
 import type { GoRule } from '../../go/rule';
 import { goRules } from '../../go/rules';
 import { HelmTemplates } from '../../k8s/helm';
@@ -28,6 +29,8 @@ import { WorkspaceManifests } from './workspaceManifests';
 export class FileAnalyzer {
   settings: EngineSettings = { folders: [], scope: 'workspace', maxFileSize: 2_000_000 };
   readonly goMods = new GoModLocator();
+  /** What the files of each package declare, read from disk; refreshed by file-change notifications, re-listed every few seconds. */
+  readonly packages = new PackageLocator(5000);
   /** The workspace's manifests, for cross-file rules. */
   readonly manifests = new WorkspaceManifests();
   /** Every Go rule, guarded (and with injected faults in robustness tests). */
@@ -73,7 +76,7 @@ export class FileAnalyzer {
   }
 
   goSemantics(file: string, config: LeakLensConfig): GoSemantics {
-    return goSemanticsFor(file, config, this.goMods);
+    return goSemanticsFor(file, config, this.goMods, this.packages);
   }
 
   /** A whole text parsed from scratch. */
