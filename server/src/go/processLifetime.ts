@@ -21,7 +21,7 @@ export function runsForProcess(file: GoFile, decl: Node): boolean {
 }
 
 /** `//go:build ignore` before the package clause: a program run by hand (`go run gen.go`). */
-function builtByHand(file: GoFile): boolean {
+export function builtByHand(file: GoFile): boolean {
   const pkg = file.text.search(/^package\s/m);
   return /^\/\/go:build\s+ignore\s*$/m.test(file.text.slice(0, pkg < 0 ? file.text.length : pkg));
 }

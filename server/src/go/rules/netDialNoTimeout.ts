@@ -3,8 +3,10 @@ import { appendArgument, renameCallee } from '../callEdits';
 import { pkgCalls } from '../callees';
 import { secondsExpr } from '../durations';
 import type { GoFile } from '../file';
+import { isLocalNetwork, isLoopbackAddress } from '../localEndpoints';
+import { builtByHand } from '../processLifetime';
 import type { GoRule } from '../rule';
-import { callParts, type Node } from '../syntax';
+import { callParts, type Node, typeOf } from '../syntax';
 
 /** `net.Dial(network, addr)` -> `net.DialTimeout(network, addr, 10*time.Second)`. */
 function dialTimeoutFix(file: GoFile, call: Node): Fix | undefined {
@@ -13,7 +15,27 @@ function dialTimeoutFix(file: GoFile, call: Node): Fix | undefined {
   const rename = renameCallee(call, 'DialTimeout');
   const append = appendArgument(file, call, timeout.text);
   if (!rename || !append) return undefined;
-  return { title: `Use net.DialTimeout(…, ${timeout.text})`, preferred: true, edits: [...timeout.edits, rename, append] };
+  return {
+    title: `Use net.DialTimeout(…, ${timeout.text})`,
+    preferred: true,
+    edits: [...timeout.edits, rename, append],
+    changesBehavior: 'connecting now fails after 10 seconds',
+  };
+}
+
+/** A dial that cannot stall on a slow peer: a local or connectionless network, or a loopback address. */
+function dialsLocally(file: GoFile, call: Node): boolean {
+  const [network, address] = callParts(call)?.args ?? [];
+  return (!!network && isLocalNetwork(network)) || (!!address && isLoopbackAddress(file, address));
+}
+
+/**
+ * A function or method named Dial: a wrapper whose contract is net.Dial's (net/rpc.Dial,
+ * smtp.Dial, a deprecated Dialer.Dial); the caller chose the blocking call, and the fix belongs there.
+ */
+function isDialWrapper(decl: Node): boolean {
+  const type = typeOf(decl);
+  return (type === 'function_declaration' || type === 'method_declaration') && decl.childForFieldName('name')?.text === 'Dial';
 }
 
 export const netDialNoTimeout: GoRule = {
@@ -24,14 +46,19 @@ export const netDialNoTimeout: GoRule = {
   fixable: true,
   peerNames: ['noctx'],
   triggers: ['Dial'],
+  scope: {
+    tests: { checked: false, why: 'a test dials servers it started on loopback, and its binary is short-lived.' },
+  },
   docs: {
     description:
-      '`net.Dial` has no timeout: when the peer or the network drops packets, connecting blocks for as long as the operating system keeps retrying (minutes), and the goroutine waits with it. Use `net.DialTimeout`, or a `net.Dialer` with `Timeout` and `DialContext`.',
+      '`net.Dial` has no timeout: when the peer or the network drops packets, connecting blocks for as long as the operating system keeps retrying (minutes), and the goroutine waits with it. Use `net.DialTimeout`, or a `net.Dialer` with `Timeout` and `DialContext`. Not flagged: local and connectionless networks (`unix`, `unixgram`, `unixpacket`, `udp`, `ip`) and loopback addresses spelled out as constants (also through a range over a literal slice), which no slow peer can hold up; functions and methods named `Dial`, wrappers whose contract is `net.Dial`\'s (the caller picks the blocking call); `//go:build ignore` programs run by hand.',
     bad: 'conn, err := net.Dial("tcp", addr)',
     good: 'conn, err := net.DialTimeout("tcp", addr, 10*time.Second)',
   },
-  check({ file, index, report }) {
+  check({ file, decl, index, report }) {
+    if (isDialWrapper(decl) || builtByHand(file)) return;
     for (const call of pkgCalls(file, index, 'net', ['Dial'])) {
+      if (dialsLocally(file, call)) continue;
       report(call, 'net.Dial has no timeout and can block for minutes: use net.DialTimeout or a net.Dialer with Timeout', {
         fix: () => dialTimeoutFix(file, call),
       });
