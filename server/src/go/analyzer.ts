@@ -14,9 +14,13 @@ import { goRules } from './rules';
 /** Suppression comments name Go rules, their former ids and the golangci-lint linters that cover them. */
 const goDirectives = new DirectiveReader(goRules);
 
-/** What the engine's scopes need to know of a Go file: `_test.go` files are test code. */
-export function goFileTraits(path: string): FileTraits {
-  return { testCode: path.endsWith('_test.go') };
+/**
+ * What the engine's scopes need to know of a Go file: `_test.go` files are test code, and so,
+ * once its imports are known, is a file that imports "testing" (test helpers, fakes and servers of
+ * testutil packages, which run only under go test).
+ */
+export function goFileTraits(path: string, imports?: readonly { path: string }[]): FileTraits {
+  return { testCode: path.endsWith('_test.go') || !!imports?.some((i) => i.path === 'testing') };
 }
 
 export type { RuleErrorHandler };
@@ -95,7 +99,7 @@ export function analyzeGoFile(
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
 ): Finding[] {
-  const enabled = rulesOn(config, rules, goFileTraits(file.path));
+  const enabled = rulesOn(config, rules, goFileTraits(file.path, file.imports));
   const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError, options));
   return finalizeFindings(file, raw, config);
 }

@@ -42,7 +42,10 @@ export function goSemanticsFor(file: string, config: LeakLensConfig, goMods: GoM
   return { goVersion, timersCollected: goVersionAtLeast(goVersion, 1, 23) && !mod?.asyncTimerChan };
 }
 
-/** The Go rules the configuration leaves on for `file` (test files get the rules that check test code). */
+/**
+ * The Go rules the configuration leaves on for `file` (test files get the rules that check test
+ * code), by its name: analyzeGoFile drops more once the imports show a test helper.
+ */
 export function goRulesFor(file: string, config: LeakLensConfig, rules: readonly GoRule[] = goRules): GoRule[] {
   return rulesOn(config, rules, goFileTraits(file));
 }
