@@ -1,6 +1,83 @@
 import { setSecondsFieldFix } from '../compositeEdits';
-import { literalsMissingFields } from '../composites';
+import { elementValue, literalsMissingFields } from '../composites';
+import type { GoFile } from '../file';
+import { mentionsBetween } from '../identifiers';
+import { positionOf } from '../ownership';
+import { builtByHand } from '../processLifetime';
+import { requestCarriesContext } from '../requestContext';
 import type { GoRule } from '../rule';
+import { callParts, enclosingFunction, hasType, type Node, typeOf, unparen } from '../syntax';
+
+/**
+ * Calls that open a long-lived stream over the client they are given (SPDY and websocket
+ * upgrades: spdy.NewDialerForStreaming, NegotiateStreaming): an overall Timeout would cut the stream.
+ */
+const STREAMING_CALLEE = /Stream|Upgrade|Dialer/;
+/** Client methods that build their own request, without a context. */
+const SENDS_WITHOUT_CONTEXT = ['Get', 'Head', 'Post', 'PostForm'];
+
+/**
+ * What one use of the client does: sends a request that carries a context (`bound`), hands the
+ * client to a streaming upgrade (`streaming`), configures or reads it (`neutral`), or anything
+ * else, from sending a request without a context to storing the client for later (`open`).
+ */
+type Use = 'bound' | 'streaming' | 'neutral' | 'open';
+
+function useOf(file: GoFile, expr: Node): Use {
+  const position = positionOf(expr);
+  if (position.kind === 'argument') return STREAMING_CALLEE.test(callParts(position.call)?.name ?? '') ? 'streaming' : 'open';
+  if (position.kind !== 'member') return 'open';
+  const call = positionOf(position.selector);
+  if (position.field === 'Do' && call.kind === 'called') {
+    const request = callParts(call.call)?.args[0];
+    const scope = enclosingFunction(call.call);
+    return request && scope && requestCarriesContext(file, scope, request) ? 'bound' : 'open';
+  }
+  return SENDS_WITHOUT_CONTEXT.includes(position.field) ? 'open' : 'neutral';
+}
+
+/** The uses of a client literal: through the local variable it is assigned to, or the literal itself. */
+function usesOf(file: GoFile, literal: Node): Use[] {
+  const position = positionOf(literal);
+  if (position.kind !== 'assigned') return [useOf(file, literal)];
+  const target = position.left[position.index];
+  const fn = enclosingFunction(literal);
+  if (!fn || !hasType(target, 'identifier')) return ['open'];
+  return mentionsBetween(fn, target.text, literal.endIndex).map((m) => useOf(file, m));
+}
+
+/**
+ * True when no request through the client can wait forever for want of a Timeout: every request
+ * it sends carries a context (NewRequestWithContext, WithContext, req.Cancel), or it only opens
+ * a stream whose lifetime the caller manages.
+ */
+function boundEachUse(file: GoFile, literal: Node): boolean {
+  const uses = usesOf(file, literal);
+  return uses.some((u) => u === 'bound' || u === 'streaming') && uses.every((u) => u !== 'open');
+}
+
+/** A `&net.Dialer{Timeout: …}` (or value) literal inside `expr`. */
+function hasDialerTimeout(file: GoFile, expr: Node): boolean {
+  return expr.descendantsOfType('composite_literal').some((d) => {
+    const type = d?.childForFieldName('type');
+    return !!d && !!type && file.isPkgType(type, 'net', 'Dialer') && !!elementValue(d, 'Timeout');
+  });
+}
+
+/**
+ * True when the client's Transport is a literal that bounds part of the wait for the server: a
+ * ResponseHeaderTimeout, or a dialer with a Timeout plus a TLSHandshakeTimeout. The rest (the
+ * body, or the headers) is still unbounded, so such a client is worth an `info`, not a warning.
+ */
+function boundedTransport(file: GoFile, client: Node): boolean {
+  let transport = elementValue(client, 'Transport');
+  if (transport && typeOf(unparen(transport)) === 'unary_expression') transport = unparen(transport).childForFieldName('operand') ?? undefined;
+  const type = transport && typeOf(transport) === 'composite_literal' ? transport.childForFieldName('type') : null;
+  if (!transport || !type || !file.isPkgType(type, 'net/http', 'Transport')) return false;
+  if (elementValue(transport, 'ResponseHeaderTimeout')) return true;
+  const dial = elementValue(transport, 'DialContext') ?? elementValue(transport, 'Dial');
+  return !!elementValue(transport, 'TLSHandshakeTimeout') && !!dial && hasDialerTimeout(file, dial);
+}
 
 export const httpClientNoTimeout: GoRule = {
   id: 'go/http-client-no-timeout',
@@ -10,17 +87,28 @@ export const httpClientNoTimeout: GoRule = {
   fixable: true,
   peerNames: ['gosec'],
   triggers: ['Client'],
+  scope: {
+    tests: { checked: false, why: 'a test talks to servers it started, and its binary is short-lived.' },
+  },
   docs: {
     description:
-      'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included.',
+      'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included. Not flagged: a client whose every request carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`), or that only opens a SPDY or websocket stream, which an overall Timeout would cut; `//go:build ignore` programs run by hand. A client whose `Transport` literal sets `ResponseHeaderTimeout`, or a dialer `Timeout` plus `TLSHandshakeTimeout`, is reported as `info`: it cannot hang on a dead peer, only on one that stalls later in the exchange.',
     bad: 'client := &http.Client{Transport: transport}',
     good: 'client := &http.Client{Transport: transport, Timeout: 30 * time.Second}',
   },
   check({ file, index, report }) {
+    if (builtByHand(file)) return;
     for (const literal of literalsMissingFields(file, index, 'net/http', 'Client', ['Timeout'])) {
-      report(literal, 'http.Client without Timeout: a stalled server blocks its callers forever; set Timeout', {
-        fix: () => setSecondsFieldFix(file, literal, 'Timeout', 30),
-      });
+      if (boundEachUse(file, literal)) continue;
+      const fix = () => setSecondsFieldFix(file, literal, 'Timeout', 30, 'requests that take longer than 30 seconds, body included, now fail');
+      if (boundedTransport(file, literal)) {
+        report(literal, 'http.Client without Timeout: its Transport bounds part of the exchange (response headers, or dialing and the TLS handshake) but not all of it; set Timeout', {
+          fix,
+          severity: 'info',
+        });
+      } else {
+        report(literal, 'http.Client without Timeout: a stalled server blocks its callers forever; set Timeout', { fix });
+      }
     }
   },
 };
