@@ -119,22 +119,28 @@ test('a partial tree with a syntax error is replaced by a full parse', () => {
 });
 
 test('rules that read the whole file see declarations they do not check', () => {
-  const text = `package main
+  const main = `func main() {
+	signal.Notify(make(chan os.Signal, 1), os.Interrupt)
+	_ = http.ListenAndServe("127.0.0.1:8080", nil)
+}
+`;
+  const header = `package main
 
 import (
 	"context"
 	"net/http"
+	"os"
+	"os/signal"
 )
 
-type stopper interface{ Shutdown(context.Context) error }
+`;
+  const stop = `type stopper interface{ Shutdown(context.Context) error }
 
 func stop(s stopper, ctx context.Context) error { return s.Shutdown(ctx) }
 
-func main() {
-	_ = http.ListenAndServe(":8080", nil)
-}
 `;
-  assert.deepEqual(lintGo('main.go', text).map((f) => f.rule), ['go/http-server-no-timeout']);
+  assert.deepEqual(lintGo('main.go', header + main).map((f) => f.rule), ['go/server-no-shutdown']);
+  assert.deepEqual(lintGo('main.go', header + stop + main).map((f) => f.rule), []);
 });
 
 test('a suppression right above a declaration is parsed with it', () => {
