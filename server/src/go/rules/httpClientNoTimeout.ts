@@ -1,5 +1,6 @@
 import { setSecondsFieldFix } from '../compositeEdits';
 import { elementValue, literalsMissingFields } from '../composites';
+import { contextInScope, contextParamAt } from '../contextScope';
 import type { GoFile } from '../file';
 import { mentionsBetween } from '../identifiers';
 import { positionOf } from '../ownership';
@@ -17,15 +18,28 @@ const STREAMING_CALLEE = /Stream|Upgrade|Dialer/;
 const SENDS_WITHOUT_CONTEXT = ['Get', 'Head', 'Post', 'PostForm'];
 
 /**
- * What one use of the client does: sends a request that carries a context (`bound`), hands the
- * client to a streaming upgrade (`streaming`), configures or reads it (`neutral`), or anything
- * else, from sending a request without a context to storing the client for later (`open`).
+ * What one use of the client does: sends a request that carries a context, or hands the client
+ * on together with a context (`bound`), hands it to a streaming upgrade (`streaming`), configures
+ * or reads it (`neutral`), or anything else, from sending a request without a context to storing
+ * the client for later (`open`).
  */
 type Use = 'bound' | 'streaming' | 'neutral' | 'open';
 
+/**
+ * True when a call that is handed the client also gets a context in scope (`hashByRev(ctx, cc, url)`,
+ * `context.WithValue(ctx, oauth2.HTTPClient, client)`): it sends the client's requests with it.
+ */
+function passedWithContext(file: GoFile, call: Node): boolean {
+  const contexts = [contextParamAt(file, call), contextInScope(file, call)];
+  return (callParts(call)?.args ?? []).some((a) => contexts.includes(unparen(a).text));
+}
+
 function useOf(file: GoFile, expr: Node): Use {
   const position = positionOf(expr);
-  if (position.kind === 'argument') return STREAMING_CALLEE.test(callParts(position.call)?.name ?? '') ? 'streaming' : 'open';
+  if (position.kind === 'argument') {
+    if (STREAMING_CALLEE.test(callParts(position.call)?.name ?? '')) return 'streaming';
+    return passedWithContext(file, position.call) ? 'bound' : 'open';
+  }
   if (position.kind !== 'member') return 'open';
   const call = positionOf(position.selector);
   if (position.field === 'Do' && call.kind === 'called') {
@@ -92,7 +106,7 @@ export const httpClientNoTimeout: GoRule = {
   },
   docs: {
     description:
-      'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included. Not flagged: a client whose every request carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`), or that only opens a SPDY or websocket stream, which an overall Timeout would cut; `//go:build ignore` programs run by hand. A client whose `Transport` literal sets `ResponseHeaderTimeout`, or a dialer `Timeout` plus `TLSHandshakeTimeout`, is reported as `info`: it cannot hang on a dead peer, only on one that stalls later in the exchange.',
+      'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included. Not flagged: a client whose every request carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`) or that is handed on together with one (`fetch(ctx, client, url)`, `context.WithValue(ctx, oauth2.HTTPClient, client)`), or that only opens a SPDY or websocket stream, which an overall Timeout would cut; `//go:build ignore` programs run by hand. A client whose `Transport` literal sets `ResponseHeaderTimeout`, or a dialer `Timeout` plus `TLSHandshakeTimeout`, is reported as `info`: it cannot hang on a dead peer, only on one that stalls later in the exchange. Limits: uses are followed through the local variable the client is assigned to; a client stored in a struct, returned or handed to other code is flagged on its literal alone.',
     bad: 'client := &http.Client{Transport: transport}',
     good: 'client := &http.Client{Transport: transport, Timeout: 30 * time.Second}',
   },
