@@ -2,8 +2,9 @@
  * Code that runs for the whole life of the process, where a goroutine, ticker or server that never
  * stops is how the program is meant to work rather than a leak: `func main` and `func init`,
  * entry points named `main` in other packages (a subcommand's `main(cmd, args)`), functions of
- * package main called only from such code, `Example…` functions of test files (documentation,
- * never run as a service), and files built only by hand (`//go:build ignore` generators).
+ * the file called only from such code (a subcommand's `serve(port)`), `Example…` functions of
+ * test files (documentation, never run as a service), and files built only by hand
+ * (`//go:build ignore` generators).
  * Rules whose scope names process lifetime do not run there (see RuleScope.processLifetime).
  */
 import type { Node } from 'web-tree-sitter';
@@ -26,6 +27,12 @@ export function builtByHand(file: GoFile): boolean {
   return /^\/\/go:build\s+ignore\s*$/m.test(file.text.slice(0, pkg < 0 ? file.text.length : pkg));
 }
 
+/** True when offset `at` is on a comment line (`// …` after the indentation). */
+function onCommentLine(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return /^\s*\/\//.test(text.slice(lineStart, at));
+}
+
 function processDecls(file: GoFile): Set<number> {
   const funcs = file.topLevelDecls().filter((d) => typeOf(d) === 'function_declaration');
   const nameOf = (d: Node) => d.childForFieldName('name')?.text ?? '';
@@ -36,14 +43,15 @@ function processDecls(file: GoFile): Set<number> {
     return name === 'main' || name === 'init' || (test && name.startsWith('Example'));
   });
   const ids = new Set(entry.map((d) => d.id));
-  if (file.packageName !== 'main') return ids;
-  // In package main, a function whose every mention is inside process code runs for the process too.
+  if (ids.size === 0) return ids;
+  // A function whose every mention is inside process code runs for the process too. Doc comments
+  // name their function: a mention on a comment line is no call.
   let grew = true;
   while (grew) {
     grew = false;
     for (const d of funcs) {
       if (ids.has(d.id)) continue;
-      const mentions = wordOffsets(file.text, nameOf(d)).filter((at) => at < d.startIndex || at >= d.endIndex);
+      const mentions = wordOffsets(file.text, nameOf(d)).filter((at) => (at < d.startIndex || at >= d.endIndex) && !onCommentLine(file.text, at));
       const holders = mentions.map((at) => funcs.find((f) => f.startIndex <= at && at < f.endIndex));
       if (mentions.length > 0 && holders.every((h) => !!h && ids.has(h.id))) {
         ids.add(d.id);

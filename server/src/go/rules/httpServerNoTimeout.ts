@@ -52,6 +52,8 @@ export const httpServerNoTimeout: GoRule = {
   fixable: true,
   peerNames: ['gosec:G112', 'gosec:G114'],
   triggers: [...BARE_SERVE, 'Server'],
+  // Whether a helper runs for the process depends on its callers: main and init must be parsed too.
+  readsAnywhere: ['main', 'init'],
   scope: {
     tests: { checked: false, why: 'test servers serve only the test\'s own clients, and the test binary is short-lived.' },
     processLifetime:
@@ -59,7 +61,7 @@ export const httpServerNoTimeout: GoRule = {
   },
   docs: {
     description:
-      'A server without `ReadHeaderTimeout` or `ReadTimeout` keeps a connection and its goroutine for as long as a client takes to send its headers; slow or idle clients (Slowloris) exhaust memory and file descriptors. `http.ListenAndServe` and the other package-level helpers use a Server with no timeouts at all. Not flagged: servers that only local clients reach (a loopback `Addr` or address, a unix or loopback listener), and servers started straight from `main` (see the scope).',
+      'A server without `ReadHeaderTimeout` or `ReadTimeout` keeps a connection and its goroutine for as long as a client takes to send its headers; slow or idle clients (Slowloris) exhaust memory and file descriptors. `http.ListenAndServe` and the other package-level helpers use a Server with no timeouts at all. Not flagged: servers that only local clients reach (a loopback `Addr` or address, a unix or loopback listener), and servers started straight from `main` (see the scope). Limits: that includes a service whose `main` starts its own server: give it a `ReadHeaderTimeout` all the same.',
     bad: 'srv := &http.Server{Addr: ":8080", Handler: mux}\nlog.Fatal(http.ListenAndServe(":8080", mux))',
     good: 'srv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 10 * time.Second}\nlog.Fatal(srv.ListenAndServe())',
   },
