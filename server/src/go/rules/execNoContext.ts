@@ -42,7 +42,7 @@ export const execNoContext: GoRule = {
   },
   docs: {
     description:
-      'A process started with `exec.Command` runs to completion whatever happens to the caller: a hung child keeps its pipes, its goroutines and itself alive after the request that started it is gone. In a function that receives a context and starts the command itself (`Run`, `Output`, `CombinedOutput`, `Start`), use `exec.CommandContext`, which kills the process when the context is done. Not flagged: a command that is stored, handed on or returned (a service\'s kill or restart command, a child with its own lifecycle), whose starter this function does not know, and one built on the branch where the context is nil.',
+      'A process started with `exec.Command` runs to completion whatever happens to the caller: a hung child keeps its pipes, its goroutines and itself alive after the request that started it is gone. In a function that receives a context and starts the command itself (`Run`, `Output`, `CombinedOutput`, `Start`), use `exec.CommandContext`, which kills the process when the context is done. Not flagged: a command that is stored, handed on or returned (a service\'s kill or restart command, a child with its own lifecycle), whose starter this function does not know, and one built on the branch where the context is nil. Limits: a command handed to a helper that runs it is not followed.',
     bad: 'func convert(ctx context.Context, in string) error {\n\treturn exec.Command("convert", in, "out.png").Run()\n}',
     good: 'func convert(ctx context.Context, in string) error {\n\treturn exec.CommandContext(ctx, "convert", in, "out.png").Run()\n}',
   },

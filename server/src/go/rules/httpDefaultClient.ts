@@ -21,7 +21,7 @@ export const httpDefaultClient: GoRule = {
   },
   docs: {
     description:
-      '`http.Get`, `http.Head`, `http.Post`, `http.PostForm` and `http.DefaultClient` send through a client with no timeout: a server that never answers blocks the caller forever. Use an `http.Client` with `Timeout` set (and a request carrying a context). Not flagged: `http.DefaultClient.Do` of a request that carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`), and `//go:build ignore` programs run by hand.',
+      '`http.Get`, `http.Head`, `http.Post`, `http.PostForm` and `http.DefaultClient` send through a client with no timeout: a server that never answers blocks the caller forever. Use an `http.Client` with `Timeout` set (and a request carrying a context). Not flagged: `http.DefaultClient.Do` of a request that carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`), and `//go:build ignore` programs run by hand. Limits: whether a context can end is judged only for `context.Background()` and `context.TODO()` spelled out.',
     bad: 'resp, err := http.Get(url)',
     good: 'var client = &http.Client{Timeout: 30 * time.Second}\n\nresp, err := client.Get(url)',
   },

@@ -34,7 +34,7 @@ export const httpRequestNoContext: GoRule = {
   },
   docs: {
     description:
-      'A request built with `http.NewRequest` carries `context.Background()`: when the caller gives up (deadline, client gone, shutdown) the request goes on, holding its goroutine and connection. In a function that receives a context, build the request with `http.NewRequestWithContext`. Not flagged: a request bound to the context later in the function (`req = req.WithContext(ctx)`, `client.Do(req.WithContext(ctx))`, `req.Cancel = ctx.Done()`) or handed together with it to a helper (`h.Do(ctx, req)`), and one built on the branch where the context is nil.',
+      'A request built with `http.NewRequest` carries `context.Background()`: when the caller gives up (deadline, client gone, shutdown) the request goes on, holding its goroutine and connection. In a function that receives a context, build the request with `http.NewRequestWithContext`. Not flagged: a request bound to the context later in the function (`req = req.WithContext(ctx)`, `client.Do(req.WithContext(ctx))`, `req.Cancel = ctx.Done()`) or handed together with it to a helper (`h.Do(ctx, req)`), and one built on the branch where the context is nil. Limits: the request is followed by its variable\'s name within the function that builds it.',
     bad: 'func fetch(ctx context.Context, url string) (*http.Response, error) {\n\treq, err := http.NewRequest(http.MethodGet, url, nil)\n\t…\n}',
     good: 'func fetch(ctx context.Context, url string) (*http.Response, error) {\n\treq, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)\n\t…\n}',
   },

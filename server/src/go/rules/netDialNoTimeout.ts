@@ -51,7 +51,7 @@ export const netDialNoTimeout: GoRule = {
   },
   docs: {
     description:
-      '`net.Dial` has no timeout: when the peer or the network drops packets, connecting blocks for as long as the operating system keeps retrying (minutes), and the goroutine waits with it. Use `net.DialTimeout`, or a `net.Dialer` with `Timeout` and `DialContext`. Not flagged: local and connectionless networks (`unix`, `unixgram`, `unixpacket`, `udp`, `ip`) and loopback addresses spelled out as constants (also through a range over a literal slice), which no slow peer can hold up; functions and methods named `Dial`, wrappers whose contract is `net.Dial`\'s (the caller picks the blocking call); `//go:build ignore` programs run by hand.',
+      '`net.Dial` has no timeout: when the peer or the network drops packets, connecting blocks for as long as the operating system keeps retrying (minutes), and the goroutine waits with it. Use `net.DialTimeout`, or a `net.Dialer` with `Timeout` and `DialContext`. Not flagged: local and connectionless networks (`unix`, `unixgram`, `unixpacket`, `udp`, `ip`) and loopback addresses spelled out as constants (also through a range over a literal slice), which no slow peer can hold up; functions and methods named `Dial`, wrappers whose contract is `net.Dial`\'s (the caller picks the blocking call); `//go:build ignore` programs run by hand. Limits: networks and addresses are read from constants of the same function only.',
     bad: 'conn, err := net.Dial("tcp", addr)',
     good: 'conn, err := net.DialTimeout("tcp", addr, 10*time.Second)',
   },
