@@ -1,4 +1,4 @@
-import { builtByHand } from '../processLifetime';
+import { runByHand } from '../handRun';
 import { requestCarriesContext } from '../requestContext';
 import type { GoRule } from '../rule';
 import { callParts, enclosingFunction } from '../syntax';
@@ -21,12 +21,12 @@ export const httpDefaultClient: GoRule = {
   },
   docs: {
     description:
-      '`http.Get`, `http.Head`, `http.Post`, `http.PostForm` and `http.DefaultClient` send through a client with no timeout: a server that never answers blocks the caller forever. Use an `http.Client` with `Timeout` set (and a request carrying a context). Not flagged: `http.DefaultClient.Do` of a request that carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`), and `//go:build ignore` programs run by hand. Limits: whether a context can end is judged only for `context.Background()` and `context.TODO()` spelled out.',
+      '`http.Get`, `http.Head`, `http.Post`, `http.PostForm` and `http.DefaultClient` send through a client with no timeout: a server that never answers blocks the caller forever. Use an `http.Client` with `Timeout` set (and a request carrying a context). Not flagged: `http.DefaultClient.Do` of a request that carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`), and programs run by hand (`//go:build ignore` or `generate` files, code generators that write `DO NOT EDIT` headers). Limits: whether a context can end is judged only for `context.Background()` and `context.TODO()` spelled out.',
     bad: 'resp, err := http.Get(url)',
     good: 'var client = &http.Client{Timeout: 30 * time.Second}\n\nresp, err := client.Get(url)',
   },
   check({ file, index, report }) {
-    if (builtByHand(file)) return;
+    if (runByHand(file)) return;
     for (const call of index.callsNamed(DEFAULT_CLIENT_METHODS)) {
       const parts = callParts(call);
       if (file.isPkgCall(call, 'net/http', DEFAULT_CLIENT_FUNCS)) {
