@@ -2,9 +2,9 @@ import { setSecondsFieldFix } from '../compositeEdits';
 import { elementValue, literalsMissingFields } from '../composites';
 import { contextInScope, contextParamAt } from '../contextScope';
 import type { GoFile } from '../file';
+import { runByHand } from '../handRun';
 import { mentionsBetween } from '../identifiers';
 import { positionOf } from '../ownership';
-import { builtByHand } from '../processLifetime';
 import { requestCarriesContext } from '../requestContext';
 import type { GoRule } from '../rule';
 import { callParts, enclosingFunction, hasType, type Node, typeOf, unparen } from '../syntax';
@@ -19,11 +19,12 @@ const SENDS_WITHOUT_CONTEXT = ['Get', 'Head', 'Post', 'PostForm'];
 
 /**
  * What one use of the client does: sends a request that carries a context, or hands the client
- * on together with a context (`bound`), hands it to a streaming upgrade (`streaming`), configures
- * or reads it (`neutral`), or anything else, from sending a request without a context to storing
- * the client for later (`open`).
+ * on together with a context (`bound`), hands it to a streaming upgrade (`streaming`), returns it
+ * to the caller, who decides how its requests are bounded (`returned`), configures or reads it
+ * (`neutral`), or anything else, from sending a request without a context to storing the client
+ * for later (`open`).
  */
-type Use = 'bound' | 'streaming' | 'neutral' | 'open';
+type Use = 'bound' | 'streaming' | 'returned' | 'neutral' | 'open';
 
 /**
  * True when a call that is handed the client also gets a context in scope (`hashByRev(ctx, cc, url)`,
@@ -40,6 +41,7 @@ function useOf(file: GoFile, expr: Node): Use {
     if (STREAMING_CALLEE.test(callParts(position.call)?.name ?? '')) return 'streaming';
     return passedWithContext(file, position.call) ? 'bound' : 'open';
   }
+  if (position.kind === 'returned') return 'returned';
   if (position.kind !== 'member') return 'open';
   const call = positionOf(position.selector);
   if (position.field === 'Do' && call.kind === 'called') {
@@ -61,13 +63,14 @@ function usesOf(file: GoFile, literal: Node): Use[] {
 }
 
 /**
- * True when no request through the client can wait forever for want of a Timeout: every request
- * it sends carries a context (NewRequestWithContext, WithContext, req.Cancel), or it only opens
- * a stream whose lifetime the caller manages.
+ * True when this function leaves no request through the client waiting forever for want of a
+ * Timeout: every request it sends carries a context (NewRequestWithContext, WithContext,
+ * req.Cancel), or it only opens a stream whose lifetime the caller manages, or returns the client
+ * to a caller that binds its own requests (a library's NewClient).
  */
 function boundEachUse(file: GoFile, literal: Node): boolean {
   const uses = usesOf(file, literal);
-  return uses.some((u) => u === 'bound' || u === 'streaming') && uses.every((u) => u !== 'open');
+  return uses.some((u) => u !== 'neutral' && u !== 'open') && uses.every((u) => u !== 'open');
 }
 
 /** A `&net.Dialer{Timeout: …}` (or value) literal inside `expr`. */
@@ -79,9 +82,10 @@ function hasDialerTimeout(file: GoFile, expr: Node): boolean {
 }
 
 /**
- * True when the client's Transport is a literal that bounds part of the wait for the server: a
- * ResponseHeaderTimeout, or a dialer with a Timeout plus a TLSHandshakeTimeout. The rest (the
- * body, or the headers) is still unbounded, so such a client is worth an `info`, not a warning.
+ * True when the client's Transport is a literal that bounds the wait for a dead or silent server:
+ * a ResponseHeaderTimeout, or a dialer with a Timeout plus a TLSHandshakeTimeout. Only a server
+ * that stalls later in the exchange can still hold the caller, and such transports are set up on
+ * purpose (long downloads and uploads, where an overall Timeout would cut them).
  */
 function boundedTransport(file: GoFile, client: Node): boolean {
   let transport = elementValue(client, 'Transport');
@@ -106,23 +110,17 @@ export const httpClientNoTimeout: GoRule = {
   },
   docs: {
     description:
-      'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included. Not flagged: a client whose every request carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`) or that is handed on together with one (`fetch(ctx, client, url)`, `context.WithValue(ctx, oauth2.HTTPClient, client)`), or that only opens a SPDY or websocket stream, which an overall Timeout would cut; `//go:build ignore` programs run by hand. A client whose `Transport` literal sets `ResponseHeaderTimeout`, or a dialer `Timeout` plus `TLSHandshakeTimeout`, is reported as `info`: it cannot hang on a dead peer, only on one that stalls later in the exchange. Limits: uses are followed through the local variable the client is assigned to; a client stored in a struct, returned or handed to other code is flagged on its literal alone.',
+      'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included. Not flagged: a client whose every request carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`) or that is handed on together with one (`fetch(ctx, client, url)`, `context.WithValue(ctx, oauth2.HTTPClient, client)`), or that only opens a SPDY or websocket stream, which an overall Timeout would cut; programs run by hand (`//go:build ignore` or `generate` files, code generators that write `DO NOT EDIT` headers). Nor a client returned to the caller (a library\'s `NewClient`: the caller binds its requests), nor one whose `Transport` literal sets `ResponseHeaderTimeout`, or a dialer `Timeout` plus `TLSHandshakeTimeout`: it cannot hang on a dead peer, only on one that stalls later in the exchange, and such transports are set up on purpose for long transfers. Limits: uses are followed through the local variable the client is assigned to; a client stored in a struct or handed to other code is flagged on its literal alone.',
     bad: 'client := &http.Client{Transport: transport}',
     good: 'client := &http.Client{Transport: transport, Timeout: 30 * time.Second}',
   },
   check({ file, index, report }) {
-    if (builtByHand(file)) return;
+    if (runByHand(file)) return;
     for (const literal of literalsMissingFields(file, index, 'net/http', 'Client', ['Timeout'])) {
-      if (boundEachUse(file, literal)) continue;
-      const fix = () => setSecondsFieldFix(file, literal, 'Timeout', 30, 'requests that take longer than 30 seconds, body included, now fail');
-      if (boundedTransport(file, literal)) {
-        report(literal, 'http.Client without Timeout: its Transport bounds part of the exchange (response headers, or dialing and the TLS handshake) but not all of it; set Timeout', {
-          fix,
-          severity: 'info',
-        });
-      } else {
-        report(literal, 'http.Client without Timeout: a stalled server blocks its callers forever; set Timeout', { fix });
-      }
+      if (boundedTransport(file, literal) || boundEachUse(file, literal)) continue;
+      report(literal, 'http.Client without Timeout: a stalled server blocks its callers forever; set Timeout', {
+        fix: () => setSecondsFieldFix(file, literal, 'Timeout', 30, 'requests that take longer than 30 seconds, body included, now fail'),
+      });
     }
   },
 };
