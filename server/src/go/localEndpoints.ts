@@ -50,6 +50,18 @@ export function isLoopbackAddress(file: GoFile, expr: Node): boolean {
 }
 
 /**
+ * True when the address `expr` is a filesystem path, which only a unix socket takes: a constant
+ * starting with `/` (or `@`, Linux's abstract sockets), or the Path of a URL (`u.Path` of
+ * `unix:///run/containerd.sock`).
+ */
+export function isSocketPath(expr: Node): boolean {
+  const e = unparen(expr);
+  if (typeOf(e) === 'selector_expression' && e.childForFieldName('field')?.text === 'Path') return true;
+  const paths = stringValues(e);
+  return !!paths && paths.length > 0 && paths.every((p) => p.startsWith('/') || p.startsWith('@'));
+}
+
+/**
  * True when `expr` is a listener from `net.Listen` on a local network or a loopback address:
  * the call itself, or a local variable set from it.
  */
