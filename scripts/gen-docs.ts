@@ -44,6 +44,7 @@ function section(rule: RuleMeta): string {
 function scopeLines(rule: RuleMeta): string[] {
   const lines: string[] = [];
   const tests = rule.scope?.tests;
+  if (rule.offByDefault) lines.push(`- **Off by default** — ${rule.offByDefault} Turn it on with a severity: \`${rule.id}: ${rule.defaultSeverity}\`.`);
   if (tests) lines.push(`- Test files (\`_test.go\`): ${tests.checked ? 'checked' : '**not checked**'} by default — ${tests.why}`);
   if (rule.scope?.processLifetime) lines.push(`- Not reported in \`func main\` of package main: ${rule.scope.processLifetime}`);
   if (rule.formerIds?.length) lines.push(`- Formerly ${rule.formerIds.map((id) => `\`${id}\``).join(', ')}: those ids still work in configuration and suppressions.`);
@@ -56,7 +57,7 @@ function table(rules: readonly RuleMeta[]): string {
     '|---|---|---|---|---|',
     ...rules.map(
       (r) =>
-        `| [${r.id}](#${anchor(r.id)}) | ${r.title} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.scope ? (r.scope.tests.checked ? 'checked' : 'not checked') : ''} |`,
+        `| [${r.id}](#${anchor(r.id)}) | ${r.title} | ${r.offByDefault ? `off (${r.defaultSeverity} when on)` : r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.scope ? (r.scope.tests.checked ? 'checked' : 'not checked') : ''} |`,
     ),
   ].join('\n');
 }

@@ -1,15 +1,22 @@
 /** Test helpers that run the real Go engine on text. */
-import { defaultConfig, type LeakLensConfig } from '../../server/src/engine/config';
+import { defaultConfig, mergeConfig, type LeakLensConfig } from '../../server/src/engine/config';
 import { analyzeGoText, initEngine } from '../../server/src/lint/analyze';
 import type { Finding } from '../../server/src/engine/types';
 import { GoFile } from '../../server/src/go/file';
 import { GoModLocator } from '../../server/src/go/gomod';
 import { parseGo } from '../../server/src/go/parser';
+import { goRules } from '../../server/src/go/rules';
 import type { LineComment } from '../../server/src/engine/suppress';
 
 export { initEngine };
 
 const goMods = new GoModLocator();
+
+/** The default configuration with the rules that are off by default on too, at their default severity. */
+export function everyRuleOn(): LeakLensConfig {
+  const rules = Object.fromEntries(goRules.filter((r) => r.offByDefault).map((r) => [r.id, r.defaultSeverity]));
+  return mergeConfig(defaultConfig(), { rules });
+}
 
 /** Analyzes Go text as if it were at `file`; rule exceptions fail the test instead of being logged. */
 export function lintGo(file: string, text: string, config: LeakLensConfig = defaultConfig()): Finding[] {

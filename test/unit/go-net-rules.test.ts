@@ -1,14 +1,14 @@
 /**
- * What the fixture test does not see of the timeout, context and server rules: the severity of
- * bounded transports, that every fix they offer is marked as changing how the program runs, and
- * that their test-file fixtures are flagged once the configuration checks tests.
+ * What the fixture test does not see of the timeout, context and server rules: that every fix they
+ * offer is marked as changing how the program runs, that their test-file fixtures are flagged once
+ * the configuration checks tests, and that go/http-server-no-timeout is off until configured.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { defaultConfig, mergeConfig } from '../../server/src/engine/config';
-import { initEngine, lintGo } from '../helpers/goEngine';
+import { everyRuleOn, initEngine, lintGo } from '../helpers/goEngine';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'go');
 const RULES = [
@@ -23,23 +23,12 @@ const RULES = [
 
 before(initEngine);
 
-function lintFixture(rule: string, name: string, config = defaultConfig()) {
+function lintFixture(rule: string, name: string, config = everyRuleOn()) {
   const file = path.join(FIXTURES, rule, name);
   return lintGo(file, fs.readFileSync(file, 'utf8'), config).filter((f) => f.rule === `go/${rule}`);
 }
 
 const fixtureFiles = (rule: string) => fs.readdirSync(path.join(FIXTURES, rule)).filter((f) => f.endsWith('.go'));
-
-test('a client whose transport bounds part of the exchange is info, the others warnings', () => {
-  const text = fs.readFileSync(path.join(FIXTURES, 'http-client-no-timeout', 'bound.go'), 'utf8').split('\n');
-  const lineOf = (start: string) => text.findIndex((l) => l.trimStart().startsWith(start)) + 1;
-  // The literal returned on the line after newProfileClient's signature, and dialBounded's.
-  const bounded = [lineOf('func newProfileClient') + 1, lineOf('var dialBounded')];
-  const findings = lintFixture('http-client-no-timeout', 'bound.go');
-  const at = (severity: string) => findings.filter((f) => f.severity === severity).map((f) => f.range.start.line + 1);
-  assert.deepEqual(at('info'), bounded);
-  assert.equal(at('warning').length, findings.length - bounded.length);
-});
 
 test('every fix of these rules says how it changes the program, so Fix All leaves it out', () => {
   let fixes = 0;
@@ -57,7 +46,7 @@ test('every fix of these rules says how it changes the program, so Fix All leave
 });
 
 test('test files the rules skip by default are flagged with tests: true', () => {
-  const withTests = mergeConfig(defaultConfig(), { tests: true });
+  const withTests = mergeConfig(everyRuleOn(), { tests: true });
   for (const [rule, name] of [
     ['net-dial-no-timeout', 'probe_test.go'],
     ['net-dial-no-timeout', 'fakeproxy.go'],
@@ -68,4 +57,13 @@ test('test files the rules skip by default are flagged with tests: true', () => 
     assert.deepEqual(lintFixture(rule, name), [], `${rule}/${name} by default`);
     assert.equal(lintFixture(rule, name, withTests).length, 1, `${rule}/${name} with tests: true`);
   }
+});
+
+test('go/http-server-no-timeout runs only when the configuration gives it a severity', () => {
+  const file = path.join(FIXTURES, 'http-server-no-timeout', 'servers.go');
+  const text = fs.readFileSync(file, 'utf8');
+  const found = (config: ReturnType<typeof defaultConfig>) => lintGo(file, text, config).filter((f) => f.rule === 'go/http-server-no-timeout');
+  assert.deepEqual(found(defaultConfig()), []);
+  const on = found(mergeConfig(defaultConfig(), { rules: { 'go/http-server-no-timeout': 'info' } }));
+  assert.ok(on.length > 0 && on.every((f) => f.severity === 'info'));
 });

@@ -62,7 +62,7 @@ function sarif(findings: readonly FileFinding[], version: string): string {
       text: r.docs.description,
       markdown: `${r.docs.description}\n\nFlagged:\n\n\`\`\`\n${r.docs.bad}\n\`\`\`\n\nSafe:\n\n\`\`\`\n${r.docs.good}\n\`\`\``,
     },
-    defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+    defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity], enabled: !r.offByDefault },
     properties: { tags: [r.language], fixable: r.fixable },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));

@@ -90,6 +90,11 @@ export interface RuleMeta {
   fixable: boolean;
   /** Absent: every file, test code included. */
   scope?: RuleScope;
+  /**
+   * Set, with the reason, for a rule that runs only when the configuration gives it a severity:
+   * its findings on real code are too often not worth acting on for it to run unasked.
+   */
+  offByDefault?: string;
   /** Ids the rule had before (merged or renamed rules): still honoured in configuration and suppressions. */
   formerIds?: readonly string[];
   /**
