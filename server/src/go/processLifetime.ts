@@ -2,7 +2,7 @@
  * Code that runs for the whole life of the process, where a goroutine, ticker or server that never
  * stops is how the program is meant to work rather than a leak: `func main` and `func init`,
  * entry points named `main` in other packages (a subcommand's `main(cmd, args)`), functions of
- * the file called only from such code (a subcommand's `serve(port)`), `Example…` functions of
+ * such a program's file called only from such code (a subcommand's `serve(port)`), `Example…` functions of
  * test files (documentation, never run as a service), and files built only by hand
  * (`//go:build ignore` generators).
  * Rules whose scope names process lifetime do not run there (see RuleScope.processLifetime).
@@ -43,7 +43,8 @@ function processDecls(file: GoFile): Set<number> {
     return name === 'main' || name === 'init' || (test && name.startsWith('Example'));
   });
   const ids = new Set(entry.map((d) => d.id));
-  if (ids.size === 0) return ids;
+  // Helpers are followed in programs: package main, or a package with an entry point named main.
+  if (file.packageName !== 'main' && !entry.some((d) => nameOf(d) === 'main')) return ids;
   // A function whose every mention is inside process code runs for the process too. Doc comments
   // name their function: a mention on a comment line is no call.
   let grew = true;
