@@ -4,8 +4,8 @@ import { analyzeGoText, initEngine } from '../../server/src/lint/analyze';
 import type { Finding } from '../../server/src/engine/types';
 import { GoFile } from '../../server/src/go/file';
 import { GoModLocator } from '../../server/src/go/gomod';
-import { goRules } from '../../server/src/go/rules';
 import { parseGo } from '../../server/src/go/parser';
+import { goRules } from '../../server/src/go/rules';
 import type { LineComment } from '../../server/src/engine/suppress';
 
 export { initEngine };

@@ -15,7 +15,7 @@ import { goRulesFor } from '../../server/src/lint/analyze';
 import { applyContentChanges } from '../../server/src/lsp/engine/contentEdit';
 import { GoDocument, type GoAnalysisEnv } from '../../server/src/lsp/engine/goDocument';
 import { TreeBudget } from '../../server/src/lsp/engine/treeBudget';
-import { initEngine, lintGo } from '../helpers/goEngine';
+import { everyRuleOn, initEngine, lintGo } from '../helpers/goEngine';
 import { SERVICE_GO } from '../protocol/fixtures';
 import { seededRandom } from '../helpers/random';
 
@@ -68,7 +68,7 @@ describe('incremental Go document', () => {
           if (!keepTree) doc.releaseTree();
           edit(doc, text, start, end, snippets[Math.floor(random() * snippets.length)]);
           const incremental = (await analyze(doc, env)).map(key).sort();
-          const fresh = lintGo(FILE, text.getText()).map(key).sort();
+          const fresh = lintGo(FILE, text.getText(), everyRuleOn()).map(key).sort();
           assert.deepEqual(incremental, fresh, `seed ${seed}, edit ${i}, tree kept: ${keepTree}`);
         }
         doc.dispose();

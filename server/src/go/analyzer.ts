@@ -94,7 +94,7 @@ export function analyzeGoFile(
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
 ): Finding[] {
-  const enabled = rulesOn(config, rules, goFileTraits(file.path));
+  const enabled = rulesOn(config, rules, goFileTraits(file.path, file.imports));
   const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError, options));
   return finalizeFindings(file, raw, config);
 }

@@ -28,9 +28,15 @@ export function runsForProcess(file: GoFile, decl: Node): boolean {
 }
 
 /** `//go:build ignore` before the package clause: a program run by hand (`go run gen.go`). */
-function builtByHand(text: string): boolean {
-  const pkg = text.search(/^package\s/m);
-  return /^\/\/go:build\s+ignore\s*$/m.test(text.slice(0, pkg < 0 ? text.length : pkg));
+export function builtByHand(file: GoFile): boolean {
+  const pkg = file.text.search(/^package\s/m);
+  return /^\/\/go:build\s+ignore\s*$/m.test(file.text.slice(0, pkg < 0 ? file.text.length : pkg));
+}
+
+/** True when offset `at` is on a comment line (`// …` after the indentation). */
+function onCommentLine(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return /^\s*\/\//.test(text.slice(lineStart, at));
 }
 
 interface FuncChunk {
@@ -46,7 +52,7 @@ function processFunctions(file: GoFile): { chunks: { start: number; end: number 
   const funcs: FuncChunk[] = chunks
     .filter((c) => c.keyword === 'func')
     .map((c) => ({ start: c.start, end: c.end, name: /^\s*func\s+(\w+)/m.exec(text.slice(c.start, c.end))?.[1] }));
-  if (builtByHand(text)) return { chunks, process: new Set(funcs.map((f) => f.start)) };
+  if (builtByHand(file)) return { chunks, process: new Set(funcs.map((f) => f.start)) };
   const test = file.path.endsWith('_test.go');
   const process = new Set<number>();
   for (const f of funcs) {
@@ -54,14 +60,14 @@ function processFunctions(file: GoFile): { chunks: { start: number; end: number 
   }
   // A function only ever called (not passed around as a value) from process code runs for the
   // process too: in package main, or beside an entry point named main in another package (a
-  // subcommand's `main(cmd, args)`).
+  // subcommand's `main(cmd, args)`). Doc comments name their function: a mention there is no call.
   if (file.packageName !== 'main' && !funcs.some((f) => f.name === 'main')) return { chunks, process };
   for (let grew = true; grew; ) {
     grew = false;
     for (const f of funcs) {
       if (!f.name || process.has(f.start)) continue;
       const name = f.name;
-      const mentions = wordOffsets(text, name).filter((at) => at < f.start || at >= f.end);
+      const mentions = wordOffsets(text, name).filter((at) => (at < f.start || at >= f.end) && !onCommentLine(text, at));
       const calls = mentions.filter((at) => /^\s*\(/.test(text.slice(at + name.length, at + name.length + 8)));
       const holders = calls.map((at) => funcs.find((g) => g.start <= at && at < g.end));
       if (calls.length > 0 && calls.length === mentions.length && holders.every((h) => !!h && process.has(h.start))) {

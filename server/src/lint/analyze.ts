@@ -49,7 +49,10 @@ export function goSemanticsFor(file: string, config: LeakLensConfig, goMods: GoM
   return semantics;
 }
 
-/** The Go rules the configuration leaves on for `file` (test files get the rules that check test code). */
+/**
+ * The Go rules the configuration leaves on for `file` (test files get the rules that check test
+ * code), by its name: analyzeGoFile drops more once the imports show a test helper.
+ */
 export function goRulesFor(file: string, config: LeakLensConfig, rules: readonly GoRule[] = goRules): GoRule[] {
   return rulesOn(config, rules, goFileTraits(file));
 }

@@ -271,7 +271,7 @@ class Builder {
 
   constructor(private readonly options: BuildOptions) {
     this.constants = new Map(options.constants);
-    this.testCode = goFileTraits(options.file.path).testCode ?? false;
+    this.testCode = goFileTraits(options.file.path, options.file.imports).testCode ?? false;
   }
 
   fn(fn: Node, depth: number): FunctionIR {

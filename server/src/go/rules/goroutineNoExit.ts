@@ -36,7 +36,7 @@ export const goroutineNoExit: GoRule = {
     good: 'go func() {\n\tfor {\n\t\tselect {\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase ev := <-events:\n\t\t\tpublish(ev)\n\t\t}\n\t}\n}()',
   },
   check({ file, decl, report }) {
-    const testCode = goFileTraits(file.path).testCode;
+    const testCode = goFileTraits(file.path, file.imports).testCode;
     for (const { go, loop, fn } of goroutineModel(file, decl).endless) {
       // Outside tests a loop that has no context to watch is a daemon's, started once (a kubelet
       // source, a cache janitor): what leaks is one that was handed a context and ignores it.
