@@ -13,13 +13,12 @@ import { callParts, enclosingLoop, expressionsOf, hasType, type Node, parentOf, 
 const EXPIRING = ['WithTimeout', 'WithDeadline', 'WithTimeoutCause', 'WithDeadlineCause'];
 
 /**
- * In test code, a context that ends by itself when its time is up — WithTimeout, WithDeadline, or a
- * function of the package that returns only such a context's cancel — is freed by its timer within
- * the test binary's short life: a lost cancel there holds nothing for long.
+ * In test code, a function of the package that returns only a timeout or deadline context's cancel:
+ * the context is freed by its timer within the test binary's short life. (A direct WithTimeout call
+ * stays reported, as go vet reports it.)
  */
 function expiresInTest(file: GoFile, call: Node): boolean {
   if (!goFileTraits(file.path, file.imports).testCode) return false;
-  if (file.isPkgCall(call, 'context', EXPIRING)) return true;
   const parts = callParts(call);
   if (!parts || parts.operand) return false;
   const decl = packageIndexOf(file).wrapper('cancel', parts.name, false, parts.args.length);
@@ -127,7 +126,7 @@ export const lostCancel: GoRule = {
   packageTriggers: (pkg) => pkg.wrapperNames('cancel'),
   docs: {
     description:
-      'context.WithCancel, WithTimeout and WithDeadline (and their Cause variants) return a cancel function that releases the context: its goroutine registration with the parent, its timer and its Done channel. If some path returns without calling it — `_` discards it, one branch forgets it, an early `return` comes before `defer cancel()`, a new context overwrites it — the context lives until its parent is cancelled, which for a server-wide parent is never. A function of the same package that returns a `context.CancelFunc` it got from the context package counts like the standard call. Not flagged: a cancel handed on (returned, stored, passed, called by a closure kept elsewhere), a path on which the context is already done (`<-ctx.Done()`), a context derived from one this function cancels or from an HTTP request\'s context (released when the handler returns), a deadline already past, a timeout or deadline context in test code (its timer frees it within the test binary\'s life), and the context package\'s own tests. The fix names a discarded cancel and adds `defer cancel()` — in a loop, `cancel()` wherever an iteration ends without it.',
+      'context.WithCancel, WithTimeout and WithDeadline (and their Cause variants) return a cancel function that releases the context: its goroutine registration with the parent, its timer and its Done channel. If some path returns without calling it — `_` discards it, one branch forgets it, an early `return` comes before `defer cancel()`, a new context overwrites it — the context lives until its parent is cancelled, which for a server-wide parent is never. A function of the same package that returns a `context.CancelFunc` it got from the context package counts like the standard call. Not flagged: a cancel handed on (returned, stored, passed, called by a closure kept elsewhere), a path on which the context is already done (`<-ctx.Done()`), a context derived from one this function cancels or from an HTTP request\'s context (released when the handler returns), a deadline already past, in test code, a timeout or deadline context from a function of the package (its timer frees it within the test binary\'s life; a direct `WithTimeout` stays reported, as go vet reports it), and the context package\'s own tests. The fix names a discarded cancel and adds `defer cancel()` — in a loop, `cancel()` wherever an iteration ends without it.',
     bad: 'func fetch(ctx context.Context, id string) error {\n\tctx, _ = context.WithTimeout(ctx, time.Second)\n\treturn load(ctx, id)\n}',
     good: 'func fetch(ctx context.Context, id string) error {\n\tctx, cancel := context.WithTimeout(ctx, time.Second)\n\tdefer cancel()\n\treturn load(ctx, id)\n}',
   },
