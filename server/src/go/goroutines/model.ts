@@ -17,7 +17,7 @@ import { buildFunctionIR, forEachStmt, FRESH, namesIn, NIL, type ChanKey, type F
 import { factsOf, walkFunction, type Exit, type PathState, type Started } from './paths';
 import { fileScope, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
 import { isInside, textOf, typeOf } from '../syntax';
-import { wordFinder } from '../words';
+import { mentionsWord, wordFinder } from '../words';
 
 export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner';
 
@@ -71,7 +71,16 @@ export function goroutineModel(file: GoFile, decl: Node): GoroutineModel {
 
 const summariesOf = new WeakMap<GoFile, Summaries>();
 
+/**
+ * Without a `go` statement nothing can leak or loop on its own; what is left to find is a channel
+ * that is nil for sure: declared without a value (`var c chan T`) or the literal nil.
+ */
+function startsNothing(text: string): boolean {
+  return !mentionsWord(text, 'go') && !/\bvar\b[^=\n]*\bchan\b|\bvar\s*\(|<-\s*nil\b|\bnil\s*<-/.test(text);
+}
+
 function buildModel(file: GoFile, decl: Node): GoroutineModel {
+  if (startsNothing(textOf(decl))) return { leaks: [], endless: [], blocked: [] };
   const scope = fileScope(file);
   let summaries = summariesOf.get(file);
   if (!summaries) summariesOf.set(file, (summaries = new Summaries(scope)));
