@@ -42,6 +42,8 @@ export interface FileDecls {
   pkg: string;
   test: boolean;
   acquirers: readonly DeclaredAcquirer[];
+  /** For the other files of a package: every name used after a dot (fields and methods it touches; see fieldChannels.ts). */
+  selectors?: ReadonlySet<string>;
 }
 
 const TYPE_NAMES = [...new Set(DECLARED_RESOURCES.flatMap((r) => RESOURCE_TYPES[r].names))];

@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { declaredAcquirers, type DeclaredAcquirer, type FileDecls } from './declaredResults';
 import type { GoFile, GoSemantics } from './file';
 import { RESOURCE_TYPES, type DeclaredResource } from './resourceTypes';
+import { selectorNames } from './selectorNames';
+import { readFieldChannels, type FieldChannels } from './goroutines/fieldChannels';
 
 export type { DeclaredAcquirer, FileDecls };
 
@@ -28,7 +30,13 @@ export class PackageIndex {
   /** What the file itself declares, as text: analyses of the same file with another key may differ. */
   readonly ownKey: string;
 
-  constructor(own: FileDecls, siblings: readonly FileDecls[] = []) {
+  private channels?: FieldChannels;
+
+  constructor(
+    private readonly own: FileDecls,
+    private readonly siblings: readonly FileDecls[] = [],
+    private readonly ownText = '',
+  ) {
     this.ownKey = JSON.stringify(own.acquirers);
     // An external test package (`x_test`) sees package x's declarations too.
     const base = own.pkg.endsWith('_test') ? own.pkg.slice(0, -'_test'.length) : own.pkg;
@@ -98,6 +106,11 @@ export class PackageIndex {
   implements(resource: DeclaredResource): boolean {
     return this.implementation.some((d) => d.resource === resource && (d.home || (resource === 'span' && d.method && d.name === 'Start')));
   }
+
+  /** The file's channel fields no code of the package can complete an operation on (goroutines/fieldChannels.ts). */
+  fieldChannels(): FieldChannels {
+    return (this.channels ??= readFieldChannels(this.ownText, this.own.pkg, this.siblings));
+  }
 }
 
 const indexes = new WeakMap<GoSemantics, { path: string; text: string; index: PackageIndex }>();
@@ -106,7 +119,7 @@ const indexes = new WeakMap<GoSemantics, { path: string; text: string; index: Pa
 export function packageIndexFor(file: string, text: string, semantics: GoSemantics): PackageIndex {
   const known = indexes.get(semantics);
   if (known && known.path === file && known.text === text) return known.index;
-  const index = new PackageIndex(declaredAcquirers(file, text), semantics.packageDecls);
+  const index = new PackageIndex(declaredAcquirers(file, text), semantics.packageDecls, text);
   indexes.set(semantics, { path: file, text, index });
   return index;
 }
@@ -132,14 +145,14 @@ export class PackageLocator {
 
   constructor(private readonly maxAgeMs = Infinity) {}
 
-  /** Declarations of the other Go files in the directory of `file` that declare any acquirer. */
+  /** Declarations of the other Go files in the directory of `file`. */
   siblingsOf(file: string): FileDecls[] {
     const dir = path.dirname(file);
     let entry = this.dirs.get(dir);
     if (!entry || Date.now() - entry.listedAt > this.maxAgeMs) entry = this.list(dir, entry?.files);
     const self = path.basename(file);
     const out: FileDecls[] = [];
-    for (const [name, f] of entry.files) if (name !== self && f.decls.acquirers.length > 0) out.push(f.decls);
+    for (const [name, f] of entry.files) if (name !== self) out.push(f.decls);
     return out;
   }
 
@@ -179,7 +192,8 @@ function readDecls(file: string, cached?: CachedFile): CachedFile | undefined {
     const st = fs.statSync(file);
     if (!st.isFile() || st.size > MAX_SIBLING_BYTES) return undefined;
     if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached;
-    return { mtimeMs: st.mtimeMs, size: st.size, decls: declaredAcquirers(file, fs.readFileSync(file, 'utf8')) };
+    const text = fs.readFileSync(file, 'utf8');
+    return { mtimeMs: st.mtimeMs, size: st.size, decls: { ...declaredAcquirers(file, text), selectors: selectorNames(text) } };
   } catch {
     return undefined;
   }

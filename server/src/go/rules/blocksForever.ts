@@ -1,4 +1,6 @@
+import { blockedOnFields, type BlockedOnField } from '../goroutines/fieldChannels';
 import { goroutineModel, type BlockedForever } from '../goroutines/model';
+import { packageIndexOf } from '../packageIndex';
 import type { GoRule } from '../rule';
 
 function message(b: BlockedForever): string {
@@ -12,6 +14,12 @@ function message(b: BlockedForever): string {
   }
 }
 
+function fieldMessage(b: BlockedOnField): string {
+  return b.why === 'never-signalled'
+    ? `nothing in this package sends on or closes the ${b.field} field: this receive waits forever`
+    : `nothing in this package receives from the unbuffered ${b.field} field: this send waits forever`;
+}
+
 export const blocksForever: GoRule = {
   id: 'go/blocks-forever',
   language: 'go',
@@ -23,13 +31,15 @@ export const blocksForever: GoRule = {
     processLifetime: '`select {}` at the end of main is the idiom for serving until the process is killed.',
   },
   triggers: ['chan', 'select'],
+  packageTriggers: (pkg) => pkg.fieldChannels().words,
   docs: {
     description:
-      'A send or receive on a nil channel (declared with `var c chan T` and never assigned) never completes: the goroutine running it blocks forever and leaks. So does a goroutine started to run `select {}` or to wait on a channel made on the spot (`<-make(chan T)`). In a `select` with other cases a nil channel only disables its case and is not flagged; `select {}` and `<-make(chan struct{})` outside a goroutine are the idioms for blocking the caller on purpose and are not flagged either.',
+      'A send or receive on a nil channel (declared with `var c chan T` and never assigned) never completes: the goroutine running it blocks forever and leaks. So does a goroutine started to run `select {}` or to wait on a channel made on the spot (`<-make(chan T)`). In a `select` with other cases a nil channel only disables its case and is not flagged; `select {}` and `<-make(chan struct{})` outside a goroutine are the idioms for blocking the caller on purpose and are not flagged either. Also flagged: a receive on an unexported channel field of the package\'s own struct that no code of the package ever sends on or closes (directly or through a method that returns it), and a send on such a field made unbuffered that no code ever receives from; a field handed to other code, aliased or named by another file of the package is not judged.',
     bad: 'go func() {\n\tvar done chan struct{}\n\t<-done\n\tcleanup()\n}()',
     good: 'done := make(chan struct{})\ngo func() {\n\t<-done\n\tcleanup()\n}()\ndefer close(done)',
   },
   check({ file, decl, report }) {
     for (const b of goroutineModel(file, decl).blocked) report(b.node, message(b));
+    for (const b of blockedOnFields(decl, packageIndexOf(file).fieldChannels())) report(b.node, fieldMessage(b));
   },
 };
