@@ -79,31 +79,33 @@ const summariesOf = new WeakMap<GoFile, Summaries>();
  */
 function startsNothing(file: GoFile, text: string): boolean {
   if (mentionsWord(text, 'go') || /\bvar\b[^=\n]*\bchan\b|\bvar\s*\(|<-\s*nil\b|\bnil\s*<-/.test(text)) return false;
-  const starters = startersOf(file);
-  return starters.size === 0 || wordFinder([...starters])(text).size === 0;
+  const callsStarter = startersOf(file);
+  return !callsStarter || callsStarter(text).size === 0;
 }
 
-const startersByFile = new WeakMap<GoFile, Set<string>>();
+/** Per file: a finder of the names of its functions that start goroutines; null when there are none. */
+const startersByFile = new WeakMap<GoFile, ((text: string) => Set<string>) | null>();
 
 /** Names of the file's functions and methods that start goroutines, directly or through calls (MAX_CALL_DEPTH levels). */
-function startersOf(file: GoFile): Set<string> {
-  let starters = startersByFile.get(file);
-  if (starters) return starters;
+function startersOf(file: GoFile): ((text: string) => Set<string>) | null {
+  const known = startersByFile.get(file);
+  if (known !== undefined) return known;
   const funcs = (declChunks(file.text) ?? [])
     .filter((c) => c.keyword === 'func')
     .map((c) => {
       const text = file.text.slice(c.start, c.end);
       return { name: /^\s*func\s*(?:\([^)]*\)\s*)?(\w+)/m.exec(text)?.[1], text };
     });
-  starters = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
+  const starters = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
   for (let depth = 1; depth < MAX_CALL_DEPTH && starters.size > 0; depth++) {
     const calls = wordFinder([...starters]);
-    const more = funcs.filter((f) => f.name && !starters!.has(f.name) && calls(f.text).size > 0);
+    const more = funcs.filter((f) => f.name && !starters.has(f.name) && calls(f.text).size > 0);
     if (more.length === 0) break;
     for (const f of more) starters.add(f.name!);
   }
-  startersByFile.set(file, starters);
-  return starters;
+  const finder = starters.size > 0 ? wordFinder([...starters]) : null;
+  startersByFile.set(file, finder);
+  return finder;
 }
 
 function buildModel(file: GoFile, decl: Node): GoroutineModel {

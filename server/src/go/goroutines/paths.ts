@@ -100,16 +100,29 @@ function withFacts(state: PathState, ch: ChanKey, change: (f: ChanFacts) => Chan
   return { ...state, chans };
 }
 
-function stateKey(s: PathState): string {
-  const parts: string[] = [];
-  for (const [k, f] of [...s.chans].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    parts.push(
-      `${k}:${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${+f.closed}${+f.escaped}${+f.drained}${+f.maybeSent}${+f.maybeClosed}${+f.polled}`,
-    );
+// States and facts are never changed once made (withFacts copies): their keys are computed once.
+const stateKeys = new WeakMap<PathState, string>();
+const factKeys = new WeakMap<ChanFacts, string>();
+
+function factKey(f: ChanFacts): string {
+  let key = factKeys.get(f);
+  if (key === undefined) {
+    key = `${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${+f.closed}${+f.escaped}${+f.drained}${+f.maybeSent}${+f.maybeClosed}${+f.polled}`;
+    factKeys.set(f, key);
   }
+  return key;
+}
+
+function stateKey(s: PathState): string {
+  let key = stateKeys.get(s);
+  if (key !== undefined) return key;
+  const parts: string[] = [];
+  for (const k of [...s.chans.keys()].sort()) parts.push(`${k}:${factKey(s.chans.get(k)!)}`);
   for (const g of s.started) parts.push(`g${g.go.id}x${countKey(g.times)}`);
   parts.push(`d${s.defers.length}`);
-  return parts.join(';');
+  key = parts.join(';');
+  stateKeys.set(s, key);
+  return key;
 }
 
 function dedupe(states: PathState[]): PathState[] {
