@@ -59,7 +59,8 @@ export function checkDecl(
       index,
       report(at, message, { fix, ...rest } = {}) {
         const built = withFixes ? fix?.() : undefined;
-        findings.push(findingOf(rule, message, 'type' in at ? nodeRange(at as Node) : at, { ...rest, fixes: built ? [built] : [] }));
+        const found = findingOf(rule, message, 'type' in at ? nodeRange(at as Node) : at, { ...rest, fixes: built ? [built] : [] });
+        findings.push(file.inEditorLines(found));
       },
     };
     try {

@@ -4,6 +4,7 @@
  */
 import { Composer, LineCounter, Parser, type CST, type Document, type YAMLParseError } from 'yaml';
 import type { LineComment } from '../engine/suppress';
+import { loneCRsAsLF } from '../engine/text';
 import type { Position, Range } from '../engine/types';
 import { registerAliases } from './nodes';
 import { looksLikeManifest, objectsOf, type K8sObject } from './objects';
@@ -30,10 +31,15 @@ export class ManifestFile {
   private readonly commentTokens: CST.SourceToken[];
   private trailingByLine?: Map<number, number>;
 
+  /** The file's text, lone `\r`s read as `\n` (same offsets). */
+  readonly text: string;
+
   constructor(
     readonly path: string,
-    readonly text: string,
+    text: string,
   ) {
+    // YAML (go-yaml too) ends a line at a lone `\r`, as editors do; the `yaml` parser only at `\n`.
+    this.text = text = loneCRsAsLF(text);
     this.isJson = path.toLowerCase().endsWith('.json');
     const cst = Array.from(new Parser(this.lines.addNewLine).parse(text));
     this.documents = Array.from(new Composer(PARSE_OPTIONS).compose(cst, true, text.length));
