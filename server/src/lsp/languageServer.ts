@@ -7,12 +7,10 @@
 import * as path from 'node:path';
 import {
   CodeActionKind,
-  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   MessageType,
-  ProposedFeatures,
   TextDocumentSyncKind,
   type CodeAction,
   type Connection,
@@ -29,6 +27,7 @@ import type { EngineHost } from './engineHost';
 import { exceedsSize, isAnalyzed, OpenDocuments, pathOfUri, type OpenDocument } from './openDocuments';
 import { FixAllRequest, LintWorkspaceRequest, ServerStatusRequest, FIX_ALL_KIND, type ServerStatus } from './protocol';
 import { guarded, installProcessGuards } from './robustness';
+import { createServerConnection } from './transport';
 import { DEFAULT_MAX_FILE_SIZE, type Settings } from './settings';
 import { minimalEdits } from './textDiff';
 import { foldersOf, WorkspaceConfig } from './workspaceConfig';
@@ -41,7 +40,7 @@ const WATCHED_GLOBS = ['**/*.go', '**/*.{yaml,yml,json}', '**/go.mod'];
 
 /** Serves LSP on stdio or IPC (from the command line), with `host`'s engine (already starting). */
 export function startLanguageServer(host: EngineHost): void {
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = createServerConnection();
   installProcessGuards(connection);
   new LeakLensServer(connection, host).listen();
 }
