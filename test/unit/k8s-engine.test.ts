@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { defaultConfig, mergeConfig } from '../../server/src/engine/config';
 import { ruleById } from '../../server/src/lint/registry';
 import { applyEdits } from '../../server/src/engine/text';
+import { InputNotAnalyzed } from '../../server/src/engine/types';
 import {
   analyzeManifests,
   analyzeManifestsWith,
@@ -304,8 +305,15 @@ describe('robustness: bad input never throws', () => {
   test('binary junk, deep nesting, circular merges', () => {
     const bytes = Buffer.from(Array.from({ length: 50_000 }, () => Math.floor(random() * 256))).toString('latin1');
     lintQuietly(bytes);
-    lintQuietly(`apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(50_000)}\n`);
-    lintQuietly(`apiVersion: v1\nkind: Pod\nspec: ${'{a: '.repeat(20_000)}\n`);
+    // Nesting deeper than LeakLens reads is reported as a file not analyzed (no rule is blamed).
+    for (const deep of [`spec: ${'['.repeat(50_000)}`, `spec: ${'{a: '.repeat(20_000)}`, `spec: ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`]) {
+      const errors: unknown[] = [];
+      assert.deepEqual(analyzeManifests([{ path: 'd.yaml', text: `apiVersion: v1\nkind: Pod\n${deep}\n` }], defaultConfig(), (_r, e) => errors.push(e)).get('d.yaml'), []);
+      assert.equal(errors.length, 1);
+      assert.ok(errors[0] instanceof InputNotAnalyzed);
+      assert.match((errors[0] as Error).message, /^nested \d+ levels deep, more than the 256 LeakLens reads$/);
+    }
+    lintQuietly(`apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(255)}${']'.repeat(255)}\n`);
     lintQuietly('apiVersion: v1\nkind: Pod\nspec: &s\n  <<: *s\n  containers: [{name: a, <<: *s}]\n');
     lintQuietly('apiVersion: v1\nkind: List\nitems: &i\n  - *i\n');
   });

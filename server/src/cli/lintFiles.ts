@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { analyzeGoText, analyzeManifests, initEngine, languageEnabled, languageOf, type ManifestInput } from '../lint/analyze';
 import type { LeakLensConfig } from '../engine/config';
+import { InputNotAnalyzed } from '../engine/types';
 import { GoModLocator } from '../go/gomod';
 import type { FileFinding } from './formats';
 import { looksBinary } from './files';
@@ -138,9 +139,10 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
     else inputs.push({ path: file, text: src.text });
     done();
   }
-  const byFile = analyzeManifests(inputs, options.config, (rule, err) =>
-    outcome.internalErrors.push(`rule ${rule} failed: ${(err as Error)?.message ?? err}`),
-  );
+  const byFile = analyzeManifests(inputs, options.config, (rule, err) => {
+    if (err instanceof InputNotAnalyzed) outcome.problems.push(`${err.file}: skipped: ${err.message}`);
+    else outcome.internalErrors.push(`rule ${rule} failed: ${(err as Error)?.message ?? err}`);
+  });
   for (const [file, found] of byFile) for (const f of found) outcome.findings.push({ ...f, file });
   return outcome;
 }

@@ -119,6 +119,19 @@ export function findingOf(rule: RuleMeta, message: string, range: Range, options
   };
 }
 
+/**
+ * Thrown when a whole input cannot be analyzed (nested deeper than the parser goes): the file is
+ * reported as skipped, with the message as the reason, and no rule is blamed.
+ */
+export class InputNotAnalyzed extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
 /** Called when a rule throws; the rule's other work and the remaining rules go on. */
 export type RuleErrorHandler = (rule: string, error: unknown) => void;
 

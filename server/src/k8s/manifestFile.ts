@@ -5,9 +5,15 @@
 import { Composer, LineCounter, Parser, type CST, type Document, type YAMLParseError } from 'yaml';
 import type { LineComment } from '../engine/suppress';
 import { loneCRsAsLF } from '../engine/text';
-import type { Position, Range } from '../engine/types';
+import { InputNotAnalyzed, type Position, type Range } from '../engine/types';
 import { registerAliases } from './nodes';
 import { looksLikeManifest, objectsOf, type K8sObject } from './objects';
+
+/**
+ * Collections nested deeper than this are not read (the `yaml` composer overflows the stack near
+ * 1,200). Real manifests stay under 25 levels, CRD schemas included.
+ */
+const MAX_NESTING = 256;
 
 /** Kubernetes reads YAML with go-yaml, i.e. YAML 1.1 scalars: `yes`/`on` are booleans there too. */
 const PARSE_OPTIONS = { version: '1.1', prettyErrors: false } as const;
@@ -42,8 +48,10 @@ export class ManifestFile {
     this.text = text = loneCRsAsLF(text);
     this.isJson = path.toLowerCase().endsWith('.json');
     const cst = Array.from(new Parser(this.lines.addNewLine).parse(text));
+    const { comments, hasAlias, depth } = scanCst(cst);
+    // Composing recurses per level (so do rules walking values): past a bound the stack runs out.
+    if (depth > MAX_NESTING) throw new InputNotAnalyzed(path, `nested ${depth} levels deep, more than the ${MAX_NESTING} LeakLens reads`);
     this.documents = Array.from(new Composer(PARSE_OPTIONS).compose(cst, true, text.length));
-    const { comments, hasAlias } = scanCst(cst);
     this.commentTokens = comments;
     const broken: Document.Parsed[] = [];
     for (const doc of this.documents) {
@@ -140,24 +148,30 @@ function syntaxProblem(error: YAMLParseError, text: string): SyntaxProblem {
 
 const CHILD_FIELDS = ['start', 'key', 'sep', 'value', 'end', 'props', 'items'] as const;
 
+const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+
 /**
- * One pass over the CST: its comment tokens in source order, and whether it uses aliases. Iterative,
- * since flow collections can nest arbitrarily deep.
+ * One pass over the CST: its comment tokens in source order, whether it uses aliases, and how deep
+ * collections nest. Iterative, since collections can nest arbitrarily deep.
  */
-function scanCst(tokens: readonly CST.Token[]): { comments: CST.SourceToken[]; hasAlias: boolean } {
+function scanCst(tokens: readonly CST.Token[]): { comments: CST.SourceToken[]; hasAlias: boolean; depth: number } {
   const comments: CST.SourceToken[] = [];
   let hasAlias = false;
-  const stack: unknown[] = [...tokens];
+  let depth = 0;
+  const stack: { token: unknown; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
   while (stack.length > 0) {
-    const t = stack.pop() as Record<string, unknown>;
+    const item = stack.pop()!;
+    const t = item.token as Record<string, unknown>;
     if (t.type === 'comment') comments.push(t as unknown as CST.SourceToken);
     else if (t.type === 'alias') hasAlias = true;
+    const inner = COLLECTIONS.has(t.type as string) ? item.depth + 1 : item.depth;
+    depth = Math.max(depth, inner);
     for (const field of CHILD_FIELDS) {
       const v = t[field];
-      if (Array.isArray(v)) for (const c of v) stack.push(c);
-      else if (v && typeof v === 'object') stack.push(v);
+      if (Array.isArray(v)) for (const c of v) stack.push({ token: c, depth: inner });
+      else if (v && typeof v === 'object') stack.push({ token: v, depth: inner });
     }
   }
   comments.sort((a, b) => a.offset - b.offset);
-  return { comments, hasAlias };
+  return { comments, hasAlias, depth };
 }
