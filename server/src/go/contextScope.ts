@@ -9,7 +9,7 @@ import { pkgCalls } from './callees';
 import type { GoFile } from './file';
 import { CONTEXT_WITH_CANCEL } from './resources';
 import type { GoRuleContext } from './rule';
-import { assignedNames, assignedValues, hasType, isFunctionNode, namedChildren, parametersOf, parentOf, typeOf } from './syntax';
+import { assignedNames, assignedValues, enclosingFunction, hasType, isFunctionNode, namedChildren, parametersOf, parentOf, typeOf } from './syntax';
 
 /** Package functions of "context" whose first result is a context. */
 const CONTEXT_CONSTRUCTORS = ['Background', 'TODO', ...CONTEXT_WITH_CANCEL, 'WithValue', 'WithoutCancel'];
@@ -19,17 +19,33 @@ export function contextParamOf(file: GoFile, fn: Node): string | undefined {
   return parametersOf(fn).find((p) => file.isPkgType(p.type, 'context', 'Context'))?.name;
 }
 
+/** Per file: the context parameter visible inside each function asked about (null: none). */
+const visibleContexts = new WeakMap<GoFile, Map<number, string | null>>();
+
 /**
  * The context parameter visible at `node`: that of the innermost enclosing function which has one
- * (a func literal sees the parameters of the functions around it).
+ * (a func literal sees the parameters of the functions around it). Known per function, so that
+ * calls deep inside nested blocks and literals do not each climb to the top.
  */
 export function contextParamAt(file: GoFile, node: Node): string | undefined {
-  for (let p = parentOf(node); p; p = parentOf(p)) {
-    if (!isFunctionNode(p)) continue;
-    const name = contextParamOf(file, p);
-    if (name) return name;
+  let known = visibleContexts.get(file);
+  if (!known) visibleContexts.set(file, (known = new Map()));
+  // Climb function by function to one whose answer is known (or the top), then answer downwards.
+  const unknown: Node[] = [];
+  let answer: string | null = null;
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const seen = known.get(fn.id);
+    if (seen !== undefined) {
+      answer = seen;
+      break;
+    }
+    unknown.push(fn);
   }
-  return undefined;
+  for (const fn of unknown.reverse()) {
+    answer = contextParamOf(file, fn) ?? answer;
+    known.set(fn.id, answer);
+  }
+  return answer ?? undefined;
 }
 
 /** The context variable a statement declares: `ctx, cancel := context.WithCancel(…)`, `var ctx context.Context`. */

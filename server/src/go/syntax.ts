@@ -16,14 +16,29 @@ export type { Node };
  * weak-map values as live until a full collection), which made garbage collection cost a third of
  * the analysis.
  */
-export function nodeMemo<T>(compute: (node: Node) => T): (node: Node) => T {
+export function nodeMemo<T>(compute: (node: Node) => T): NodeMemo<T> {
   const mapFor = currentTreeMap<T>();
-  return (node) => {
+  const memo = ((node: Node) => {
+    nodeVisits.count++;
     const known = mapFor(node);
     let value = known.get(node.id);
     if (value === undefined && !known.has(node.id)) known.set(node.id, (value = compute(node)));
     return value as T;
-  };
+  }) as NodeMemo<T>;
+  memo.remember = (node, value) => void mapFor(node).set(node.id, value);
+  return memo;
+}
+
+/**
+ * Questions answered about nodes through the memos, hits included: with the questions tree-sitter
+ * answers, the work that the nesting test holds rules to (test/unit/go-deep-nesting.test.ts).
+ */
+export const nodeVisits = { count: 0 };
+
+export interface NodeMemo<T> {
+  (node: Node): T;
+  /** Records an answer learned another way (a node's parent, seen while walking down to it). */
+  remember(node: Node, value: T): void;
 }
 
 /** A map by node id that holds entries of one tree, the tree of the node last asked about. */
@@ -39,12 +54,24 @@ function currentTreeMap<T>(): (node: Node) => Map<number, T> {
   };
 }
 
+/**
+ * Parents. tree-sitter finds a node's parent by walking down from the root, so on deeply nested
+ * code each new question costs the depth; parents seen while walking down (children listed, nodes
+ * found by wordNodes.ts's NodeFinder) are remembered instead, and climbing back up asks the tree nothing.
+ */
 const parentMemo = nodeMemo((node) => node.parent);
 const typeMemo = nodeMemo((node) => node.type);
 const namedChildrenMemo = nodeMemo((node): readonly Node[] => {
   const source = sourceOf(node.tree);
-  return node.namedChildren.filter((c): c is Node => !!c && !startsComment(source, c.startIndex));
+  const children = node.namedChildren.filter((c): c is Node => !!c && !startsComment(source, c.startIndex));
+  for (const c of children) parentMemo.remember(c, node);
+  return children;
 });
+
+/** Records that `parent` is the parent of `child`, learned while walking down to it. */
+export function rememberParent(child: Node, parent: Node): void {
+  parentMemo.remember(child, parent);
+}
 
 /**
  * True when a named node starting at `offset` is a comment: no other named node starts with `//`
@@ -104,6 +131,16 @@ export function nodeRange(node: Node): Range {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: end.row, character: end.column },
   };
+}
+
+/**
+ * The node after `child` among the children of `parent` (punctuation included). `child.nextSibling`
+ * would find the parent by walking down from the root: a cost that grows with nesting depth.
+ */
+export function nextSiblingIn(parent: Node, child: Node): Node | null {
+  const kids = parent.children;
+  const i = kids.findIndex((k) => k?.id === child.id);
+  return i < 0 ? null : (kids[i + 1] ?? null);
 }
 
 export function isFunctionNode(node: Node): boolean {
@@ -199,6 +236,11 @@ function topLevelOf(node: Node): TopLevel | undefined {
   return lastTop;
 }
 
+/** The top-level node (a declaration, or an error node) holding `node`; the node itself at the top. */
+export function declarationOf(node: Node): Node {
+  return topLevelOf(node)?.node ?? node;
+}
+
 /** False when no func literal can lie in `scope`: its text has no `func`. */
 export function mayHoldClosures(scope: Node): boolean {
   return firstWord(textOf(scope), 'func') >= 0;
@@ -251,7 +293,11 @@ export const ifParts = nodeMemo((s): IfParts => {
   return { initializer: kids[c - 2] ?? null, condition: kids[c - 1] ?? null, consequence: kids[c], alternative: kids[c + 1] ?? null };
 });
 
-const bodyMemo = nodeMemo((fn) => fn.childForFieldName('body'));
+const bodyMemo = nodeMemo((fn) => {
+  const body = fn.childForFieldName('body');
+  if (body) parentMemo.remember(body, fn);
+  return body;
+});
 
 /** The function's body block, for declarations, methods and literals (memoized: every acquisition in a function asks). */
 export function functionBody(fn: Node): Node | null {
