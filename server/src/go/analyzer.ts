@@ -94,15 +94,19 @@ export function finalizeFindings(
   return out.sort(compareFindings);
 }
 
-/** Every finding for a whole file. */
+/**
+ * Every finding for a whole file; with `checks`, only for the top-level declarations it accepts (by
+ * start offset: a lint parses a large file in batches, each tree holding others to be read).
+ */
 export function analyzeGoFile(
   file: GoFile,
   rules: readonly GoRule[],
   config: LeakLensConfig,
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
+  checks: (offset: number) => boolean = () => true,
 ): Finding[] {
   const enabled = rulesOn(config, rules, goFileTraits(file.path));
-  const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError, options));
+  const raw = file.topLevelDecls().flatMap((decl) => (checks(decl.startIndex) ? checkDecl(file, decl, enabled, onError, options) : []));
   return finalizeFindings(file, raw, config);
 }

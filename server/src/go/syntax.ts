@@ -41,13 +41,23 @@ export interface NodeMemo<T> {
   remember(node: Node, value: T): void;
 }
 
-/** A map by node id that holds entries of one tree, the tree of the node last asked about. */
+/**
+ * Bumped when the analysis moves on to another top-level declaration (focusDeclaration): memos
+ * then start afresh. Rules look inside one declaration at a time, and keeping every answer until a
+ * large file is done held most of the memory a lint of it took.
+ */
+let memoEpoch = 0;
+let epochDeclaration: Node | undefined;
+
+/** A map by node id that holds entries of one tree (the tree of the node last asked about) and one declaration. */
 function currentTreeMap<T>(): (node: Node) => Map<number, T> {
   let tree: Tree | undefined;
+  let epoch = -1;
   let map = new Map<number, T>();
   return (node) => {
-    if (node.tree !== tree) {
+    if (node.tree !== tree || epoch !== memoEpoch) {
       tree = node.tree;
+      epoch = memoEpoch;
       map = new Map();
     }
     return map;
@@ -204,6 +214,10 @@ function topLevelFacts(top: Node): TopLevel {
  * one from the root scans the root's children.
  */
 export function focusDeclaration(decl: Node): void {
+  if (epochDeclaration?.id !== decl.id || epochDeclaration.tree !== decl.tree) {
+    epochDeclaration = decl;
+    memoEpoch++;
+  }
   topTree = decl.tree;
   lastTop = undefined;
   focused = decl;
