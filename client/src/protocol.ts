@@ -12,6 +12,8 @@ export interface FindingCount {
   total: number;
   /** Files with at least one finding. */
   files: number;
+  /** Per severity: the Problems view lists errors, warnings and infos; hints show only in the editor. */
+  bySeverity?: { error: number; warning: number; info: number; hint: number };
 }
 
 /** Sent by the server whenever the workspace's finding count changes. */
@@ -30,3 +32,11 @@ export interface AnalysisStatus {
 
 /** Sent by the server whenever what it is not checking changes. */
 export const AnalysisStatusNotification = new NotificationType<AnalysisStatus>('leaklens/analysisStatus');
+
+/** The command of the "Suppress…" code action: which of its choices to apply (server/src/lsp/suppressCommand.ts). */
+export const SUPPRESS_COMMAND = 'leaklens.suppress';
+
+export interface SuppressArgs {
+  prompt: string;
+  choices: { title: string; edit: WorkspaceEdit }[];
+}

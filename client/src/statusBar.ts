@@ -1,9 +1,12 @@
 /**
- * The status bar item: findings in the workspace (a click opens the Problems view), and a warning
- * when the server is not checking some file or rule, with why in the tooltip.
+ * The status bar item: the workspace's findings as the Problems view counts them (errors, warnings,
+ * infos, each with its icon; hints show only in the editor, so only the tooltip mentions them; a
+ * click opens the Problems view), and a warning when the server is not checking some file or rule,
+ * with why in the tooltip.
  */
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
+import { countText, countTooltip } from './findingCountText';
 import { notCheckedCount, notCheckedLines } from './notChecked';
 import type { AnalysisStatus, FindingCount } from './protocol';
 
@@ -43,14 +46,11 @@ export class FindingsStatusBar implements vscode.Disposable {
   private render(): void {
     const item = this.item;
     if (this.state === State.Running) {
-      const total = this.count?.total ?? 0;
-      const files = this.count?.files ?? 0;
+      const text = countText(this.count);
       const notChecked = notCheckedCount(this.analysis);
-      item.text = (total === 0 ? '$(check) LeakLens' : `$(warning) ${total}`) + (notChecked ? ` $(eye-closed) ${notChecked}` : '');
+      item.text = (text ? `LeakLens ${text}` : '$(check) LeakLens') + (notChecked ? ` $(eye-closed) ${notChecked}` : '');
       item.tooltip = [
-        this.count === undefined
-          ? 'LeakLens: scanning the workspace'
-          : `LeakLens: ${plural(total, 'finding')} in ${plural(files, 'file')}. Click to open the Problems view.`,
+        this.count === undefined ? 'LeakLens: scanning the workspace' : countTooltip(this.count),
         ...notCheckedLines(this.analysis),
       ].join('\n');
       item.command = 'workbench.actions.view.problems';
@@ -67,8 +67,4 @@ export class FindingsStatusBar implements vscode.Disposable {
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     }
   }
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -12,6 +12,7 @@
  */
 import type { Range } from 'web-tree-sitter';
 import { declChunks, type Chunk } from './declChunks';
+import type { PackageIndex } from './packageIndex';
 import type { GoRule } from './rule';
 import { checksEveryDeclaration, declarationNeeds } from './rulePlan';
 
@@ -27,8 +28,11 @@ export interface TreePlan {
 
 const WHOLE_FILE: TreePlan[] = [{ checks: () => true }];
 
-/** The trees to parse `text` in for `rules`, in order; one tree of the whole text when nothing can be left out or split. */
-export function treePlans(text: string, rules: readonly GoRule[]): TreePlan[] {
+/**
+ * The trees to parse `text` in for `rules` (with the triggers `pkg`, the file's package, adds), in
+ * order; one tree of the whole text when nothing can be left out or split.
+ */
+export function treePlans(text: string, rules: readonly GoRule[], pkg?: PackageIndex): TreePlan[] {
   if (checksEveryDeclaration(rules)) return WHOLE_FILE;
   const chunks = declChunks(text);
   if (!chunks) return WHOLE_FILE;
@@ -41,7 +45,7 @@ export function treePlans(text: string, rules: readonly GoRule[]): TreePlan[] {
   const checked: Chunk[] = [];
   chunks.forEach((c, k) => {
     // The first chunk is always parsed: tree-sitter reads an empty list of ranges as the whole text.
-    const needs = declarationNeeds(rules, text.slice(c.start, c.end));
+    const needs = declarationNeeds(rules, text.slice(c.start, c.end), pkg);
     if (k === 0 || k < headerEnd || needs.readAnywhere) context.push(c);
     if (needs.checked) checked.push(c);
   });

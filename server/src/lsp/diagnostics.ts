@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import { ruleDocsUrl } from '../lint/registry';
-import type { Finding, Severity } from '../engine/types';
+import { SEVERITIES, type Finding, type Severity } from '../engine/types';
 import type { EngineFinding } from './engine/messages';
 import { pathOfUri } from './openDocuments';
 import { FindingCountNotification } from './protocol';
@@ -19,6 +19,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 const COUNT_DEBOUNCE_MS = 50;
+
+function severityCounts(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
 
 export function toDiagnostic(uri: string, f: Finding): Diagnostic {
   const diagnostic: Diagnostic = {
@@ -47,7 +53,7 @@ export class DiagnosticsPublisher {
   /** Open documents: the findings last published and their version. */
   private readonly latest = new Map<string, { version: number; findings: EngineFinding[] }>();
   /** Finding counts per file path, open or not; `seq` orders publications (see staleSince). */
-  private readonly counts = new Map<string, { uri: string; count: number; seq: number; open: boolean }>();
+  private readonly counts = new Map<string, { uri: string; count: number; bySeverity: Record<Severity, number>; seq: number; open: boolean }>();
   private seq = 0;
   private readonly waiters = new Map<string, Waiter[]>();
   private countTimer?: NodeJS.Timeout;
@@ -121,7 +127,7 @@ export class DiagnosticsPublisher {
     void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
     const key = pathOfUri(uri);
     if (findings.length === 0 && !open) this.counts.delete(key);
-    else this.counts.set(key, { uri, count: findings.length, seq: ++this.seq, open });
+    else this.counts.set(key, { uri, count: findings.length, bySeverity: severityCounts(findings), seq: ++this.seq, open });
     this.scheduleCount();
   }
 
@@ -131,14 +137,16 @@ export class DiagnosticsPublisher {
       this.countTimer = undefined;
       let total = 0;
       let files = 0;
-      for (const { count } of this.counts.values()) {
+      const bySeverity = severityCounts([]);
+      for (const { count, bySeverity: own } of this.counts.values()) {
         total += count;
         if (count > 0) files++;
+        for (const s of SEVERITIES) bySeverity[s] += own[s];
       }
-      const key = `${total}/${files}`;
+      const key = JSON.stringify([total, files, bySeverity]);
       if (key === this.lastCount) return;
       this.lastCount = key;
-      void this.connection.sendNotification(FindingCountNotification, { total, files });
+      void this.connection.sendNotification(FindingCountNotification, { total, files, bySeverity });
     }, COUNT_DEBOUNCE_MS);
   }
 }
