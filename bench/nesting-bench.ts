@@ -32,7 +32,7 @@ async function main(): Promise<void> {
         let work: number | string;
         try {
           work = treeWork(
-            () => void analyzeGoSource('deep.go', text, { timersCollected: false }, [rule], config, (_r, e) => {
+            () => void analyzeGoSource('deep.go', text, { timersCollected: false }, [rule], { ...config, rules: { [rule.id]: rule.defaultSeverity } }, (_r, e) => {
               if (e instanceof WorkBudgetExceeded) throw e;
               errors.push(String((e as Error)?.message ?? e).slice(0, 60));
             }, { wholeFile: true }),
