@@ -112,15 +112,28 @@ export function contextInScope(file: GoFile, node: Node): string | undefined {
 /** The context `p` puts in scope for its child `child`: declared by an earlier statement, or a parameter. */
 function contextDeclaredIn(file: GoFile, p: Node, child: Node): string | undefined {
   if (typeOf(p) === 'statement_list') {
-    const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
-    for (const stmt of before.reverse()) {
-      const name = declaredContext(file, stmt);
-      if (name) return name;
-    }
+    // `child` is one of the list's statements: found by id, which asks tree-sitter nothing.
+    const at = namedChildren(p).findIndex((s) => s.id === child.id);
+    return at > 0 ? (contextsDeclaredAlong(file, p)[at - 1] ?? undefined) : undefined;
   } else if (isFunctionNode(p)) {
     return contextParamOf(file, p);
   }
   return undefined;
+}
+
+/** Per file: for each statement list asked about, the context declared last by each statement and those before it. */
+const declaredAlong = new WeakMap<GoFile, Map<number, readonly (string | undefined)[]>>();
+
+/** Each statement of `list` read once, however many of them ask what is in scope before them. */
+function contextsDeclaredAlong(file: GoFile, list: Node): readonly (string | undefined)[] {
+  let byList = declaredAlong.get(file);
+  if (!byList) declaredAlong.set(file, (byList = new Map()));
+  let along = byList.get(list.id);
+  if (!along) {
+    let last: string | undefined;
+    byList.set(list.id, (along = namedChildren(list).map((stmt) => (last = declaredContext(file, stmt) ?? last))));
+  }
+  return along;
 }
 
 /** The name `condition` compares with nil: `name == nil` (`op` '==') or `name != nil` (`op` '!='), either way round. */

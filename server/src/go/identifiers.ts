@@ -7,7 +7,7 @@
  * deeply nested code.)
  */
 import type { Node } from 'web-tree-sitter';
-import { declarationOf, nodeMemo, textOf, typeOf } from './syntax';
+import { declarationOf, nodeMemo, parentOf, textOf, typeOf } from './syntax';
 import { nodesAtWords } from './wordNodes';
 import { mentionsWord } from './words';
 
@@ -24,6 +24,41 @@ export function mentionsOf(scope: Node, name: string): readonly Node[] {
   if (!all) known.set(name, (all = nodesAtWords(decl, [name], asIdentifier)));
   if (decl.id === scope.id) return all;
   return all.slice(firstAtOrAfter(all, scope.startIndex), firstAtOrAfter(all, scope.endIndex));
+}
+
+/**
+ * True when `test` holds for a mention of `name`, at or after `from` in `scope`, of the variable
+ * the name holds at `from`. A nested scope that declares the name anew holds another variable: its
+ * mentions are skipped with one binary search, so code that redeclares the name at every level of
+ * nesting (a `cmd :=` per block) costs each question a few steps, not the depth.
+ */
+export function someLaterMention(scope: Node, name: string, from: number, test: (mention: Node) => boolean): boolean {
+  const all = mentionsOf(scope, name);
+  for (let i = firstAtOrAfter(all, from); i < all.length; i++) {
+    const shadowEnd = nestedRedeclarationEnd(all[i], from);
+    if (shadowEnd !== undefined) i = firstAtOrAfter(all, shadowEnd) - 1;
+    else if (test(all[i])) return true;
+  }
+  return false;
+}
+
+/**
+ * Where the scope ends of the variable `id` declares (`id := …`, `var id …`), when that scope
+ * opens after `from`: a nested block (or if/for/switch/case) declaring the name anew. Range
+ * variables and parameters are not read: their mentions are tested like any other.
+ */
+function nestedRedeclarationEnd(id: Node, from: number): number | undefined {
+  const p = parentOf(id);
+  let declaration: Node | null | undefined;
+  if (p && typeOf(p) === 'expression_list') {
+    const stmt = parentOf(p);
+    if (stmt && typeOf(stmt) === 'short_var_declaration' && stmt.childForFieldName('left')?.id === p.id) declaration = stmt;
+  } else if (p && typeOf(p) === 'var_spec') {
+    declaration = parentOf(p);
+  }
+  let scope = declaration && parentOf(declaration);
+  if (scope && typeOf(scope) === 'for_clause') scope = parentOf(scope);
+  return scope && scope.startIndex > from ? scope.endIndex : undefined;
 }
 
 /** The index of the first node of `nodes` (in source order) starting at or after `offset`. */

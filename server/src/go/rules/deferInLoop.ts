@@ -72,7 +72,9 @@ function isConstant(e: Node, file: GoFile, fnText: string): boolean {
  */
 function leavesAfter(d: Node, loop: Node): boolean {
   const breaksLoop = !hasBreakableBetween(d, loop);
-  for (let s = d.nextNamedSibling; s; s = s.nextNamedSibling) {
+  // The parent's children, not nextNamedSibling: tree-sitter answers that by walking down from the root.
+  const siblings = namedChildren(parentOf(d)!);
+  for (const s of siblings.slice(siblings.findIndex((c) => c.id === d.id) + 1)) {
     if (typeOf(s) === 'return_statement') return true;
     if (typeOf(s) === 'break_statement' && (breaksLoop || namedChildren(s).some((c) => typeOf(c) === 'label_name'))) return true;
   }
