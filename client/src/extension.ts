@@ -7,7 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerClusterView } from './cluster';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
-import { FindingCountNotification, type FindingCount } from './protocol';
+import { AnalysisStatusNotification, FindingCountNotification, type FindingCount } from './protocol';
 import { FindingsStatusBar } from './statusBar';
 
 /** What `activate` returns: for other extensions, and for the editor tests. */
@@ -35,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): LeakLensApi {
       count = c;
       statusBar.setCount(c);
     }),
+    languageClient.onNotification(AnalysisStatusNotification, (s) => statusBar.setAnalysisStatus(s)),
     ...registerCommands({
       extensionUri: context.extensionUri,
       client: languageClient,

@@ -22,6 +22,17 @@ export const FindingCountNotification = new NotificationType<FindingCount>('leak
 /** The code action kind of "fix all LeakLens findings", for `editor.codeActionsOnSave`. */
 export const FIX_ALL_KIND = 'source.fixAll.leaklens';
 
+/** What the server is not checking now, and why (server/src/lsp/analysisStatus.ts). */
+export interface AnalysisStatus {
+  /** Files not analyzed: the reason says why and what brings them back. */
+  skippedFiles: { uri: string; reason: string }[];
+  /** Rules switched off or paused; `retryAt` (epoch ms) is when a paused rule runs again. */
+  rulesOff: { rule: string; reason: string; retryAt?: number }[];
+}
+
+/** Sent by the server whenever what it is not checking changes. */
+export const AnalysisStatusNotification = new NotificationType<AnalysisStatus>('leaklens/analysisStatus');
+
 /** The command of the "Suppress…" code action: which of its choices to apply (server/src/lsp/suppressCommand.ts). */
 export const SUPPRESS_COMMAND = 'leaklens.suppress';
 

@@ -1,16 +1,19 @@
 /**
  * The status bar item: the workspace's findings as the Problems view counts them (errors, warnings,
- * infos, each with its icon; hints show only in the editor, so only the tooltip mentions them);
- * a click opens the Problems view.
+ * infos, each with its icon; hints show only in the editor, so only the tooltip mentions them; a
+ * click opens the Problems view), and a warning when the server is not checking some file or rule,
+ * with why in the tooltip.
  */
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
 import { countText, countTooltip } from './findingCountText';
-import type { FindingCount } from './protocol';
+import { notCheckedCount, notCheckedLines } from './notChecked';
+import type { AnalysisStatus, FindingCount } from './protocol';
 
 export class FindingsStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('leaklens.findings', vscode.StatusBarAlignment.Left, 10);
   private count: FindingCount | undefined;
+  private analysis: AnalysisStatus | undefined;
   private state = State.Starting;
 
   constructor() {
@@ -24,8 +27,15 @@ export class FindingsStatusBar implements vscode.Disposable {
     this.render();
   }
 
+  setAnalysisStatus(status: AnalysisStatus): void {
+    this.analysis = status;
+    this.render();
+  }
+
   setState(state: State): void {
     this.state = state;
+    // A new server process reports afresh.
+    if (state !== State.Running) this.analysis = undefined;
     this.render();
   }
 
@@ -37,10 +47,14 @@ export class FindingsStatusBar implements vscode.Disposable {
     const item = this.item;
     if (this.state === State.Running) {
       const text = countText(this.count);
-      item.text = text ? `LeakLens ${text}` : '$(check) LeakLens';
-      item.tooltip = this.count === undefined ? 'LeakLens: scanning the workspace' : countTooltip(this.count);
+      const notChecked = notCheckedCount(this.analysis);
+      item.text = (text ? `LeakLens ${text}` : '$(check) LeakLens') + (notChecked ? ` $(eye-closed) ${notChecked}` : '');
+      item.tooltip = [
+        this.count === undefined ? 'LeakLens: scanning the workspace' : countTooltip(this.count),
+        ...notCheckedLines(this.analysis),
+      ].join('\n');
       item.command = 'workbench.actions.view.problems';
-      item.backgroundColor = undefined;
+      item.backgroundColor = notChecked ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     } else if (this.state === State.Starting) {
       item.text = '$(loading~spin) LeakLens';
       item.tooltip = 'LeakLens: starting the language server';

@@ -6,7 +6,7 @@ import { goRules } from '../../server/src/go/rules';
 const reader = new DirectiveReader(goRules);
 const parseDirective = (text: string) => reader.parse(text);
 const suppressionFilter = (comments: Parameters<DirectiveReader['filter']>[0]) => reader.filter(comments);
-import { applyEdits, LineIndex } from '../../server/src/engine/text';
+import { applyEdits, countLoneCRs, LineIndex, loneCRsAsLF, rowsToLines } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 
 test('LineIndex maps offsets and UTF-16 positions both ways', () => {
@@ -18,6 +18,30 @@ test('LineIndex maps offsets and UTF-16 positions both ways', () => {
   assert.equal(idx.lineText(0), 'a😀b');
   assert.equal(idx.offsetAt({ line: 9, character: 0 }), text.length);
   assert.equal(idx.offsetAt({ line: 1, character: 99 }), text.indexOf('\nthird'));
+});
+
+test('LineIndex counts lines as LSP does: \\r\\n, \\r and \\n; rows (lf) as tree-sitter does', () => {
+  const text = 'a\rb\r\nc\nd\r';
+  const lines = new LineIndex(text);
+  assert.equal(lines.lineCount, 5);
+  assert.deepEqual([0, 1, 2, 3, 4].map((l) => lines.lineText(l)), ['a', 'b', 'c', 'd', '']);
+  assert.deepEqual(lines.positionAt(text.indexOf('c')), { line: 2, character: 0 });
+  assert.equal(lines.offsetAt({ line: 1, character: 9 }), text.indexOf('\r\n'), 'clamped before the line break');
+  const rows = new LineIndex(text, 'lf');
+  assert.equal(rows.lineCount, 3);
+  assert.equal(rows.lineText(0), 'a\rb');
+  assert.deepEqual(rows.positionAt(text.indexOf('c')), { line: 1, character: 0 });
+});
+
+test('rows map to editor lines through offsets, only when a lone \\r makes them differ', () => {
+  assert.equal(rowsToLines('a\r\nb\n'), undefined);
+  const text = 'x\ry\nz';
+  const map = rowsToLines(text)!;
+  assert.deepEqual(map({ line: 0, character: 2 }), { line: 1, character: 0 });
+  assert.deepEqual(map({ line: 1, character: 1 }), { line: 2, character: 1 });
+  assert.equal(countLoneCRs(text, 0, text.length), 1);
+  assert.equal(countLoneCRs('a\r\n\r', 0, 4), 1, 'a \\r at the end looks past it');
+  assert.equal(loneCRsAsLF('a\rb\r\nc'), 'a\nb\r\nc');
 });
 
 test('applyEdits applies in any order and refuses overlaps', () => {

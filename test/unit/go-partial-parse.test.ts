@@ -1,7 +1,8 @@
 /**
- * Lint parses only the declarations rules read (partialParse.ts). The chunk scan must cut at real
- * declaration boundaries, and on Go without syntax errors the findings (and their fixes) must be
- * exactly those of a full tree: fixtures, generated service code and the Go standard library.
+ * Lint parses only the declarations rules read, a batch at a time (partialParse.ts). The chunk scan
+ * must cut at real declaration boundaries, and on Go without syntax errors the findings (and their
+ * fixes) must be exactly those of a full tree: fixtures, generated service code (one file large
+ * enough for several batches) and the Go standard library.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { analyzeGoText } from '../../server/src/lint/analyze';
 import { declChunks } from '../../server/src/go/declChunks';
 import { GoModLocator } from '../../server/src/go/gomod';
 import { parseGo } from '../../server/src/go/parser';
-import { parseForRules } from '../../server/src/go/partialParse';
+import { treePlans } from '../../server/src/go/partialParse';
 import { goRules } from '../../server/src/go/rules';
 import { everyRuleOn, initEngine, lintGo } from '../helpers/goEngine';
 
@@ -98,7 +99,8 @@ func poll() {
 func alsoPlain() string { return "x" }
 `;
 
-function topLevelTypes(text: string, tree = parseForRules(text, goRules)): string[] {
+/** The top-level nodes of the first tree lint parses of `text`. */
+function topLevelTypes(text: string, tree = parseGo(text, undefined, treePlans(text, goRules)[0].ranges)): string[] {
   try {
     return tree.rootNode.namedChildren.map((n) => `${n!.type}:${n!.startPosition.row}`);
   } finally {
@@ -113,8 +115,22 @@ test('declarations no rule reads are left out of the tree', () => {
 
 test('a partial tree with a syntax error is replaced by a full parse', () => {
   const broken = TICKER_AND_PLAIN.replace('<-t.C', '<-t.C +');
-  assert.deepEqual(topLevelTypes(broken).map((t) => t.split(':')[0]).slice(-1), ['function_declaration']);
-  assert.equal(topLevelTypes(broken).length, 5);
+  assert.ok(topLevelTypes(broken).length < 5, 'the first tree is partial');
+  assert.deepEqual(lintGo('p.go', broken), fullTreeFindings('p.go', broken));
+});
+
+test('a large file is parsed in batches, each checking its own declarations with the header and imports', () => {
+  const text = generateLargeFile(40_000);
+  const plans = treePlans(text, goRules);
+  assert.ok(plans.length >= 3, `${plans.length} batches`);
+  const decls = parseGo(text);
+  try {
+    const starts = decls.rootNode.namedChildren.filter((n) => n!.type !== 'comment').map((n) => n!.startIndex);
+    for (const start of starts.slice(2)) assert.ok(plans.filter((p) => p.checks(start)).length <= 1, 'no declaration is checked twice');
+  } finally {
+    decls.delete();
+  }
+  for (const plan of plans) assert.match(text.slice(plan.ranges![0].startIndex, plan.ranges![0].endIndex), /^package big\n\nimport \(/);
 });
 
 test('rules that read the whole file see declarations they do not check', () => {
@@ -168,6 +184,7 @@ function goSources(): { name: string; text: string }[] {
     .filter((f) => f.endsWith('.go'))
     .map((f) => ({ name: f, text: fs.readFileSync(path.join(fixtures, f), 'utf8') }));
   out.push({ name: 'generated service code', text: generateLargeFile(3000) });
+  out.push({ name: 'generated service code in batches', text: generateLargeFile(40_000) });
   const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
   for (const pkg of ['net/http', 'net', 'database/sql', 'context', 'time', 'os/exec']) {
     const dir = path.join(goroot, 'src', pkg);
@@ -183,9 +200,7 @@ test('on valid Go, the partial tree gives exactly the findings and fixes of the 
     const full = fullTreeFindings(name, text);
     assert.deepEqual(lintGo(name, text, everyRuleOn()), full, name);
     findings += full.length;
-    const tree = parseForRules(text, goRules);
-    if (tree.rootNode.namedChildCount < topLevelTypes(text, parseGo(text)).length) partial++;
-    tree.delete();
+    if (topLevelTypes(text).length < topLevelTypes(text, parseGo(text)).length) partial++;
   }
   // The comparison means something only if many files were parsed in part, with findings to compare.
   assert.ok(partial > 100, `only ${partial} files were parsed in part`);

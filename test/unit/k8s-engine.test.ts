@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { defaultConfig, mergeConfig } from '../../server/src/engine/config';
 import { ruleById } from '../../server/src/lint/registry';
 import { applyEdits } from '../../server/src/engine/text';
+import type { Notice } from '../../server/src/engine/types';
 import { parseAllDocuments } from 'yaml';
 import {
   analyzeManifests,
@@ -342,8 +343,20 @@ describe('robustness: bad input never throws', () => {
   test('binary junk, deep nesting, circular merges', () => {
     const bytes = Buffer.from(Array.from({ length: 50_000 }, () => Math.floor(random() * 256))).toString('latin1');
     lintQuietly(bytes);
-    lintQuietly(`apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(50_000)}\n`);
-    lintQuietly(`apiVersion: v1\nkind: Pod\nspec: ${'{a: '.repeat(20_000)}\n`);
+    // Nesting deeper than LeakLens reads is reported as a file not linted (no rule is blamed).
+    for (const deep of [`spec: ${'['.repeat(50_000)}`, `spec: ${'{a: '.repeat(20_000)}`, `spec: ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`]) {
+      const errors: unknown[] = [];
+      const notices: Notice[] = [];
+      const text = `apiVersion: v1\nkind: Pod\n${deep}\n`;
+      const found = analyzeManifests([{ path: 'd.yaml', text }], defaultConfig(), (_r, e) => errors.push(e), { onNotice: (n) => notices.push(n) });
+      assert.deepEqual(found.get('d.yaml'), []);
+      assert.deepEqual(errors, []);
+      assert.equal(notices.length, 1);
+      assert.equal(notices[0].file, 'd.yaml');
+      assert.equal(notices[0].kind, 'skipped');
+      assert.match(notices[0].message, /^not linted: nested \d+ levels deep, more than the 256 LeakLens reads$/);
+    }
+    lintQuietly(`apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(255)}${']'.repeat(255)}\n`);
     lintQuietly('apiVersion: v1\nkind: Pod\nspec: &s\n  <<: *s\n  containers: [{name: a, <<: *s}]\n');
     lintQuietly('apiVersion: v1\nkind: List\nitems: &i\n  - *i\n');
   });

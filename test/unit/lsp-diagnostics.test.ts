@@ -49,6 +49,7 @@ describe('diagnostics', () => {
       start: { line: 2, character: 0 },
       oldEnd: { line: 2, character: 0 },
       newEnd: { line: 4, character: 0 },
+      loneCRDelta: 0,
     };
     const moved = mapFinding(finding, twoLines)!;
     assert.deepEqual(moved.range, range(6, 1, 30));

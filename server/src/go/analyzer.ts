@@ -52,7 +52,8 @@ export function checkDecl(
       index,
       report(at, message, { fix, ...rest } = {}) {
         const built = withFixes ? fix?.() : undefined;
-        findings.push(findingOf(rule, message, 'type' in at ? nodeRange(at as Node) : at, { ...rest, fixes: built ? [built] : [] }));
+        const found = findingOf(rule, message, 'type' in at ? nodeRange(at as Node) : at, { ...rest, fixes: built ? [built] : [] });
+        findings.push(file.inEditorLines(found));
       },
     };
     try {
@@ -86,15 +87,19 @@ export function finalizeFindings(
   return out.sort(compareFindings);
 }
 
-/** Every finding for a whole file. */
+/**
+ * Every finding for a whole file; with `checks`, only for the top-level declarations it accepts (by
+ * start offset: a lint parses a large file in batches, each tree holding others to be read).
+ */
 export function analyzeGoFile(
   file: GoFile,
   rules: readonly GoRule[],
   config: LeakLensConfig,
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
+  checks: (offset: number) => boolean = () => true,
 ): Finding[] {
   const enabled = rulesOn(config, rules, goFileTraits(file.path, file.imports));
-  const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError, options));
+  const raw = file.topLevelDecls().flatMap((decl) => (checks(decl.startIndex) ? checkDecl(file, decl, enabled, onError, options) : []));
   return finalizeFindings(file, raw, config);
 }

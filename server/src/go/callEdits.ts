@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import { replaceNode } from './edits';
 import type { GoFile } from './file';
-import { callParts, hasType } from './syntax';
+import { callParts, hasType, nextSiblingIn } from './syntax';
 
 /** `pkg.F(…)` / `F(…)` -> `pkg.name(…)` / `name(…)`. */
 export function renameCallee(call: Node, name: string): TextEdit | undefined {
@@ -37,7 +37,7 @@ export function appendArgument(file: GoFile, call: Node, text: string): TextEdit
   const args = callParts(call)?.args ?? [];
   const last = args[args.length - 1];
   if (!list || !last) return undefined;
-  const comma = last.nextSibling;
+  const comma = nextSiblingIn(list, last);
   const { row, column } = last.endPosition;
   if (row > list.startPosition.row && hasType(comma, ',') && list.endPosition.row > row) {
     return insertAt(row, file.lines.lineText(row).length, `\n${file.lines.indentOf(last.startPosition.row)}${text},`);

@@ -12,7 +12,7 @@ import { literalElements, elementKey } from './composites';
 import { secondsExpr } from './durations';
 import { replaceNode } from './edits';
 import type { GoFile } from './file';
-import { hasType } from './syntax';
+import { hasType, nextSiblingIn } from './syntax';
 
 interface LayoutItem {
   startRow: number;
@@ -115,7 +115,7 @@ export function addKeyedElement(file: GoFile, literal: Node, key: string, value:
     return [{ range: { start: lastEnd, end: lastEnd }, newText: `, ${key}: ${value}` }];
   }
 
-  const next = last.nextSibling;
+  const next = nextSiblingIn(body, last);
   let at = lastEnd;
   let lead = ',';
   let tail = '';

@@ -12,10 +12,10 @@ import type { GoRuleContext } from './rule';
 import {
   assignedNames,
   assignedValues,
+  enclosingFunction,
   hasType,
   ifParts,
   isFunctionNode,
-  isInside,
   namedChildren,
   parametersOf,
   parentOf,
@@ -31,17 +31,33 @@ export function contextParamOf(file: GoFile, fn: Node): string | undefined {
   return parametersOf(fn).find((p) => file.isPkgType(p.type, 'context', 'Context'))?.name;
 }
 
+/** Per file: the context parameter visible inside each function asked about (null: none). */
+const visibleContexts = new WeakMap<GoFile, Map<number, string | null>>();
+
 /**
  * The context parameter visible at `node`: that of the innermost enclosing function which has one
- * (a func literal sees the parameters of the functions around it).
+ * (a func literal sees the parameters of the functions around it). Known per function, so that
+ * calls deep inside nested blocks and literals do not each climb to the top.
  */
 export function contextParamAt(file: GoFile, node: Node): string | undefined {
-  for (let p = parentOf(node); p; p = parentOf(p)) {
-    if (!isFunctionNode(p)) continue;
-    const name = contextParamOf(file, p);
-    if (name) return name;
+  let known = visibleContexts.get(file);
+  if (!known) visibleContexts.set(file, (known = new Map()));
+  // Climb function by function to one whose answer is known (or the top), then answer downwards.
+  const unknown: Node[] = [];
+  let answer: string | null = null;
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const seen = known.get(fn.id);
+    if (seen !== undefined) {
+      answer = seen;
+      break;
+    }
+    unknown.push(fn);
   }
-  return undefined;
+  for (const fn of unknown.reverse()) {
+    answer = contextParamOf(file, fn) ?? answer;
+    known.set(fn.id, answer);
+  }
+  return answer ?? undefined;
 }
 
 /** The context variable a statement declares: `ctx, cancel := context.WithCancel(…)`, `var ctx context.Context`. */
@@ -59,46 +75,123 @@ function declaredContext(file: GoFile, stmt: Node): string | undefined {
   return undefined;
 }
 
+/** Per file: the context in scope above each node asked about on the way up (null: none). */
+const contextsInScope = new WeakMap<GoFile, Map<number, string | null>>();
+
 /**
  * A context in scope at `node`, nearest first: a variable declared earlier in an enclosing block
- * or a parameter of an enclosing function.
+ * or a parameter of an enclosing function. Known per node climbed through, so that many calls deep
+ * inside nested code do not each climb to the top.
  */
 export function contextInScope(file: GoFile, node: Node): string | undefined {
-  for (let child = node, p = parentOf(node); p; child = p, p = parentOf(p)) {
-    if (typeOf(p) === 'statement_list') {
-      const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
-      for (const stmt of before.reverse()) {
-        const name = declaredContext(file, stmt);
-        if (name) return name;
-      }
-    } else if (isFunctionNode(p)) {
-      const name = contextParamOf(file, p);
-      if (name) return name;
+  let known = contextsInScope.get(file);
+  if (!known) contextsInScope.set(file, (known = new Map()));
+  // Nodes whose answer is the one found further up: every step between them adds nothing.
+  const pending: Node[] = [];
+  let answer: string | null = null;
+  for (let child = node; ; ) {
+    const seen = known.get(child.id);
+    if (seen !== undefined) {
+      answer = seen;
+      break;
     }
+    pending.push(child);
+    const p = parentOf(child);
+    if (!p) break;
+    const found = contextDeclaredIn(file, p, child);
+    if (found) {
+      answer = found;
+      break;
+    }
+    child = p;
+  }
+  for (const n of pending) known.set(n.id, answer);
+  return answer ?? undefined;
+}
+
+/** The context `p` puts in scope for its child `child`: declared by an earlier statement, or a parameter. */
+function contextDeclaredIn(file: GoFile, p: Node, child: Node): string | undefined {
+  if (typeOf(p) === 'statement_list') {
+    // `child` is one of the list's statements: found by id, which asks tree-sitter nothing.
+    const at = namedChildren(p).findIndex((s) => s.id === child.id);
+    return at > 0 ? (contextsDeclaredAlong(file, p)[at - 1] ?? undefined) : undefined;
+  } else if (isFunctionNode(p)) {
+    return contextParamOf(file, p);
   }
   return undefined;
 }
 
-/** True when `condition` is `name == nil` (`op` '==') or `name != nil` (`op` '!='), either way round. */
-function comparesWithNil(condition: Node | null, name: string, op: '==' | '!='): boolean {
-  const c = condition && unparen(condition);
-  if (!c || typeOf(c) !== 'binary_expression' || c.childForFieldName('operator')?.text !== op) return false;
-  const sides = [c.childForFieldName('left')?.text, c.childForFieldName('right')?.text];
-  return sides.includes(name) && sides.includes('nil');
+/** Per file: for each statement list asked about, the context declared last by each statement and those before it. */
+const declaredAlong = new WeakMap<GoFile, Map<number, readonly (string | undefined)[]>>();
+
+/** Each statement of `list` read once, however many of them ask what is in scope before them. */
+function contextsDeclaredAlong(file: GoFile, list: Node): readonly (string | undefined)[] {
+  let byList = declaredAlong.get(file);
+  if (!byList) declaredAlong.set(file, (byList = new Map()));
+  let along = byList.get(list.id);
+  if (!along) {
+    let last: string | undefined;
+    byList.set(list.id, (along = namedChildren(list).map((stmt) => (last = declaredContext(file, stmt) ?? last))));
+  }
+  return along;
 }
+
+/** The name `condition` compares with nil: `name == nil` (`op` '==') or `name != nil` (`op` '!='), either way round. */
+function nilComparedName(condition: Node | null, op: '==' | '!='): string | undefined {
+  const c = condition && unparen(condition);
+  if (!c || typeOf(c) !== 'binary_expression' || c.childForFieldName('operator')?.text !== op) return undefined;
+  const [left, right] = [c.childForFieldName('left')?.text, c.childForFieldName('right')?.text];
+  if (right === 'nil' && left !== 'nil') return left;
+  if (left === 'nil' && right !== 'nil') return right;
+  return undefined;
+}
+
+/** Per file: the contexts known to be nil at each node asked about on the way up. */
+const nilContexts = new WeakMap<GoFile, Map<number, readonly string[]>>();
 
 /**
  * True when `node` only runs where the context `ctxName` is nil: in the body of `if ctx == nil`
  * or the else branch of `if ctx != nil` (where the other branch already passes the context on).
  */
-function underNilContext(node: Node, ctxName: string): boolean {
-  for (let p = parentOf(node); p && !isFunctionNode(p); p = parentOf(p)) {
-    if (typeOf(p) !== 'if_statement') continue;
-    const { condition, consequence, alternative } = ifParts(p);
-    if (consequence && isInside(node, consequence) && comparesWithNil(condition, ctxName, '==')) return true;
-    if (alternative && isInside(node, alternative) && comparesWithNil(condition, ctxName, '!=')) return true;
+function underNilContext(file: GoFile, node: Node, ctxName: string): boolean {
+  return nilContextsAt(file, node).includes(ctxName);
+}
+
+/** The contexts nil wherever `node` runs, up to its function; known per node climbed through. */
+function nilContextsAt(file: GoFile, node: Node): readonly string[] {
+  let known = nilContexts.get(file);
+  if (!known) nilContexts.set(file, (known = new Map()));
+  const pending: Node[] = [];
+  let answer: readonly string[] = [];
+  for (let child = node; ; ) {
+    const seen = known.get(child.id);
+    if (seen) {
+      answer = seen;
+      break;
+    }
+    const p = parentOf(child);
+    if (!p || isFunctionNode(p)) {
+      known.set(child.id, answer);
+      break;
+    }
+    pending.push(child);
+    child = p;
   }
-  return false;
+  // Downwards from the known answer: each `if` branch on the way adds the context it tests for nil.
+  for (const child of pending.reverse()) {
+    const p = parentOf(child)!;
+    const name = typeOf(p) === 'if_statement' ? nilTestedBranch(p, child) : undefined;
+    if (name) answer = [...answer, name];
+    known.set(child.id, answer);
+  }
+  return answer;
+}
+
+/** The context `branch` of the if statement `p` runs with as nil: `if ctx == nil {branch}`, `if ctx != nil {…} else branch`. */
+function nilTestedBranch(p: Node, branch: Node): string | undefined {
+  const { condition, consequence, alternative } = ifParts(p);
+  const op = branch.id === consequence?.id ? '==' : branch.id === alternative?.id ? '!=' : undefined;
+  return op && nilComparedName(condition, op);
 }
 
 /** Calls of `pkg.name` made where a context parameter is in scope, with that parameter's name. */
@@ -149,7 +242,7 @@ export interface ContextVariant {
  */
 export function checkContextVariant(ctx: GoRuleContext, v: ContextVariant): void {
   for (const { call, ctxName } of callsIgnoringContext(ctx, v.pkg, [v.name])) {
-    if (underNilContext(call, ctxName) || (v.ignoresContext && !v.ignoresContext(call, ctxName))) continue;
+    if (underNilContext(ctx.file, call, ctxName) || (v.ignoresContext && !v.ignoresContext(call, ctxName))) continue;
     ctx.report(call, v.message(ctxName), {
       fix: () => passContextFix(ctx.file, call, v.variant, ctxName, v.changesBehavior(ctxName)),
     });

@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { isLeadingChild, parentOf, rememberCallee, typeOf } from './syntax';
-import { nodesAtWords, statementsByKeyword, tokenAt, type StatementKeyword } from './wordNodes';
+import { NodeFinder, nodesAtWords, statementsByKeyword, type StatementKeyword } from './wordNodes';
 import { wordOffsets } from './words';
 
 export interface DeclIndex {
@@ -48,20 +48,23 @@ class AnchoredDeclIndex implements DeclIndex {
    */
   private findCalls(name: string): Node[] {
     const { decl, source } = this;
+    const offsets = wordOffsets(source, name);
+    if (offsets.length === 0) return [];
     const base = decl.startIndex;
     const calls: Node[] = [];
-    for (const at of wordOffsets(source, name)) {
+    const finder = new NodeFinder(decl, source);
+    for (const at of offsets) {
       let paren = at + name.length;
       while (source[paren] === ' ' || source[paren] === '\t') paren++;
       let call: Node | undefined;
       if (source[paren] === '(') {
-        const node = decl.descendantForIndex(base + at, base + paren + 1);
-        if (node && typeOf(node) === 'call_expression') {
+        const node = finder.spanning(base + at, base + paren + 1);
+        if (typeOf(node) === 'call_expression') {
           rememberCallee(node, undefined, name);
           call = node;
         }
       } else {
-        const token = tokenAt(decl, base + at, name.length);
+        const token = finder.token(base + at, name.length);
         if (token) call = callNamedAt(token);
       }
       if (call) calls.push(call);

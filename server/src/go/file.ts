@@ -2,7 +2,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { FileDecls } from './declaredResults';
 import { mayHoldDirective, type LineComment } from '../engine/suppress';
-import { LineIndex } from '../engine/text';
+import { LineIndex, mapRange, rowsToLines } from '../engine/text';
+import type { Finding, Position } from '../engine/types';
 import { goQuery } from './parser';
 import { callParts, namedChildren, typeOf, unparen } from './syntax';
 
@@ -49,6 +50,7 @@ const DECLARATIONS = new Set(['function_declaration', 'method_declaration', 'typ
 
 export class GoFile {
   private lineIndex?: LineIndex;
+  private rowMap?: ((p: Position) => Position) | null;
   private importList?: ImportInfo[];
   private byName?: Map<string, string>;
   private pkgName?: string | null;
@@ -66,8 +68,37 @@ export class GoFile {
     return this.tree.rootNode;
   }
 
+  /** The text's lines as tree-sitter (and Go) count them: rows, ended by `\n` only. Rules work in rows. */
   get lines(): LineIndex {
-    return (this.lineIndex ??= new LineIndex(this.text));
+    return (this.lineIndex ??= new LineIndex(this.text, 'lf'));
+  }
+
+  /**
+   * Rows to the editor's lines, which a lone `\r` also ends (LSP); undefined when they agree. Findings
+   * leave the analyzer in the editor's lines (see inEditorLines), so the CLI, the server and fixes
+   * share one line model.
+   */
+  private get rowsToLines(): ((p: Position) => Position) | undefined {
+    if (this.rowMap === undefined) this.rowMap = rowsToLines(this.text) ?? null;
+    return this.rowMap ?? undefined;
+  }
+
+  /** A finding computed in rows, with every position of this file (range, fix edits, related) in editor lines. */
+  inEditorLines(f: Finding): Finding {
+    const map = this.rowsToLines;
+    if (!map) return f;
+    return {
+      ...f,
+      range: mapRange(f.range, map),
+      fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: mapRange(e.range, map) })) })),
+      related: f.related?.map((r) => (r.file ? r : { ...r, range: mapRange(r.range, map) })),
+    };
+  }
+
+  /** The editor line of a node's first character. */
+  lineOf(node: Node): number {
+    const row = node.startPosition.row;
+    return this.rowsToLines?.({ line: row, character: node.startPosition.column }).line ?? row;
   }
 
   get packageName(): string | undefined {
@@ -191,6 +222,8 @@ export class GoFile {
   commentsNear(lines: Iterable<number>): LineComment[] {
     const out: LineComment[] = [];
     if (!mayHoldDirective(this.text)) return out;
+    // Editor lines are not rows here: read them all (rare: only texts with a lone `\r`).
+    if (this.rowsToLines) return this.comments();
     const rows = [...new Set(lines)].sort((a, b) => a - b);
     for (let i = 0; i < rows.length; i++) {
       const first = rows[i];
@@ -207,9 +240,11 @@ export class GoFile {
       fromRow === undefined ? undefined : { startPosition: { row: fromRow, column: 0 }, endPosition: { row: toRow! + 1, column: 0 } };
     for (const { node: c } of goQuery('(comment) @comment').captures(within, range)) {
       const text = c.text.startsWith('//') ? c.text.slice(2) : c.text.slice(2, -2);
-      const line = c.startPosition.row;
-      // What precedes the comment on its line, without building a LineIndex of the whole file.
-      const before = this.text.slice(this.text.lastIndexOf('\n', c.startIndex - 1) + 1, c.startIndex);
+      const line = this.lineOf(c);
+      // What precedes the comment on its (editor) line, without building a LineIndex of the whole file.
+      let lineBreak = this.text.lastIndexOf('\n', c.startIndex - 1);
+      if (this.rowsToLines) lineBreak = Math.max(lineBreak, this.text.lastIndexOf('\r', c.startIndex - 1));
+      const before = this.text.slice(lineBreak + 1, c.startIndex);
       out.push({ line, text: text.trim(), trailing: before.trim().length > 0 });
     }
     return out;

@@ -15,6 +15,7 @@ import {
   hasType,
   isFunctionNode,
   namedChildren,
+  nodeMemo,
   parentOf,
   typeOf,
   unparen,
@@ -88,24 +89,53 @@ type Binding = { kind: 'value'; node: Node } | { kind: 'element'; node: Node };
  */
 function bindingOf(id: Node): Binding | undefined {
   const name = id.text;
-  for (let child: Node = id, p = parentOf(id); p; child = p, p = parentOf(p)) {
-    if (isFunctionNode(p)) return undefined;
-    if (typeOf(p) === 'for_statement') {
-      const range = namedChildren(p).find((c) => typeOf(c) === 'range_clause');
-      const left = range ? expressionsOf(range.childForFieldName('left')) : [];
-      if (left.some((n) => n.text === name)) {
-        // Over a slice the second name is the element; the first is the index.
-        const right = range?.childForFieldName('right');
-        return left.length === 2 && left[1].text === name && right && !reassigned(id) ? { kind: 'element', node: right } : undefined;
-      }
+  // Nodes whose answer is the one found further up: every step between them adds nothing.
+  const pending: Node[] = [];
+  let answer: Binding | null = null;
+  for (let child: Node = id; ; ) {
+    const seen = bindingsSeenFrom(child).get(name);
+    if (seen !== undefined) {
+      answer = seen;
+      break;
     }
-    if (typeOf(p) !== 'statement_list') continue;
-    const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
-    for (let i = before.length - 1; i >= 0; i--) {
-      const value = declaredValue(before[i], name);
-      if (value === null) return undefined;
-      if (value) return reassigned(id) ? undefined : { kind: 'value', node: value };
+    pending.push(child);
+    const p = parentOf(child);
+    if (!p || isFunctionNode(p)) break;
+    const found = bindingIn(p, child, id);
+    if (found !== undefined) {
+      answer = found;
+      break;
     }
+    child = p;
+  }
+  for (const n of pending) bindingsSeenFrom(n).set(name, answer);
+  return answer ?? undefined;
+}
+
+/**
+ * Per node climbed through: the binding seen from it, by name (null: none), so that many mentions
+ * deep inside nested code do not each climb to the function.
+ */
+const bindingsSeenFrom = nodeMemo(() => new Map<string, Binding | null>());
+
+/** What `p` binds `id`'s name to for its child `child`: a binding, null when it settles that there is none, undefined when it says nothing. */
+function bindingIn(p: Node, child: Node, id: Node): Binding | null | undefined {
+  const name = id.text;
+  if (typeOf(p) === 'for_statement') {
+    const range = namedChildren(p).find((c) => typeOf(c) === 'range_clause');
+    const left = range ? expressionsOf(range.childForFieldName('left')) : [];
+    if (left.some((n) => n.text === name)) {
+      // Over a slice the second name is the element; the first is the index.
+      const right = range?.childForFieldName('right');
+      return left.length === 2 && left[1].text === name && right && !reassigned(id) ? { kind: 'element', node: right } : null;
+    }
+  }
+  if (typeOf(p) !== 'statement_list') return undefined;
+  const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
+  for (let i = before.length - 1; i >= 0; i--) {
+    const value = declaredValue(before[i], name);
+    if (value === null) return null;
+    if (value) return reassigned(id) ? null : { kind: 'value', node: value };
   }
   return undefined;
 }
@@ -135,11 +165,21 @@ function declaredValue(stmt: Node, name: string): Node | null | undefined {
   return undefined;
 }
 
+/** Per function: whether it assigns each name with `=` somewhere. */
+const reassignedIn = nodeMemo(() => new Map<string, boolean>());
+
 /** True when the function around `id` assigns its name with `=` somewhere (its value may change). */
 function reassigned(id: Node): boolean {
   const fn = enclosingFunction(id);
   if (!fn) return true;
-  return mentionsOf(fn, id.text).some((m) => {
+  const byName = reassignedIn(fn);
+  let answer = byName.get(id.text);
+  if (answer === undefined) byName.set(id.text, (answer = assignsWithEquals(fn, id.text)));
+  return answer;
+}
+
+function assignsWithEquals(fn: Node, name: string): boolean {
+  return mentionsOf(fn, name).some((m) => {
     const list = parentOf(m);
     const stmt = hasType(list, 'expression_list') ? parentOf(list) : list;
     return hasType(stmt, 'assignment_statement') && expressionsOf(stmt.childForFieldName('left')).some((n) => n.id === m.id);

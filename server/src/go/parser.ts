@@ -48,6 +48,12 @@ function newGoParser(): Parser {
 
 let shared: Parser | undefined;
 const sources = new WeakMap<Tree, string>();
+let progress: (() => void) | undefined;
+
+/** Called now and then while a parse runs: the language server's watchdog counts it as progress. */
+export function onParseProgress(callback: () => void): void {
+  progress = callback;
+}
 
 /**
  * Parses a file with a process-wide parser: all of it, or only `includedRanges` (the rest is left
@@ -56,7 +62,7 @@ const sources = new WeakMap<Tree, string>();
  */
 export function parseGo(text: string, oldTree?: Tree, includedRanges?: Range[]): Tree {
   shared ??= newGoParser();
-  const tree = shared.parse(text, oldTree, includedRanges && { includedRanges });
+  const tree = shared.parse(text, oldTree, { ...(includedRanges && { includedRanges }), ...(progress && { progressCallback: progress }) });
   if (!tree) throw new Error('LeakLens: tree-sitter returned no tree');
   sources.set(tree, text);
   return tree;

@@ -6,7 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { mentionsBetween } from './identifiers';
+import { mentionsBetween, someLaterMention } from './identifiers';
 import { positionOf } from './ownership';
 import { assignedValues, callParts, expressionsOf, hasType, parentOf, typeOf, unparen } from './syntax';
 
@@ -71,16 +71,16 @@ function bindsContext(file: GoFile, mention: Node, contexts: readonly string[]):
 }
 
 /**
- * True when the request variable `name` is bound to a context in `scope` at or after offset
- * `from`; with `contexts`, passing it next to one of those counts too.
+ * True when the request variable `name` holds at offset `from` is bound to a context in `scope`
+ * at or after it; with `contexts`, passing it next to one of those counts too.
  */
-export function requestBoundInScope(file: GoFile, scope: Node, name: string, from: number, contexts: readonly string[] = []): boolean {
-  return mentionsBetween(scope, name, from).some((m) => bindsContext(file, m, contexts));
+export function requestBoundInScope(file: GoFile, scope: Node, name: string, from: number, contexts: readonly string[]): boolean {
+  return someLaterMention(scope, name, from, (m) => bindsContext(file, m, contexts));
 }
 
 /** True when the request expression handed to `Do` carries a context: `req.WithContext(ctx)`, or a variable bound in `scope`. */
 export function requestCarriesContext(file: GoFile, scope: Node, request: Node): boolean {
   const r = unparen(request);
   if (isBindingCall(file, r)) return true;
-  return typeOf(r) === 'identifier' && requestBoundInScope(file, scope, r.text, scope.startIndex);
+  return typeOf(r) === 'identifier' && mentionsBetween(scope, r.text, scope.startIndex).some((m) => bindsContext(file, m, []));
 }

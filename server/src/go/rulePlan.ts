@@ -103,13 +103,13 @@ export function checksEveryDeclaration(rules: readonly GoRule[]): boolean {
 }
 
 /**
- * True when the rules need the syntax of a declaration with this text: one of them may check it,
- * or a file-scoped rule looks for a word it holds.
+ * What the rules need of a declaration with this text: to check it (one of them may flag it), and
+ * to see it while checking any other (a file-scoped rule looks for a word it holds).
  */
-export function rulesRead(rules: readonly GoRule[], text: string, pkg?: PackageIndex): boolean {
+export function declarationNeeds(rules: readonly GoRule[], text: string, pkg?: PackageIndex): { checked: boolean; readAnywhere: boolean } {
   const plan = rulePlan(rules);
-  if (plan.readAnywhereTokens.some((t) => text.includes(t))) return true;
   const present = plan.find(text);
-  for (const word of present) if (plan.readAnywhere.has(word)) return true;
-  return rulesWoken(rules, plan, present, packageWoken(rules, text, pkg)).length > 0;
+  let readAnywhere = plan.readAnywhereTokens.some((t) => text.includes(t));
+  for (const word of present) if (plan.readAnywhere.has(word)) readAnywhere = true;
+  return { checked: rulesWoken(rules, plan, present, packageWoken(rules, text, pkg)).length > 0, readAnywhere };
 }

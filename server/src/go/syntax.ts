@@ -16,35 +16,72 @@ export type { Node };
  * weak-map values as live until a full collection), which made garbage collection cost a third of
  * the analysis.
  */
-export function nodeMemo<T>(compute: (node: Node) => T): (node: Node) => T {
+export function nodeMemo<T>(compute: (node: Node) => T): NodeMemo<T> {
   const mapFor = currentTreeMap<T>();
-  return (node) => {
+  const memo = ((node: Node) => {
+    nodeVisits.count++;
     const known = mapFor(node);
     let value = known.get(node.id);
     if (value === undefined && !known.has(node.id)) known.set(node.id, (value = compute(node)));
     return value as T;
-  };
+  }) as NodeMemo<T>;
+  memo.remember = (node, value) => void mapFor(node).set(node.id, value);
+  return memo;
 }
 
-/** A map by node id that holds entries of one tree, the tree of the node last asked about. */
+/**
+ * Questions answered about nodes through the memos, hits included: with the questions tree-sitter
+ * answers, the work that the nesting test holds rules to (test/unit/go-deep-nesting.test.ts).
+ */
+export const nodeVisits = { count: 0 };
+
+export interface NodeMemo<T> {
+  (node: Node): T;
+  /** Records an answer learned another way (a node's parent, seen while walking down to it). */
+  remember(node: Node, value: T): void;
+}
+
+/**
+ * Bumped when the analysis moves on to another top-level declaration (focusDeclaration): memos
+ * then start afresh. Rules look inside one declaration at a time, and keeping every answer until a
+ * large file is done held most of the memory a lint of it took.
+ */
+let memoEpoch = 0;
+let epochDeclaration: Node | undefined;
+
+/** A map by node id that holds entries of one tree (the tree of the node last asked about) and one declaration. */
 function currentTreeMap<T>(): (node: Node) => Map<number, T> {
   let tree: Tree | undefined;
+  let epoch = -1;
   let map = new Map<number, T>();
   return (node) => {
-    if (node.tree !== tree) {
+    if (node.tree !== tree || epoch !== memoEpoch) {
       tree = node.tree;
+      epoch = memoEpoch;
       map = new Map();
     }
     return map;
   };
 }
 
+/**
+ * Parents. tree-sitter finds a node's parent by walking down from the root, so on deeply nested
+ * code each new question costs the depth; parents seen while walking down (children listed, nodes
+ * found by wordNodes.ts's NodeFinder) are remembered instead, and climbing back up asks the tree nothing.
+ */
 const parentMemo = nodeMemo((node) => node.parent);
 const typeMemo = nodeMemo((node) => node.type);
 const namedChildrenMemo = nodeMemo((node): readonly Node[] => {
   const source = sourceOf(node.tree);
-  return node.namedChildren.filter((c): c is Node => !!c && !startsComment(source, c.startIndex));
+  const children = node.namedChildren.filter((c): c is Node => !!c && !startsComment(source, c.startIndex));
+  for (const c of children) parentMemo.remember(c, node);
+  return children;
 });
+
+/** Records that `parent` is the parent of `child`, learned while walking down to it. */
+export function rememberParent(child: Node, parent: Node): void {
+  parentMemo.remember(child, parent);
+}
 
 /**
  * True when a named node starting at `offset` is a comment: no other named node starts with `//`
@@ -104,6 +141,16 @@ export function nodeRange(node: Node): Range {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: end.row, character: end.column },
   };
+}
+
+/**
+ * The node after `child` among the children of `parent` (punctuation included). `child.nextSibling`
+ * would find the parent by walking down from the root: a cost that grows with nesting depth.
+ */
+export function nextSiblingIn(parent: Node, child: Node): Node | null {
+  const kids = parent.children;
+  const i = kids.findIndex((k) => k?.id === child.id);
+  return i < 0 ? null : (kids[i + 1] ?? null);
 }
 
 export function isFunctionNode(node: Node): boolean {
@@ -167,6 +214,10 @@ function topLevelFacts(top: Node): TopLevel {
  * one from the root scans the root's children.
  */
 export function focusDeclaration(decl: Node): void {
+  if (epochDeclaration?.id !== decl.id || epochDeclaration.tree !== decl.tree) {
+    epochDeclaration = decl;
+    memoEpoch++;
+  }
   topTree = decl.tree;
   lastTop = undefined;
   focused = decl;
@@ -197,6 +248,11 @@ function topLevelOf(node: Node): TopLevel | undefined {
   if (!top) return undefined;
   lastTop = topLevelFacts(top);
   return lastTop;
+}
+
+/** The top-level node (a declaration, or an error node) holding `node`; the node itself at the top. */
+export function declarationOf(node: Node): Node {
+  return topLevelOf(node)?.node ?? node;
 }
 
 /** False when no func literal can lie in `scope`: its text has no `func`. */
@@ -251,7 +307,11 @@ export const ifParts = nodeMemo((s): IfParts => {
   return { initializer: kids[c - 2] ?? null, condition: kids[c - 1] ?? null, consequence: kids[c], alternative: kids[c + 1] ?? null };
 });
 
-const bodyMemo = nodeMemo((fn) => fn.childForFieldName('body'));
+const bodyMemo = nodeMemo((fn) => {
+  const body = fn.childForFieldName('body');
+  if (body) parentMemo.remember(body, fn);
+  return body;
+});
 
 /** The function's body block, for declarations, methods and literals (memoized: every acquisition in a function asks). */
 export function functionBody(fn: Node): Node | null {

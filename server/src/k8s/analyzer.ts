@@ -17,7 +17,7 @@ import {
   type ManifestInput,
   type PodTemplateInfo,
 } from './manifestIndex';
-import { ManifestFile } from './manifestFile';
+import { ManifestFile, NestedTooDeep } from './manifestFile';
 import type { K8sObject } from './objects';
 import { podSpecOf } from './podSpec';
 import type { K8sLocation, K8sRule, K8sRuleContext } from './rule';
@@ -77,7 +77,7 @@ export function analyzeManifestsWith(
   const targetIndexes: ManifestIndex[] = [];
   const deferred: { file: ManifestFile; raw: RawFinding[] }[] = [];
   for (const t of targets) {
-    const file = parseManifest(t, onError, readKinds);
+    const file = parseManifest(t, onError, readKinds, onNotice);
     if (!file) continue;
     if (file.isGoTemplate) {
       onNotice({ file: t.path, kind: 'skipped', message: 'not linted: a Go template outside a Helm chart (no Chart.yaml above its templates/ directory)' });
@@ -137,10 +137,21 @@ export function lintObject(
   return finalize(file, runRules(file, rules, noWorkspace, onError, false), config).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
 }
 
-function parseManifest(input: ManifestInput, onError: RuleErrorHandler, readKinds?: ReadonlySet<string>): ManifestFile | undefined {
+function parseManifest(
+  input: ManifestInput,
+  onError: RuleErrorHandler,
+  readKinds?: ReadonlySet<string>,
+  /** Absent (one object linted in memory): too deep is reported to onError. */
+  onNotice?: (notice: Notice) => void,
+): ManifestFile | undefined {
   try {
     return new ManifestFile(input.path, input.text, { readKinds });
   } catch (err) {
+    // Too deep to read is the input's doing, not a rule's: the file is reported as not linted.
+    if (err instanceof NestedTooDeep && onNotice) {
+      onNotice({ file: err.file, kind: 'skipped', message: err.message });
+      return undefined;
+    }
     // The parser reports errors as data; this guards against the unexpected so one file never stops a run.
     onError('k8s/yaml-syntax', err);
     return undefined;

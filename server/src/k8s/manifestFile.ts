@@ -4,12 +4,32 @@
  */
 import { Composer, LineCounter, Parser, type CST, type Document, type YAMLParseError } from 'yaml';
 import type { LineComment } from '../engine/suppress';
+import { loneCRsAsLF } from '../engine/text';
 import type { Position, Range } from '../engine/types';
 import { registerAliases } from './nodes';
 import { looksLikeManifest, objectsOf, type K8sObject } from './objects';
 
+/**
+ * Collections nested deeper than this are not read (the `yaml` composer overflows the stack near
+ * 1,200). Real manifests stay under 25 levels, CRD schemas included.
+ */
+const MAX_NESTING = 256;
+
 /** Kubernetes reads YAML with go-yaml, i.e. YAML 1.1 scalars: `yes`/`on` are booleans there too. */
 const PARSE_OPTIONS = { version: '1.1', prettyErrors: false } as const;
+
+/**
+ * Thrown by the constructor for a file nested deeper than MAX_NESTING: the analyzer reports the
+ * file as skipped (a Notice) with the message as the reason, and blames no rule.
+ */
+export class NestedTooDeep extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
 
 export interface SyntaxProblem {
   message: string;
@@ -35,17 +55,24 @@ export class ManifestFile {
   private readonly commentTokens: CST.SourceToken[];
   private trailingByLine?: Map<number, number>;
 
+  /** The file's text, lone `\r`s read as `\n` (same offsets). */
+  readonly text: string;
+
   constructor(
     readonly path: string,
-    readonly text: string,
+    text: string,
     /** The kinds some rule reads: documents of other kinds keep only their header (absent: parse all). */
     options: { readKinds?: ReadonlySet<string> } = {},
   ) {
+    // YAML (go-yaml too) ends a line at a lone `\r`, as editors do; the `yaml` parser only at `\n`.
+    this.text = text = loneCRsAsLF(text);
     this.isJson = path.toLowerCase().endsWith('.json');
     const parsed = options.readKinds ? blankUnreadDocuments(text, options.readKinds) : text;
     const cst = Array.from(new Parser(this.lines.addNewLine).parse(parsed));
+    const { comments, hasAlias, literals, depth } = scanCst(cst, parsed.includes('{{'));
+    // Composing recurses per level (so do rules walking values): past a bound the stack runs out.
+    if (depth > MAX_NESTING) throw new NestedTooDeep(path, `not linted: nested ${depth} levels deep, more than the ${MAX_NESTING} LeakLens reads`);
     this.documents = Array.from(new Composer(PARSE_OPTIONS).compose(cst, true, text.length));
-    const { comments, hasAlias, literals } = scanCst(cst, parsed.includes('{{'));
     // Of the text parsed: actions in a document only its header was kept of are not seen.
     this.isGoTemplate = literals !== undefined && hasActionOutside(parsed, literals);
     this.commentTokens = comments;
@@ -215,38 +242,40 @@ function syntaxProblem(error: YAMLParseError, text: string): SyntaxProblem {
 
 const CHILD_FIELDS = ['start', 'key', 'sep', 'value', 'end', 'props', 'items'] as const;
 
-/**
- * One pass over the CST: its comment tokens in source order, and whether it uses aliases. Iterative,
- * since flow collections can nest arbitrarily deep.
- */
+const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+
 const LITERAL_SCALARS = new Set(['single-quoted-scalar', 'double-quoted-scalar', 'block-scalar']);
 
 /**
- * One pass over the CST: its comment tokens in source order, whether it uses aliases and, when
- * asked, the offsets of its quoted and block scalars. Iterative, since flow collections can nest
- * arbitrarily deep.
+ * One pass over the CST: its comment tokens in source order, whether it uses aliases, how deep
+ * collections nest and, when asked, the offsets of its quoted and block scalars. Iterative, since
+ * collections can nest arbitrarily deep.
  */
 function scanCst(
   tokens: readonly CST.Token[],
   withLiterals: boolean,
-): { comments: CST.SourceToken[]; hasAlias: boolean; literals?: [number, number][] } {
+): { comments: CST.SourceToken[]; hasAlias: boolean; depth: number; literals?: [number, number][] } {
   const comments: CST.SourceToken[] = [];
   const literals: [number, number][] | undefined = withLiterals ? [] : undefined;
   let hasAlias = false;
-  const stack: unknown[] = [...tokens];
+  let depth = 0;
+  const stack: { token: unknown; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
   while (stack.length > 0) {
-    const t = stack.pop() as Record<string, unknown>;
+    const item = stack.pop()!;
+    const t = item.token as Record<string, unknown>;
     if (t.type === 'comment') comments.push(t as unknown as CST.SourceToken);
     else if (t.type === 'alias') hasAlias = true;
     else if (literals && LITERAL_SCALARS.has(t.type as string)) literals.push(literalRange(t as unknown as CST.FlowScalar | CST.BlockScalar));
+    const inner = COLLECTIONS.has(t.type as string) ? item.depth + 1 : item.depth;
+    depth = Math.max(depth, inner);
     for (const field of CHILD_FIELDS) {
       const v = t[field];
-      if (Array.isArray(v)) for (const c of v) stack.push(c);
-      else if (v && typeof v === 'object') stack.push(v);
+      if (Array.isArray(v)) for (const c of v) stack.push({ token: c, depth: inner });
+      else if (v && typeof v === 'object') stack.push({ token: v, depth: inner });
     }
   }
   comments.sort((a, b) => a.offset - b.offset);
-  return { comments, hasAlias, literals };
+  return { comments, hasAlias, depth, literals };
 }
 
 /** Offsets of a quoted scalar, or of a block scalar from its `|`/`>` header to the end of its content. */

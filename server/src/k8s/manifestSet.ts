@@ -96,8 +96,13 @@ export function analyzeManifestSet(
   });
   for (const p of plain) out.set(p.path, found.get(p.path) ?? []);
   for (const t of templates) {
-    const map = new TemplateMap(t.path, t.template, t.rendered ? maskTemplate(t.template) : t.text, t.text);
     const findings = found.get(t.path) ?? [];
+    // Nothing to map (a template skipped with a notice, nested too deep to read, lands here too).
+    if (findings.length === 0) {
+      out.set(t.path, []);
+      continue;
+    }
+    const map = new TemplateMap(t.path, t.template, t.rendered ? maskTemplate(t.template) : t.text, t.text);
     out.set(t.path, dedupe(t.rendered ? findings.map((f) => map.map(f)) : findings.filter((f) => map.isExplicit(f)).map((f) => ({ ...f, fixes: [] }))));
   }
   return out;

@@ -4,13 +4,13 @@
  */
 import * as path from 'node:path';
 import { rulesOn, type LeakLensConfig } from '../engine/config';
-import type { Finding, RuleErrorHandler } from '../engine/types';
+import { compareFindings, type Finding, type RuleErrorHandler } from '../engine/types';
 import { analyzeGoFile, goFileTraits, type GoAnalysisOptions } from '../go/analyzer';
 import { GoFile, type GoSemantics } from '../go/file';
 import { goVersionAtLeast, GoModLocator } from '../go/gomod';
 import { packageIndexFor, type PackageLocator } from '../go/packageIndex';
 import { loadGo, parseGo } from '../go/parser';
-import { parseForRules } from '../go/partialParse';
+import { treePlans } from '../go/partialParse';
 import type { GoRule } from '../go/rule';
 import { goRules } from '../go/rules';
 import { analyzeManifests, type ManifestInput } from '../k8s/analyzer';
@@ -65,8 +65,8 @@ export interface GoTextOptions extends GoAnalysisOptions {
 }
 
 /**
- * Parses one Go file, only as much of it as `rules` read (see partialParse.ts) unless asked for
- * all of it, and analyzes it; the tree is freed before returning.
+ * Parses one Go file, only as much of it as `rules` read and a batch at a time (see
+ * partialParse.ts) unless asked for all of it, and analyzes it; trees are freed before returning.
  */
 export function analyzeGoSource(
   file: string,
@@ -77,12 +77,22 @@ export function analyzeGoSource(
   onError: RuleErrorHandler,
   options: GoTextOptions = {},
 ): Finding[] {
-  const tree = options.wholeFile ? parseGo(text) : parseForRules(text, rules, packageIndexFor(file, text, semantics));
-  try {
-    return analyzeGoFile(new GoFile(file, text, tree, semantics), rules, config, onError, options);
-  } finally {
-    tree.delete();
+  const plans = options.wholeFile ? [{ checks: () => true }] : treePlans(text, rules, packageIndexFor(file, text, semantics));
+  const found: Finding[] = [];
+  const errors: [string, unknown][] = [];
+  for (const plan of plans) {
+    const tree = parseGo(text, undefined, plan.ranges);
+    // A partial tree with a syntax error may not be what a full parse makes of those declarations.
+    const broken = !!plan.ranges && tree.rootNode.hasError;
+    try {
+      if (!broken) found.push(...analyzeGoFile(new GoFile(file, text, tree, semantics), rules, config, (rule, err) => errors.push([rule, err]), options, plan.checks));
+    } finally {
+      tree.delete();
+    }
+    if (broken) return analyzeGoSource(file, text, semantics, rules, config, onError, { ...options, wholeFile: true });
   }
+  for (const [rule, err] of errors) onError(rule, err);
+  return plans.length > 1 ? found.sort(compareFindings) : found;
 }
 
 /** analyzeGoSource with every rule the configuration leaves on for the file and the file's Go semantics. */

@@ -3,8 +3,11 @@
  * tree, so restarting it is the one way to give tree-sitter's WASM memory back (that memory only
  * grows). The host restarts the worker when:
  *  - it crashed;
- *  - a rule hung: the watchdog sees a task running with no rule call finishing for `hangMs`; the
- *    rule marked in the shared slots is switched off (or, with no rule running, the file is skipped);
+ *  - a rule hung: the watchdog sees a task running with no progress (no rule call finishing, no
+ *    parse moving on) while the process used `hangMs` of CPU time — CPU time, so that a busy
+ *    machine is no hang — or for HANG_WALL_FACTOR times that on the wall clock; the rule marked in
+ *    the shared slots is paused like a rule that overran (it gets another chance later), or, with
+ *    no rule running, the file is skipped until it changes (checkAgain);
  *  - its WASM heap passed `memoryLimitBytes` and much of it is garbage: more than a quarter of the
  *    limit is explained neither by the idle baseline nor by the trees alive (memory left over from
  *    closed documents, evicted trees or a workspace scan). Checked only after memory was released,
@@ -15,24 +18,32 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineStartData, FromEngine, ToEngine } from './engine/messages';
+import { FIRST_PAUSE_MS, pauseAfter, type RuleOff } from './engine/ruleGuard';
 import { WatchdogSlots } from './engine/watchdogSlots';
 
 export interface EngineLimits {
   /** WASM/external memory above which a worker is recycled. */
   memoryLimitBytes: number;
-  /** A task with no progress for this long is hung. */
+  /** A task with no progress while the process used this much CPU time is hung. */
   hangMs: number;
+  /** The first pause of a rule that overran or hung (doubling with each further one). */
+  firstPauseMs: number;
 }
 
 /** Overridable through the environment, for the robustness tests and for tuning. */
 export function engineLimits(env = process.env): EngineLimits {
   const mb = Number(env.LEAKLENS_ENGINE_MEMORY_MB);
   const hang = Number(env.LEAKLENS_HANG_MS);
+  const pause = Number(env.LEAKLENS_RULE_PAUSE_MS);
   return {
     memoryLimitBytes: (mb > 0 ? mb : 384) * 1024 * 1024,
     hangMs: hang > 0 ? hang : 5000,
+    firstPauseMs: pause > 0 ? pause : FIRST_PAUSE_MS,
   };
 }
+
+/** A task with no progress for this many times hangMs of wall-clock time is hung whatever the CPU says. */
+const HANG_WALL_FACTOR = 12;
 
 /** Roughly what a live tree costs in WASM memory per character of source (measured: 12–15). */
 const TREE_BYTES_PER_CHAR = 15;
@@ -60,14 +71,16 @@ export class EngineHost {
   private goRuleIds: string[] = [];
   /** External memory of the idle engine (WASM runtime and grammar). */
   private baselineBytes = 0;
-  private readonly disabledRules = new Set<string>();
-  private readonly skippedFiles = new Set<string>();
+  /** The rules off, as the engine last reported them (and hung rules): a restarted engine starts with them. */
+  private rulesOff: RuleOff[] = [];
+  /** Files the engine hung on with no rule to blame, with why; skipped until they change. */
+  private readonly skippedFiles = new Map<string, string>();
   private lastBusyFile?: string;
   private readonly pending = new Map<number, { message: ToEngine; resolve: (reply: RequestReply) => void }>();
   private nextRequestId = 1;
   private readonly crashes: number[] = [];
   private watchdog?: NodeJS.Timeout;
-  private stuck = { progress: -1, since: 0 };
+  private stuck = { progress: -1, since: 0, cpu: 0 };
   private disposed = false;
   restarts = 0;
   lastRestartReason?: string;
@@ -84,8 +97,9 @@ export class EngineHost {
     this.slots = new WatchdogSlots();
     const data: EngineStartData = {
       watchdog: this.slots.buffer,
-      disabledRules: [...this.disabledRules],
-      skippedFiles: [...this.skippedFiles],
+      rulesOff: this.rulesOff,
+      skippedFiles: [...this.skippedFiles].map(([path, reason]) => ({ path, reason })),
+      firstPauseMs: this.limits.firstPauseMs,
     };
     // stdout/stderr piped: a stray console.log in the worker must never reach the LSP stream.
     const worker = new Worker(__filename, { workerData: data, stdout: true, stderr: true });
@@ -106,12 +120,17 @@ export class EngineHost {
       this.afterCrash();
     });
     for (const { message } of this.pending.values()) worker.postMessage(message);
-    this.stuck = { progress: -1, since: performance.now() };
+    this.stuck = { progress: -1, since: performance.now(), cpu: processCpuMs() };
     this.watchdog ??= setInterval(() => this.checkHung(), WATCHDOG_INTERVAL_MS).unref();
   }
 
   send(message: ToEngine): void {
     this.worker?.postMessage(message);
+  }
+
+  /** A file changed or was opened again: if it was skipped after a hang, it is analyzed again. */
+  checkAgain(path: string): void {
+    if (this.skippedFiles.delete(path)) this.send({ kind: 'checkAgain', path });
   }
 
   /** Sends a request; it is re-sent to a restarted engine until answered. */
@@ -142,8 +161,9 @@ export class EngineHost {
       case 'busy':
         this.lastBusyFile = m.file;
         return;
-      case 'ruleDisabled':
-        this.disabledRules.add(m.rule);
+      case 'rulesOff':
+        this.rulesOff = m.rules;
+        this.handlers?.onMessage(m);
         return;
       case 'memory': {
         const garbage = m.externalBytes - this.baselineBytes - m.liveTextBytes * TREE_BYTES_PER_CHAR;
@@ -173,9 +193,15 @@ export class EngineHost {
     this.lastRestartReason = reason;
     const old = this.worker;
     this.worker = undefined;
-    void old?.terminate();
-    this.start();
-    this.handlers?.onRestart();
+    // The new engine starts once the old one is gone: a hung one burns CPU until then, which the
+    // watchdog would charge to the new one. Until then messages are dropped; onRestart replays state.
+    const replace = () => {
+      if (this.disposed || this.worker) return;
+      this.start();
+      this.handlers?.onRestart();
+    };
+    if (old) old.terminate().then(replace, replace);
+    else replace();
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -193,28 +219,43 @@ export class EngineHost {
     }, delay);
   }
 
-  /** A task that makes no progress (no rule call finishing) for hangMs is hung: blame the rule or the file. */
+  /**
+   * A task that makes no progress (no rule call finishing, no parse moving on) while the process
+   * uses hangMs of CPU time is hung: blame the rule or the file.
+   */
   private checkHung(): void {
     if (!this.worker) return;
     const { ruleIndex, progress, busy } = this.slots.read();
     const now = performance.now();
+    const cpu = processCpuMs();
     if (!busy || progress !== this.stuck.progress) {
-      this.stuck = { progress, since: now };
+      this.stuck = { progress, since: now, cpu };
       return;
     }
-    if (now - this.stuck.since < this.limits.hangMs) return;
+    if (cpu - this.stuck.cpu < this.limits.hangMs && now - this.stuck.since < this.limits.hangMs * HANG_WALL_FACTOR) return;
     const rule = ruleIndex === undefined ? undefined : this.goRuleIds[ruleIndex];
     const seconds = Math.round(this.limits.hangMs / 1000);
+    const file = this.lastBusyFile;
     if (rule) {
-      this.disabledRules.add(rule);
-      this.restart(`rule ${rule} did not return within ${seconds} s${this.lastBusyFile ? ` on ${this.lastBusyFile}` : ''}; restarting the engine with the rule switched off`);
-    } else if (this.lastBusyFile) {
-      this.skippedFiles.add(this.lastBusyFile);
-      this.restart(`analysis of ${this.lastBusyFile} did not finish within ${seconds} s; restarting the engine and skipping that file`);
+      const strikes = (this.rulesOff.find((r) => r.rule === rule)?.strikes ?? 0) + 1;
+      const pause = pauseAfter(strikes, this.limits.firstPauseMs);
+      const reason = `did not return within ${seconds} s of CPU time${file ? ` on ${file}` : ''}`;
+      this.rulesOff = [...this.rulesOff.filter((r) => r.rule !== rule), { rule, reason, retryAt: Date.now() + pause, strikes }];
+      this.handlers?.onMessage({ kind: 'rulesOff', rules: this.rulesOff });
+      this.restart(`rule ${rule} ${reason}; restarting the engine with the rule paused for ${Math.round(pause / 1000)} s`);
+    } else if (file) {
+      this.skippedFiles.set(file, `its analysis did not finish within ${seconds} s of CPU time; it is checked again when it changes`);
+      this.restart(`analysis of ${file} did not finish within ${seconds} s of CPU time; restarting the engine and skipping that file until it changes`);
     } else {
       this.restart(`the engine stopped responding for ${seconds} s; restarting it`);
     }
   }
+}
+
+/** CPU time of the whole process (the engine worker's included), in ms. */
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 function mb(bytes: number): number {

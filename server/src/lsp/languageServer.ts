@@ -7,12 +7,10 @@
 import * as path from 'node:path';
 import {
   CodeActionKind,
-  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   MessageType,
-  ProposedFeatures,
   TextDocumentSyncKind,
   type CodeAction,
   type Connection,
@@ -22,6 +20,7 @@ import {
 } from 'vscode-languageserver/node';
 import { version } from '../../../package.json';
 import { languageOf, type FileLanguage } from '../lint/analyze';
+import { AnalysisStatusReporter } from './analysisStatus';
 import { codeActionsFor, fixAllData, workspaceEdit, type EditTarget } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';
 import type { EngineSettings, FromEngine, ToEngine } from './engine/messages';
@@ -29,6 +28,7 @@ import type { EngineHost } from './engineHost';
 import { exceedsSize, isAnalyzed, OpenDocuments, pathOfUri, type OpenDocument } from './openDocuments';
 import { FixAllRequest, LintWorkspaceRequest, ServerStatusRequest, FIX_ALL_KIND, type ServerStatus } from './protocol';
 import { guarded, installProcessGuards } from './robustness';
+import { createServerConnection } from './transport';
 import { runSuppressCommand, SUPPRESS_COMMAND } from './suppressCommand';
 import { DEFAULT_MAX_FILE_SIZE, type Settings } from './settings';
 import { minimalEdits } from './textDiff';
@@ -42,7 +42,7 @@ const WATCHED_GLOBS = ['**/*.go', '**/*.{yaml,yml,json}', '**/go.mod'];
 
 /** Serves LSP on stdio or IPC (from the command line), with `host`'s engine (already starting). */
 export function startLanguageServer(host: EngineHost): void {
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = createServerConnection();
   installProcessGuards(connection);
   new LeakLensServer(connection, host).listen();
 }
@@ -59,6 +59,7 @@ interface ClientSupport {
 class LeakLensServer {
   private readonly docs = new OpenDocuments();
   private readonly publisher: DiagnosticsPublisher;
+  private readonly analysisStatus: AnalysisStatusReporter;
   private config!: WorkspaceConfig;
   private support!: ClientSupport;
   private settings: Settings = { overrides: {}, scope: 'workspace', maxFileSize: DEFAULT_MAX_FILE_SIZE, helm: {} };
@@ -75,6 +76,7 @@ class LeakLensServer {
     private readonly host: EngineHost,
   ) {
     this.publisher = new DiagnosticsPublisher(connection);
+    this.analysisStatus = new AnalysisStatusReporter(connection);
     this.scans = new WorkspaceScans(connection, this.publisher, (m) => this.toEngine(m));
     host.attach({
       onMessage: (m) => this.fromEngine(m),
@@ -174,12 +176,16 @@ class LeakLensServer {
 
   private didOpen(item: { uri: string; languageId: string; version: number; text: string }): void {
     const d = this.docs.open(item.uri, item.languageId, item.version, item.text);
-    if (isAnalyzed(d)) this.enterEngine(d);
+    if (!isAnalyzed(d)) return;
+    // Opened again: a file skipped after a hang gets another chance.
+    this.host.checkAgain(d.path);
+    this.enterEngine(d);
   }
 
   private didChange(uri: string, version: number, changes: Parameters<OpenDocuments['change']>[2]): void {
     const d = this.docs.change(uri, version, changes);
     if (!d || !isAnalyzed(d)) return;
+    this.host.checkAgain(d.path);
     const tooLarge = exceedsSize(d.doc.getText(), this.settings.maxFileSize);
     if (tooLarge !== d.tooLarge) {
       if (!d.tooLarge) this.toEngine({ kind: 'close', uri });
@@ -194,7 +200,9 @@ class LeakLensServer {
     if (!d.tooLarge) this.toEngine({ kind: 'close', uri });
     // In workspace scope the engine reports the file again from disk; until then its findings stay.
     const underFolder = this.config.folders.some((f) => d.path.startsWith(f.path + path.sep));
-    this.publisher.closed(uri, this.settings.scope === 'workspace' && underFolder && !d.tooLarge);
+    const reportedFromDisk = this.settings.scope === 'workspace' && underFolder && !d.tooLarge;
+    this.publisher.closed(uri, reportedFromDisk);
+    if (!reportedFromDisk) this.analysisStatus.fileChecked(uri);
   }
 
   /** Sends a document to the engine, or reports once that it is too large to analyze. */
@@ -206,13 +214,12 @@ class LeakLensServer {
       return;
     }
     this.publisher.publishOpen(d.uri, d.doc.version, []);
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    const reason = `it is ${mb(Buffer.byteLength(text))} MB, over the ${mb(this.settings.maxFileSize)} MB limit (setting leaklens.maxFileSize)`;
+    this.analysisStatus.fileSkipped(d.uri, reason, false);
     if (this.tooLargeNotified.has(d.uri)) return;
     this.tooLargeNotified.add(d.uri);
-    const mb = (n: number) => (n / 1e6).toFixed(1);
-    void this.connection.sendNotification('window/showMessage', {
-      type: MessageType.Info,
-      message: `LeakLens skipped ${path.basename(d.path)}: it is ${mb(Buffer.byteLength(text))} MB, over the ${mb(this.settings.maxFileSize)} MB limit (setting leaklens.maxFileSize).`,
-    });
+    void this.connection.sendNotification('window/showMessage', { type: MessageType.Info, message: `LeakLens skipped ${path.basename(d.path)}: ${reason}.` });
   }
 
   // ---- engine ---------------------------------------------------------------------------------
@@ -247,10 +254,17 @@ class LeakLensServer {
         if (m.version !== null) {
           const d = this.docs.get(m.uri);
           // A result for an outdated version is never published.
-          if (d && d.doc.version === m.version && !d.tooLarge) this.publisher.publishOpen(m.uri, m.version, JSON.parse(m.findingsJson));
+          if (!d || d.doc.version !== m.version || d.tooLarge) return;
+          this.publisher.publishOpen(m.uri, m.version, JSON.parse(m.findingsJson));
         } else if (!this.docs.find(m.uri)) this.publisher.publishFile(m.uri, JSON.parse(m.findingsJson));
+        else return;
+        if (m.skipped) this.analysisStatus.fileSkipped(m.uri, m.skipped);
+        else this.analysisStatus.fileChecked(m.uri);
         return;
       }
+      case 'rulesOff':
+        this.analysisStatus.rulesOff(m.rules);
+        return;
       case 'log':
         this.log(m.level, m.message);
         return;
@@ -314,6 +328,7 @@ class LeakLensServer {
       else if (path.basename(file) === 'go.mod' || languageOf(file)) {
         goModChanged ||= path.basename(file) === 'go.mod';
         forEngine.push({ path: file, deleted: change.type === FileChangeType.Deleted });
+        this.host.checkAgain(file);
       }
     }
     if (forEngine.length) this.toEngine({ kind: 'filesChanged', changes: forEngine });
@@ -357,6 +372,7 @@ class LeakLensServer {
     const { status } = await this.host.request<'statusResult'>((requestId) => ({ kind: 'status', requestId }));
     return {
       ...status,
+      ...this.analysisStatus.current(),
       engineRestarts: this.host.restarts,
       lastRestartReason: this.host.lastRestartReason,
       rssBytes: process.memoryUsage().rss,

@@ -22,7 +22,18 @@ export interface FindingCount {
 /** Sent whenever the number of findings across the workspace changes (for a status bar). */
 export const FindingCountNotification = new NotificationType<FindingCount>('leaklens/findingCount');
 
-export interface ServerStatus extends EngineStatus {
+/** What the server is not checking now, and why (see analysisStatus.ts). */
+export interface AnalysisStatus {
+  /** Files not analyzed: the reason says why and what brings them back. */
+  skippedFiles: { uri: string; reason: string }[];
+  /** Rules switched off or paused; `retryAt` (epoch ms) is when a paused rule runs again. */
+  rulesOff: { rule: string; reason: string; retryAt?: number }[];
+}
+
+/** Sent whenever the analysis status changes (for a status bar). */
+export const AnalysisStatusNotification = new NotificationType<AnalysisStatus>('leaklens/analysisStatus');
+
+export interface ServerStatus extends EngineStatus, AnalysisStatus {
   /** Times the engine worker was restarted (crash, hung rule, memory recycling), and the last reason. */
   engineRestarts: number;
   lastRestartReason?: string;

@@ -123,6 +123,16 @@ export interface BuildOptions {
 /** Func literals nested deeper than this are not modelled: a fixed budget however deep code nests. */
 const MAX_DEPTH = 64;
 
+/**
+ * Statements and expressions nested deeper than this (counted together, func literals included)
+ * leave the whole declaration unmodelled: the builder, the path walk and the summaries recurse per
+ * level and run out of stack near 900 levels (hence a margin). Real code stays far below.
+ */
+const MAX_NESTING = 256;
+
+/** Thrown by the builder past MAX_NESTING; buildFunctionIR answers undefined. */
+class NestedTooDeep extends Error {}
+
 /** The key of a channel expression, or undefined for expressions the model does not name. */
 export function chanKeyOf(expr: Node | null | undefined): ChanKey | undefined {
   if (!expr) return undefined;
@@ -250,10 +260,15 @@ function rangesOverTimer(file: GoFile, over: Node): boolean {
  * Builds the IR of a function declaration, method or func literal: the function's own, and every
  * func literal's inside it (each is a function of its own, often the one that owns a channel).
  */
-export function buildFunctionIR(fn: Node, options: BuildOptions): { root: FunctionIR; functions: FunctionIR[] } {
+export function buildFunctionIR(fn: Node, options: BuildOptions): { root: FunctionIR; functions: FunctionIR[] } | undefined {
   const builder = new Builder(options);
-  const root = builder.fn(fn, 0);
-  return { root, functions: builder.functions };
+  try {
+    const root = builder.fn(fn, 0);
+    return { root, functions: builder.functions };
+  } catch (err) {
+    if (err instanceof NestedTooDeep) return undefined;
+    throw err;
+  }
 }
 
 class Builder {
@@ -263,6 +278,8 @@ class Builder {
   private locals = new Set<string>();
   /** Type names of variables the model can read off the code (`x := &T{}`, `p *T`), by variable; func literals see their outer function's. */
   private types = new Map<string, string>();
+  /** How many statements and expressions the one being built sits in. */
+  private nesting = 0;
   /** How many `if err != nil` branches of test code the statement being built sits in. */
   private errorBranches = 0;
   private readonly testCode: boolean;
@@ -317,6 +334,15 @@ class Builder {
   }
 
   private stmt(s: Node, out: Stmt[], depth: number, label?: string): void {
+    if (++this.nesting > MAX_NESTING) throw new NestedTooDeep();
+    try {
+      this.stmtIn(s, out, depth, label);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private stmtIn(s: Node, out: Stmt[], depth: number, label?: string): void {
     switch (typeOf(s)) {
       case 'block':
         out.push(...this.block(s, depth));
@@ -612,6 +638,15 @@ class Builder {
    * (returned, assigned, stored), so a bare name there is a use.
    */
   private expr(e: Node, out: Stmt[], depth: number, asChannel = false, valued = false): void {
+    if (++this.nesting > MAX_NESTING) throw new NestedTooDeep();
+    try {
+      this.exprIn(e, out, depth, asChannel, valued);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private exprIn(e: Node, out: Stmt[], depth: number, asChannel: boolean, valued: boolean): void {
     const type = typeOf(e);
     if (type === 'identifier' || type === 'selector_expression') {
       const key = chanKeyOf(e);

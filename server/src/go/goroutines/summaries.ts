@@ -104,7 +104,8 @@ export const MAX_CALL_DEPTH = 3;
 export class Summaries {
   private readonly own = new Map<FunctionIR, Summary | null>();
   private readonly inProgress = new Set<FunctionIR>();
-  private readonly declared = new Map<Node, FunctionIR>();
+  /** null: too deeply nested to model. */
+  private readonly declared = new Map<Node, FunctionIR | null>();
 
   constructor(private readonly scope: FileScope) {}
 
@@ -134,8 +135,8 @@ export class Summaries {
       : this.scope.functions.get(start.name);
     if (!decl) return undefined;
     let ir = this.declared.get(decl);
-    if (!ir) this.declared.set(decl, (ir = buildFunctionIR(decl, this.scope.options).root));
-    return ir;
+    if (ir === undefined) this.declared.set(decl, (ir = buildFunctionIR(decl, this.scope.options)?.root ?? null));
+    return ir ?? undefined;
   }
 
   /** A function's summary in its own names. */

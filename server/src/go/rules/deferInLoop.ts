@@ -7,7 +7,7 @@ import { cancelFunc } from '../resources';
 import type { GoRule, GoRuleContext } from '../rule';
 import { caseReceivedChannel, isTimeoutChannel } from '../channels';
 import { fileScope } from '../goroutines/summaries';
-import { callParts, enclosingLoop, hasType, isFunctionNode, namedChildren, type Node, parentOf, textOf, typeOf, unparen } from '../syntax';
+import { callParts, enclosingLoop, hasType, namedChildren, type Node, parentOf, textOf, typeOf, unparen } from '../syntax';
 
 /** Methods whose deferred call releases something: t.Stop(), f.Close(), resp.Body.Close(), span.End(). */
 const RELEASE_METHODS = new Set(['Stop', 'Close', 'End']);
@@ -72,7 +72,9 @@ function isConstant(e: Node, file: GoFile, fnText: string): boolean {
  */
 function leavesAfter(d: Node, loop: Node): boolean {
   const breaksLoop = !hasBreakableBetween(d, loop);
-  for (let s = d.nextNamedSibling; s; s = s.nextNamedSibling) {
+  // The parent's children, not nextNamedSibling: tree-sitter answers that by walking down from the root.
+  const siblings = namedChildren(parentOf(d)!);
+  for (const s of siblings.slice(siblings.findIndex((c) => c.id === d.id) + 1)) {
     if (typeOf(s) === 'return_statement') return true;
     if (typeOf(s) === 'break_statement' && (breaksLoop || namedChildren(s).some((c) => typeOf(c) === 'label_name'))) return true;
   }
@@ -115,9 +117,13 @@ function stopsTimer(operand: Node, fnText: string): boolean {
   return hasType(operand, 'identifier') && new RegExp(`\\b${operand.text}\\s*:?=\\s*time\\.(NewTimer|AfterFunc)\\(`).test(fnText);
 }
 
-/** A defer in a select case on a timeout (`case <-timer.C:`): the case fires once, so does the defer. */
-function inTimeoutCase(file: GoFile, d: Node, fnText: string): boolean {
-  for (let p = parentOf(d); p && !isFunctionNode(p); p = parentOf(p)) {
+/**
+ * A defer in a select case on a timeout (`case <-timer.C:`) inside the loop: the case fires once, so
+ * does the defer. Only up to the loop (a case around the loop does not stop it turning), which also
+ * keeps the climb from costing the depth of every loop around it.
+ */
+function inTimeoutCase(file: GoFile, d: Node, loop: Node, fnText: string): boolean {
+  for (let p = parentOf(d); p && p.id !== loop.id; p = parentOf(p)) {
     if (typeOf(p) === 'communication_case') {
       const ch = caseReceivedChannel(p);
       return !!ch && isTimeoutChannel(file, ch, fnText);
@@ -186,7 +192,7 @@ export const deferInLoop: GoRule = {
       const loop = enclosingLoop(d);
       const call = namedChildren(d)[0];
       const parts = loop && call ? callParts(call) : undefined;
-      if (!loop || !parts || leavesAfter(d, loop) || fixedTurns(ctx.file, loop, fnText) || inTimeoutCase(ctx.file, d, fnText)) continue;
+      if (!loop || !parts || leavesAfter(d, loop) || fixedTurns(ctx.file, loop, fnText) || inTimeoutCase(ctx.file, d, loop, fnText)) continue;
       const releases = parts.operand
         ? RELEASE_METHODS.has(parts.name) && !keptBeyondIteration(loop, d, parts.operand) && !(parts.name === 'Stop' && stopsTimer(parts.operand, fnText))
         : typeOf(parts.fn) === 'identifier' && (cancels ??= cancelNames(ctx)).has(parts.name);

@@ -1,5 +1,5 @@
 import { checkContextVariant } from '../contextScope';
-import { mentionsBetween } from '../identifiers';
+import { someLaterMention } from '../identifiers';
 import { positionOf, type ValuePosition } from '../ownership';
 import type { GoRule } from '../rule';
 import { enclosingFunction, type Node, typeOf } from '../syntax';
@@ -25,7 +25,7 @@ function startedHere(call: Node): boolean {
   const target = position.left[position.index];
   const fn = enclosingFunction(call);
   if (!fn || !target || typeOf(target) !== 'identifier') return false;
-  return mentionsBetween(fn, target.text, call.endIndex).some((m) => startsProcess(positionOf(m)));
+  return someLaterMention(fn, target.text, call.endIndex, (m) => startsProcess(positionOf(m)));
 }
 
 export const execNoContext: GoRule = {

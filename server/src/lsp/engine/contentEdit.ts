@@ -4,6 +4,7 @@
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { Edit } from 'web-tree-sitter';
+import { countLoneCRs } from '../../engine/text';
 import type { Finding, Position, Range } from '../../engine/types';
 
 export interface ContentEdit {
@@ -13,6 +14,8 @@ export interface ContentEdit {
   start: Position;
   oldEnd: Position;
   newEnd: Position;
+  /** Lone `\r`s the edit added to the text (negative: removed); see GoDocument.applyEdits. */
+  loneCRDelta: number;
 }
 
 /** Applies LSP content changes in order to `doc` (mutated), returning one ContentEdit per change. */
@@ -27,9 +30,12 @@ export function applyContentChanges(
     const oldEndIndex = 'range' in change ? Math.max(startIndex, doc.offsetAt(change.range.end)) : doc.getText().length;
     const start = doc.positionAt(startIndex);
     const oldEnd = doc.positionAt(oldEndIndex);
+    // Whether a `\r` is lone depends on the next character: the one before the edit may change too.
+    const loneBefore = countLoneCRs(doc.getText(), startIndex - 1, oldEndIndex);
     TextDocument.update(doc, ['range' in change ? { range: { start, end: oldEnd }, text: change.text } : change], version);
     const newEndIndex = startIndex + change.text.length;
-    edits.push({ startIndex, oldEndIndex, newEndIndex, start, oldEnd, newEnd: doc.positionAt(newEndIndex) });
+    const loneCRDelta = countLoneCRs(doc.getText(), startIndex - 1, newEndIndex) - loneBefore;
+    edits.push({ startIndex, oldEndIndex, newEndIndex, start, oldEnd, newEnd: doc.positionAt(newEndIndex), loneCRDelta });
   }
   return edits;
 }

@@ -10,10 +10,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageOf, type FileLanguage } from '../../lint/analyze';
 import type { LeakLensConfig } from '../../engine/config';
 import type { Finding } from '../../engine/types';
+import { onParseProgress } from '../../go/parser';
 import { applyContentChanges } from './contentEdit';
+import { injectedTextHang } from './faults';
 import { FileAnalyzer } from './fileAnalyzer';
 import { GoDocument, type GoAnalysisEnv } from './goDocument';
-import type { EngineFinding, EngineStartData, FromEngine, ToEngine } from './messages';
+import type { EngineFinding, EngineStartData, FromEngine, SkipReason, ToEngine } from './messages';
 import { RuleGuard } from './ruleGuard';
 import { Priority, TaskQueue, type TaskResult } from './taskQueue';
 import { TreeBudget } from './treeBudget';
@@ -42,6 +44,7 @@ export class Engine implements ScanHost {
   private readonly trees = new TreeBudget(MAX_TREES, MAX_TREE_TEXT_CHARS);
   private readonly analyzer: FileAnalyzer;
   private readonly queue: TaskQueue;
+  private readonly hangOnText = injectedTextHang();
   private scan?: { id: number; scan: WorkspaceScan; reportedAt: number };
 
   constructor(
@@ -49,11 +52,21 @@ export class Engine implements ScanHost {
     private readonly post: (message: FromEngine) => void,
   ) {
     const slots = new WatchdogSlots(start.watchdog);
-    const guard = new RuleGuard(start.disabledRules, slots, (rule, why) => {
-      this.log('error', `rule ${rule} ${why}. It is switched off until the server restarts.`);
-      this.post({ kind: 'ruleDisabled', rule });
-    });
-    this.analyzer = new FileAnalyzer(guard, new Set(start.skippedFiles), (message) => this.log('info', message));
+    onParseProgress(() => slots.tick());
+    const guard = new RuleGuard(
+      start.rulesOff,
+      slots,
+      (message) => {
+        this.log('warn', message);
+        this.post({ kind: 'rulesOff', rules: guard.rulesOff });
+        // Findings of a rule that went off go, those of a rule back from a pause come back.
+        this.reanalyzeOpen(() => true);
+      },
+      start.firstPauseMs,
+    );
+    const hungOn = new Map(start.skippedFiles.map((s) => [s.path, s.reason]));
+    this.analyzer = new FileAnalyzer(guard, hungOn, (message) => this.log('info', message));
+    this.post({ kind: 'rulesOff', rules: guard.rulesOff });
     this.queue = new TaskQueue(slots, (key, err) => this.log('error', `${key} failed: ${(err as Error)?.stack ?? err}`));
   }
 
@@ -131,6 +144,13 @@ export class Engine implements ScanHost {
       case 'fixAll':
         this.queue.schedule(`fixAll:${msg.requestId}`, Priority.edit, () => this.fixAll(msg.requestId, msg.uri));
         return;
+      case 'checkAgain': {
+        if (!this.analyzer.checkAgain(msg.path)) return;
+        const d = this.docsByPath.get(msg.path);
+        if (d) this.scheduleDoc(d);
+        else this.scheduleFile(msg.path);
+        return;
+      }
       case 'status':
         this.post({
           kind: 'statusResult',
@@ -182,12 +202,15 @@ export class Engine implements ScanHost {
     if (this.docs.get(d.uri) !== d) return 'done';
     this.post({ kind: 'busy', file: d.path });
     const config = this.analyzer.configFor(d.path);
-    if (!this.analyzer.shouldAnalyze(d.path, d.language, config)) {
-      this.publishOpen(d, []);
+    const skipped = this.analyzer.skipReason(d.path);
+    if (skipped || !this.analyzer.shouldAnalyze(d.path, d.language, config)) {
+      this.publishOpen(d, [], skipped);
       return 'done';
     }
+    this.hangOnText(d.doc.getText());
     if (!d.go) {
-      this.publishOpen(d, this.analyzer.manifestText(d.path, d.doc.getText(), config, true));
+      const { findings, skipped } = this.analyzer.manifestText(d.path, d.doc.getText(), config, true);
+      this.publishOpen(d, findings, skipped);
       return 'done';
     }
     const env = this.goEnv(d, d.go, config, pause);
@@ -203,7 +226,7 @@ export class Engine implements ScanHost {
   /** The background half of a Go analysis: file-scoped rules on the declarations the edit did not touch. */
   private async finishFileScoped(d: OpenDoc, pause: () => Promise<boolean>): Promise<TaskResult> {
     const config = this.analyzer.configFor(d.path);
-    if (this.docs.get(d.uri) !== d || !d.go || !this.analyzer.shouldAnalyze(d.path, d.language, config)) return 'done';
+    if (this.docs.get(d.uri) !== d || !d.go || this.analyzer.skipReason(d.path) || !this.analyzer.shouldAnalyze(d.path, d.language, config)) return 'done';
     const env = this.goEnv(d, d.go, config, pause);
     if (!(await d.go.checkChanged(env))) return 'again';
     if ((await d.go.checkFileScoped(env)) === 'interrupted') return 'again';
@@ -223,8 +246,8 @@ export class Engine implements ScanHost {
     };
   }
 
-  private publishOpen(d: OpenDoc, findings: EngineFinding[]): void {
-    this.post({ kind: 'findings', uri: d.uri, version: d.doc.version, findingsJson: JSON.stringify(findings) });
+  private publishOpen(d: OpenDoc, findings: EngineFinding[], skipped?: SkipReason): void {
+    this.post({ kind: 'findings', uri: d.uri, version: d.doc.version, findingsJson: JSON.stringify(findings), skipped });
   }
 
   // ---- manifests across files -----------------------------------------------------------------
@@ -264,8 +287,8 @@ export class Engine implements ScanHost {
     return 'done';
   }
 
-  private publishFile(file: string, findings: Finding[]): void {
-    this.post({ kind: 'findings', uri: pathToFileURL(file).href, version: null, findingsJson: JSON.stringify(findings) });
+  private publishFile(file: string, findings: Finding[], skipped?: SkipReason): void {
+    this.post({ kind: 'findings', uri: pathToFileURL(file).href, version: null, findingsJson: JSON.stringify(findings), skipped });
   }
 
   // ---- ScanHost -------------------------------------------------------------------------------
@@ -297,7 +320,9 @@ export class Engine implements ScanHost {
       return;
     }
     this.post({ kind: 'busy', file });
-    this.publishFile(file, this.analyzer.analyzeText(file, language, text));
+    if (!this.analyzer.skipReason(file)) this.hangOnText(text);
+    const { findings, skipped } = this.analyzer.analyzeText(file, language, text);
+    this.publishFile(file, findings, skipped);
   }
 
   progress(done: number, total: number): void {

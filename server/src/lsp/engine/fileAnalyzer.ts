@@ -1,8 +1,9 @@
 /**
  * How the engine analyzes one file: which configuration applies (the innermost workspace
- * folder's), whether the file is analyzed at all (language enabled, not excluded, not skipped
- * after a hang), which rules run (configured, and not switched off by the rule guard), and
- * whole-text analysis for files that are not open and for fix-all passes.
+ * folder's), whether the file is analyzed at all (language enabled, not excluded; skipped after a
+ * hang until it changes), which rules run (configured, and not switched off by the rule guard),
+ * and whole-text analysis for files that are not open and for fix-all passes. A file that is not
+ * analyzed although it should be is reported as skipped, with why.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { analyzeGoSource, goRulesFor, goSemanticsFor, languageEnabled, type File
 import { defaultConfig, excludeMatcher, type LeakLensConfig } from '../../engine/config';
 import { fixText } from '../../engine/fixAll';
 import { LineIndex } from '../../engine/text';
-import type { Finding } from '../../engine/types';
+import type { Finding, Notice } from '../../engine/types';
 import { readSource } from '../../cli/lintFiles';
 import type { GoSemantics } from '../../go/file';
 import { GoModLocator } from '../../go/gomod';
@@ -21,10 +22,16 @@ import { HelmTemplates } from '../../k8s/helm';
 import { analyzeManifestSet } from '../../k8s/manifestSet';
 import { ManifestFile } from '../../k8s/manifestFile';
 import { withInjectedFaults } from './faults';
-import type { EngineFinding, EngineSettings } from './messages';
+import type { EngineFinding, EngineSettings, SkipReason } from './messages';
 import type { RuleGuard } from './ruleGuard';
 import { SuppressionEdits } from './suppressEdits';
 import { WorkspaceManifests } from './workspaceManifests';
+
+/** What analyzing a file gave: its findings, or why it was skipped (then no findings). */
+export interface Analysis<F extends Finding = Finding> {
+  findings: F[];
+  skipped?: SkipReason;
+}
 
 export class FileAnalyzer {
   settings: EngineSettings = { folders: [], scope: 'workspace', maxFileSize: 2_000_000 };
@@ -43,11 +50,21 @@ export class FileAnalyzer {
 
   constructor(
     readonly guard: RuleGuard,
-    /** Files an earlier engine hung on. */
-    private readonly skippedFiles: ReadonlySet<string>,
+    /** Files an earlier engine hung on, with why: skipped until they change (checkAgain). */
+    private readonly hungOn: Map<string, SkipReason>,
     private readonly log: (message: string) => void,
   ) {
     this.rules = guard.wrap(withInjectedFaults(goRules));
+  }
+
+  /** Why a file the configuration analyzes is skipped now, if it is. */
+  skipReason(file: string): SkipReason | undefined {
+    return this.hungOn.get(file);
+  }
+
+  /** Ends the skip of a file an earlier engine hung on; true when there was one. */
+  checkAgain(file: string): boolean {
+    return this.hungOn.delete(file);
   }
 
   /** The configuration of the innermost workspace folder holding `file`. */
@@ -61,7 +78,7 @@ export class FileAnalyzer {
   }
 
   shouldAnalyze(file: string, language: FileLanguage, config = this.configFor(file)): boolean {
-    return languageEnabled(config, language) && !this.skippedFiles.has(file) && !this.isExcluded(file, config);
+    return languageEnabled(config, language) && !this.isExcluded(file, config);
   }
 
   isExcluded(file: string, config = this.configFor(file)): boolean {
@@ -80,29 +97,37 @@ export class FileAnalyzer {
   }
 
   /** A whole text parsed from scratch. */
-  analyzeText(file: string, language: FileLanguage, text: string, config = this.configFor(file)): Finding[] {
+  analyzeText(file: string, language: FileLanguage, text: string, config = this.configFor(file)): Analysis {
+    const skipped = this.skipReason(file);
+    if (skipped) return { findings: [], skipped };
     return language === 'go' ? this.goText(file, text, config) : this.manifestText(file, text, config, false);
   }
 
   /**
    * One manifest, seen together with the workspace's others; `suppressible` adds the suppression
    * edits. A Helm template is rendered only as saved (helm reads the chart from disk): with unsaved
-   * changes it is read with its actions masked.
+   * changes it is read with its actions masked. A notice that the file itself was not linted makes
+   * it skipped, with the notice as the reason.
    */
-  manifestText(file: string, text: string, config: LeakLensConfig, suppressible: boolean): EngineFinding[] {
+  manifestText(file: string, text: string, config: LeakLensConfig, suppressible: boolean): Analysis<EngineFinding> {
     const withoutDisabled = { ...config, rules: { ...config.rules } };
     for (const rule of this.guard.disabledRules) withoutDisabled.rules[rule] = 'off';
     const helm = this.chartOf(file) ? { ...this.settings.helm, render: this.read(file) === text } : this.settings.helm;
+    let skipped: SkipReason | undefined;
     const found =
       analyzeManifestSet([{ path: file, text }], withoutDisabled, this.guard.errorHandler(file), {
         workspace: this.manifests.all(),
         helm,
-        onNotice: (n) => this.logOnce(`${n.file}: ${n.message}`),
+        onNotice: (n) => {
+          this.logOnce(`${n.file}: ${n.message}`);
+          if (n.kind === 'skipped' && n.file === file) skipped = skipReasonOf(n);
+        },
       }).get(file) ?? [];
+    if (skipped) return { findings: [], skipped };
     // JSON has no comments to suppress with.
-    if (!suppressible || found.length === 0 || file.toLowerCase().endsWith('.json')) return found;
+    if (!suppressible || found.length === 0 || file.toLowerCase().endsWith('.json')) return { findings: found };
     const suppress = new SuppressionEdits(new LineIndex(text), new ManifestFile(file, text).comments(), '# ');
-    return found.map((f) => ({ ...f, suppress: suppress.editFor(f) }));
+    return { findings: found.map((f) => ({ ...f, suppress: suppress.editFor(f) })) };
   }
 
   /** The Helm chart whose templates hold `file`, if any. */
@@ -126,7 +151,7 @@ export class FileAnalyzer {
   fixAll(file: string, language: FileLanguage, text: string): string {
     const config = this.configFor(file);
     if (!this.shouldAnalyze(file, language, config)) return text;
-    return fixText(text, (t) => this.analyzeText(file, language, t, config)).text;
+    return fixText(text, (t) => this.analyzeText(file, language, t, config).findings).text;
   }
 
   /** A file's text from disk; undefined when it is gone, unreadable, binary or over leaklens.maxFileSize. */
@@ -138,8 +163,13 @@ export class FileAnalyzer {
     return undefined;
   }
 
-  private goText(file: string, text: string, config: LeakLensConfig): Finding[] {
+  private goText(file: string, text: string, config: LeakLensConfig): Analysis {
     // Files not open in the editor are read once: only the declarations the rules read are parsed.
-    return analyzeGoSource(file, text, this.goSemantics(file, config), this.enabledRules(file, config), config, this.guard.errorHandler(file));
+    return { findings: analyzeGoSource(file, text, this.goSemantics(file, config), this.enabledRules(file, config), config, this.guard.errorHandler(file)) };
   }
+}
+
+/** A notice's message as the reason a file is not checked ("not linted: x" reads as "x"). */
+function skipReasonOf(notice: Notice): SkipReason {
+  return notice.message.replace(/^(not linted|skipped): /, '');
 }

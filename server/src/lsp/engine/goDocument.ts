@@ -20,6 +20,7 @@ import { checkDecl, finalizeFindings, goFileTraits, type RuleErrorHandler } from
 import { GoFile, type GoSemantics } from '../../go/file';
 import { packageIndexOf } from '../../go/packageIndex';
 import { parseGo } from '../../go/parser';
+import { countLoneCRs } from '../../engine/text';
 import type { GoRule } from '../../go/rule';
 import { DirtySpans, mapFinding, toTreeEdit, type ContentEdit } from './contentEdit';
 import type { EngineFinding } from './messages';
@@ -86,13 +87,17 @@ export class GoDocument implements TreeOwner {
   generation = 0;
   /** File-scoped findings changed since findings() last ran. */
   unpublished = false;
+  /** Lone `\r`s in the text: line breaks for the editor, not for tree-sitter. */
+  private loneCRs: number;
 
   constructor(
     readonly uri: string,
     readonly path: string,
     readonly doc: TextDocument,
     private readonly trees: TreeBudget,
-  ) {}
+  ) {
+    this.loneCRs = countLoneCRs(doc.getText(), 0, doc.getText().length);
+  }
 
   get textLength(): number {
     return this.doc.getText().length;
@@ -101,7 +106,11 @@ export class GoDocument implements TreeOwner {
   applyEdits(edits: readonly ContentEdit[]): void {
     this.generation++;
     for (const e of edits) {
-      this.tree?.edit(toTreeEdit(e));
+      const hadLoneCR = this.loneCRs > 0;
+      this.loneCRs += e.loneCRDelta;
+      // The edit's LSP positions are tree-sitter points only while no lone `\r` makes lines and rows differ.
+      if (hadLoneCR || this.loneCRs > 0) this.releaseTree();
+      else this.tree?.edit(toTreeEdit(e));
       this.treeCurrent = false;
       this.dirty.add(e);
       this.units = this.units.filter((u) => moveUnit(u, e));
@@ -152,7 +161,7 @@ export class GoDocument implements TreeOwner {
       unit.local = raw.filter((f) => !env.fileScoped.has(f.rule));
       unit.wide = raw.filter((f) => env.fileScoped.has(f.rule));
       unit.wideFresh = true;
-      unit.minLine = minLineOf(unit, node.startPosition.row);
+      unit.minLine = minLineOf(unit, view.file.lineOf(node));
       if (performance.now() - slice > SLICE_MS) {
         if (!(await env.pause())) return false;
         slice = performance.now();
@@ -177,7 +186,7 @@ export class GoDocument implements TreeOwner {
         const wide = checkDecl(view.file, node, wideRules, env.onError);
         if (!sameFindings(wide, unit.wide)) this.unpublished = true;
         unit.wide = wide;
-        unit.minLine = minLineOf(unit, node.startPosition.row);
+        unit.minLine = minLineOf(unit, view.file.lineOf(node));
       }
       unit.wideFresh = true;
       const now = performance.now();
@@ -239,7 +248,7 @@ export class GoDocument implements TreeOwner {
     const cached = new Map(this.units.map((u) => [`${u.start}:${u.end}:${u.type}`, u]));
     this.units = nodes.map((n) => {
       const reuse = cached.get(`${n.startIndex}:${n.endIndex}:${n.type}`);
-      return reuse && !this.dirty.touches(n.startIndex, n.endIndex) ? reuse : newUnit(n);
+      return reuse && !this.dirty.touches(n.startIndex, n.endIndex) ? reuse : newUnit(n, view.file);
     });
     view.all = nodes;
   }
@@ -273,7 +282,7 @@ export class GoDocument implements TreeOwner {
     const replaced = this.units.slice(first, last + 1);
     const fresh = nodes.map((n) => {
       const reuse = replaced.find((u) => u.start === n.startIndex && u.end === n.endIndex && u.type === n.type);
-      const unit = reuse && !this.dirty.touches(n.startIndex, n.endIndex) ? reuse : newUnit(n);
+      const unit = reuse && !this.dirty.touches(n.startIndex, n.endIndex) ? reuse : newUnit(n, view.file);
       view.read.set(unit, n);
       return unit;
     });
@@ -307,8 +316,8 @@ export class GoDocument implements TreeOwner {
   }
 }
 
-function newUnit(n: Node): Unit {
-  return { start: n.startIndex, end: n.endIndex, type: n.type, comments: [], wide: [], wideFresh: false, minLine: n.startPosition.row };
+function newUnit(n: Node, file: GoFile): Unit {
+  return { start: n.startIndex, end: n.endIndex, type: n.type, comments: [], wide: [], wideFresh: false, minLine: file.lineOf(n) };
 }
 
 function namedChildrenOf(node: Node): Node[] {
@@ -374,6 +383,6 @@ function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
 
 /** Lines of an LSP text document, whose line offsets are kept up to date incrementally. */
 function documentLines(doc: TextDocument): SourceLines {
-  const lineText = (line: number) => doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  const lineText = (line: number) => doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r\n?$|\n$/, '');
   return { lineText, indentOf: (line) => /^[ \t]*/.exec(lineText(line))![0] };
 }

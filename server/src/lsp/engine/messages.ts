@@ -7,6 +7,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textd
 import type { LeakLensConfig } from '../../engine/config';
 import type { FileLanguage } from '../../lint/analyze';
 import type { Finding, TextEdit } from '../../engine/types';
+import type { RuleOff } from './ruleGuard';
 import type { HelmOptions } from '../../k8s/helm';
 
 export type Scope = 'workspace' | 'openFiles';
@@ -33,13 +34,18 @@ export interface EngineFinding extends Finding {
 
 /** What the worker is started with (Worker `workerData`). */
 export interface EngineStartData {
-  /** Slots the worker writes and the protocol thread's watchdog reads (see engine/watchdog.ts). */
+  /** Slots the worker writes and the protocol thread's watchdog reads (see watchdogSlots.ts). */
   watchdog: SharedArrayBuffer;
-  /** Rules switched off by an earlier engine (threw, too slow, hung). */
-  disabledRules: string[];
-  /** Files an earlier engine hung on with no rule to blame. */
-  skippedFiles: string[];
+  /** Rules off when the engine starts: switched off or paused by an earlier engine, or hung in one. */
+  rulesOff: RuleOff[];
+  /** Files an earlier engine hung on with no rule to blame, with why; checked again once they change. */
+  skippedFiles: { path: string; reason: string }[];
+  /** The first pause of a rule that ran over its budget (ruleGuard.ts). */
+  firstPauseMs: number;
 }
+
+/** A file the engine did not analyze, and why (published with no findings). */
+export type SkipReason = string;
 
 export type ToEngine =
   | { kind: 'configure'; settings: EngineSettings }
@@ -50,6 +56,8 @@ export type ToEngine =
   | { kind: 'scan'; scanId: number; reportAll: boolean }
   | { kind: 'filesChanged'; changes: { path: string; deleted: boolean }[] }
   | { kind: 'fixAll'; requestId: number; uri: string }
+  /** A file skipped after a hang changed (or was opened again): analyze it again. */
+  | { kind: 'checkAgain'; path: string }
   | { kind: 'status'; requestId: number };
 
 export interface EngineStatus {
@@ -69,9 +77,10 @@ export type FromEngine =
    * `version` null: a file that is not open (workspace scan). The findings travel as JSON text:
    * structured cloning thousands of small objects costs two to three times more.
    */
-  | { kind: 'findings'; uri: string; version: number | null; findingsJson: string }
+  | { kind: 'findings'; uri: string; version: number | null; findingsJson: string; skipped?: SkipReason }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  | { kind: 'ruleDisabled'; rule: string }
+  /** The rules that are off, sent whenever that changes (and when the engine starts). */
+  | { kind: 'rulesOff'; rules: RuleOff[] }
   /** Analysis of a file started (the watchdog blames this file when no rule is running). */
   | { kind: 'busy'; file: string }
   | { kind: 'scanProgress'; scanId: number; done: number; total: number }

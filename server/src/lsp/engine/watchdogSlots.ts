@@ -1,8 +1,8 @@
 /**
  * A few integers shared between the engine worker and the protocol thread. The worker marks which
- * Go rule is running and counts rule calls; the protocol thread's watchdog reads them to tell a
- * hung rule (nothing moves) from a long but progressing analysis, even while the worker's event
- * loop is stuck.
+ * Go rule is running and counts rule calls and parse progress; the protocol thread's watchdog reads
+ * them to tell a hung rule (nothing moves) from a long but progressing analysis, even while the
+ * worker's event loop is stuck.
  */
 const RULE = 0;
 const CALLS = 1;
@@ -24,6 +24,11 @@ export class WatchdogSlots {
 
   leaveRule(): void {
     Atomics.store(this.slots, RULE, 0);
+  }
+
+  /** Work moved on outside any rule (a long parse). */
+  tick(): void {
+    Atomics.add(this.slots, CALLS, 1);
   }
 
   setBusy(busy: boolean): void {
