@@ -13,6 +13,7 @@ import {
 import { preferredFix } from '../engine/fixAll';
 import type { Position, Range } from '../engine/types';
 import { toDiagnostic, type DiagnosticsPublisher } from './diagnostics';
+import type { Diagnostic } from 'vscode-languageserver/node';
 import type { EngineFinding } from './engine/messages';
 import { isAnalyzed, type OpenDocument, type OpenDocuments } from './openDocuments';
 import { FIX_ALL_KIND } from './protocol';
@@ -44,13 +45,18 @@ function intersects(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-/** Quick fixes and suppressions for the findings in `params.range`. */
-export function quickFixes(params: CodeActionParams, target: EditTarget, findings: readonly EngineFinding[]): CodeAction[] {
+/** Quick fixes and suppressions for the findings in `params.range`; `diagnostic` is each finding's diagnostic as published. */
+export function quickFixes(
+  params: CodeActionParams,
+  target: EditTarget,
+  findings: readonly EngineFinding[],
+  diagnostic: (f: EngineFinding) => Diagnostic = (f) => toDiagnostic(target.uri, f),
+): CodeAction[] {
   if (!wants(params.context.only, CodeActionKind.QuickFix)) return [];
   const actions: CodeAction[] = [];
   for (const f of findings) {
     if (!intersects(f.range, params.range)) continue;
-    const diagnostics = [toDiagnostic(target.uri, f)];
+    const diagnostics = [diagnostic(f)];
     const preferred = preferredFix(f);
     for (const fix of f.fixes) {
       actions.push({
@@ -114,7 +120,7 @@ export async function codeActionsFor(params: CodeActionParams, ctx: CodeActionCo
   const findings = await ctx.publisher.findingsFor(d.uri, version, ctx.waitMs);
   if (!findings || d.doc.version !== version) return [];
   const target: EditTarget = { uri: d.uri, version, documentChanges: ctx.documentChanges };
-  const actions = quickFixes(params, target, findings);
+  const actions = quickFixes(params, target, findings, (f) => ctx.publisher.diagnosticOf(d.uri, f));
   const fixAll = fixAllAction(params, target, findings);
   if (fixAll) {
     // Asked for by kind (e.g. on save), or a client that cannot resolve later: compute the edit now.
