@@ -1,5 +1,6 @@
 /** The LeakLens-specific messages between the client and the language server, beyond plain LSP. */
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageclient/node';
+import type { RuntimeEvidenceParams } from '../../server/src/lsp/runtimeEvidence';
 
 /** Fix every fixable finding in one document (the preferred fix each, non-overlapping). */
 export const FixAllRequest = new RequestType<{ uri: string }, WorkspaceEdit | null, void>('leaklens/fixAll');
@@ -19,3 +20,10 @@ export const FindingCountNotification = new NotificationType<FindingCount>('leak
 
 /** The code action kind of "fix all LeakLens findings", for `editor.codeActionsOnSave`. */
 export const FIX_ALL_KIND = 'source.fixAll.leaklens';
+
+/**
+ * Sent by the client after inspecting goroutines: evidence from one source (a pod, a process, a
+ * dump) replacing that source's previous evidence; an empty list clears it. The server publishes
+ * it as `leaklens-runtime` diagnostics and merges it into static findings on the same lines.
+ */
+export const RuntimeEvidenceNotification = new NotificationType<RuntimeEvidenceParams>('leaklens/runtimeEvidence');

@@ -105,7 +105,7 @@ describe('runtime evidence', () => {
     const doc = await client.open(path.join(root, 'broker/broker.go'), BROKER);
     const opened = await client.waitForDiagnostics(broker, (p) => p.version === doc.version && runtime(p).length === 2);
     const merged = staticOn(opened, GO_LINE)!;
-    assert.match(merged.message, /leak confirmed in pod team-a\/leaky/);
+    assert.match(String(merged.message), /leak confirmed in pod team-a\/leaky/);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: broker },
       range: merged.range,
@@ -127,7 +127,7 @@ describe('runtime evidence', () => {
     await evidence('pod:admin/team-a/leaky', []);
     const p = await client.waitForDiagnostics(broker, (d) => runtime(d).length === 1, 'only the local process evidence');
     assert.equal(runtime(p)[0].message, 'from the local process');
-    assert.doesNotMatch(staticOn(p, GO_LINE)!.message, /confirmed/);
+    assert.doesNotMatch(String(staticOn(p, GO_LINE)!.message), /confirmed/);
     await client.waitForDiagnostics(quiet, (d) => d.diagnostics.length === 0, 'quiet.go cleared');
     await evidence('url:http://127.0.0.1:6060', []);
     await client.waitForDiagnostics(broker, (d) => runtime(d).length === 0 && !!staticOn(d, GO_LINE));

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerClusterCommands } from './commands';
 import { ClusterDocumentProvider, SCHEME } from './documents';
-import { ClusterExplorer } from './explorer';
+import { ClusterExplorer, type PodAttachments } from './explorer';
 import { loadKubeconfig } from './kubeconfig';
 import { createLinter } from './liveLint';
 import type { ClusterNode } from './nodes';
@@ -18,9 +18,10 @@ export const VIEW_ID = 'leaklens.cluster';
 /** Context key for viewsWelcome: loading | ready | noKubeconfig | problem (shown as a node). */
 const STATE_KEY = 'leaklens.cluster.state';
 
-export function registerClusterView(context: vscode.ExtensionContext): ClusterExplorer {
+export function registerClusterView(context: vscode.ExtensionContext, podAttachments?: PodAttachments): ClusterExplorer {
   let watchedFiles: string[] = [];
   const explorer = new ClusterExplorer({
+    podAttachments,
     loadKubeconfig: async () => {
       const result = await loadKubeconfig(kubeconfigSetting());
       watchedFiles = result.ok ? result.config.location.files : [];
