@@ -126,19 +126,22 @@ interface Sampler {
   sample(): Promise<{ profile: GoroutineProfile; endpoint: string }>;
 }
 
-/** The pod path loads the kubeconfig and the cluster client lazily: other targets never touch them. */
+/**
+ * The pod target's code (kubeconfig, Kubernetes client) is a bundle of its own beside the CLI's
+ * (dist/podCli.js), required only here; run from source, the TypeScript module is required.
+ */
+function loadPodCli(): typeof import('../../../client/src/runtime/podCli') {
+  const bundled = path.join(__dirname, 'podCli.js');
+  const file = fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', '..', '..', 'client', 'src', 'runtime', 'podCli.ts');
+  return require(file);
+}
+
 async function podSampler(t: Extract<Target, { kind: 'pod' }>, args: Args, opts: ReadOptions): Promise<Sampler> {
-  const { loadKubeconfig } = await import('../../../client/src/cluster/kubeconfig');
-  const { readPodProfile } = await import('../../../client/src/runtime/podProfile');
-  const loaded = await loadKubeconfig(undefined);
-  if (!loaded.ok) throw new Error(`${loaded.problem.title}. ${loaded.problem.action}`);
-  const context = args.context ?? loaded.config.currentContext;
-  if (!loaded.config.contexts.some((c) => c.name === context)) throw new Error(`the kubeconfig has no context "${context}"`);
-  const api = loaded.config.apiFor(context);
+  const reader = await loadPodCli().podReader(t.namespace, t.name, args.context, args.pprofPort);
   return {
     label: `pod ${t.namespace}/${t.name}`,
     async sample() {
-      const read = await readPodProfile(api, t.namespace, t.name, { ...opts, settingPort: args.pprofPort });
+      const read = await reader.read(opts);
       return { profile: read.profile, endpoint: `port ${read.port} ${read.endpoint.path}` };
     },
   };
