@@ -65,13 +65,13 @@ export class FrameMapper {
       const hit = found(frame.file, /[\\/]vendor[\\/]/.test(path.relative(this.rootOf(frame.file)!, frame.file)));
       if (hit) return hit;
     }
-    // -trimpath, dependency: "module@version/rest" — vendored by a workspace module?
+    // -trimpath, a dependency: "module@version/rest" — vendored by a workspace module? (Else the
+    // import path below may still find the module in the workspace, e.g. one a go.work uses.)
     const cached = /^(.+?)@v[^/]+\/(.+)$/.exec(file);
     if (cached) {
       for (const m of this.modules) {
         if (m.vendored.has(cached[1])) return found(path.join(m.dir, 'vendor', cached[1], cached[2]), true);
       }
-      return undefined;
     }
     // -trimpath, a workspace module: "module/rest".
     for (const m of this.modules) {

@@ -76,10 +76,10 @@ const FILE_LINE = /^\t(.*):(\d+)(?: \+0x[0-9a-f]+)?$/;
 export function parseStatus(status: string): { state: string; waitMinutes: number; leaked: boolean } {
   const labels = status.indexOf(' labels:{');
   const parts = (labels >= 0 ? status.slice(0, labels) : status).split(', ');
-  let state = parts[0];
-  const leaked = state.endsWith(' (leaked)');
-  if (leaked) state = state.slice(0, -' (leaked)'.length);
-  state = state.replace(/ \(scan\)$/, '');
+  // The runtime appends " (leaked)", then " (scan)" (a GC scan in progress), then " (durable)".
+  let state = parts[0].replace(' (scan)', '');
+  const leaked = state.includes(' (leaked)');
+  if (leaked) state = state.replace(' (leaked)', '');
   let waitMinutes = 0;
   for (const p of parts.slice(1)) {
     const m = /^(\d+) minutes$/.exec(p);
