@@ -4,7 +4,6 @@
  * inflated at the end. Reading stops at `maxBytes`: a text dump is then parsed up to its last
  * complete goroutine and marked truncated; a compressed one cannot be, and says so.
  */
-import { StringDecoder } from 'node:string_decoder';
 import * as zlib from 'node:zlib';
 import { parseProtoProfile } from './pprofProto';
 import type { GoroutineProfile } from './profile';
@@ -23,7 +22,6 @@ export class ProfileTooLargeError extends Error {
 export class ProfileReader {
   private kind: 'unknown' | 'text' | 'gzip' | 'proto' = 'unknown';
   private readonly text = new TextProfileParser();
-  private readonly decoder = new StringDecoder('utf8');
   private readonly buffered: Buffer[] = [];
   private bytes = 0;
   private truncated = false;
@@ -48,7 +46,9 @@ export class ProfileReader {
     }
     this.bytes += piece.length;
     if (this.kind === 'unknown' && piece.length) this.kind = piece[0] === 0x1f && piece[1] === 0x8b ? 'gzip' : looksLikeText(piece) ? 'text' : 'proto';
-    if (this.kind === 'text') this.text.push(this.decoder.write(piece));
+    // One character per byte: no UTF-8 sequence is ever split between chunks, and decoding is
+    // nearly free; the parsers turn the few strings they keep back into UTF-8.
+    if (this.kind === 'text') this.text.push(piece.toString('latin1'));
     else this.buffered.push(piece);
     return !this.truncated;
   }
@@ -56,7 +56,6 @@ export class ProfileReader {
   finish(): GoroutineProfile {
     const common = { bytes: this.bytes, truncated: this.truncated, leakDetection: this.leakDetection };
     if (this.kind === 'text' || this.kind === 'unknown') {
-      this.text.push(this.decoder.end());
       const parsed = this.text.finish(this.truncated);
       // A saved dump's "(leaked)" marks say it came from the goroutineleak profile.
       return { ...parsed, ...common, leakDetection: this.leakDetection || parsed.groups.some((g) => g.leaked > 0) };

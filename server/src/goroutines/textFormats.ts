@@ -16,6 +16,7 @@
  */
 import { GroupCollector, type Frame, type GoroutineProfile } from './profile';
 
+/** Parsers take the dump's bytes as latin1 text (one character per byte, see reader.ts). */
 export interface TextParser {
   push(text: string): void;
   /** `truncated`: the input was cut short, so the last block is dropped. */
@@ -53,24 +54,38 @@ class LineSplitter {
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(text: string): void {
-    const s = this.rest + text;
     let pos = 0;
-    for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', pos)) {
-      this.onLine(s.charCodeAt(nl - 1) === 13 ? s.slice(pos, nl - 1) : s.slice(pos, nl));
+    let nl = text.indexOf('\n');
+    if (nl < 0) {
+      this.rest += text;
+      return;
+    }
+    // The line begun in the previous chunk; then the chunk's own lines, sliced from it directly.
+    if (this.rest) {
+      this.emit(this.rest + text.slice(0, nl));
+      this.rest = '';
+      pos = nl + 1;
+      nl = text.indexOf('\n', pos);
+    }
+    for (; nl >= 0; nl = text.indexOf('\n', pos)) {
+      this.emit(text.slice(pos, nl));
       pos = nl + 1;
     }
-    this.rest = s.slice(pos);
+    this.rest = text.slice(pos);
   }
 
   /** The unterminated last line, if any. */
   flush(): void {
-    if (this.rest) this.onLine(this.rest);
+    if (this.rest) this.emit(this.rest);
     this.rest = '';
+  }
+
+  private emit(line: string): void {
+    this.onLine(line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line);
   }
 }
 
 const HEADER = /^goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[(.*)\]:$/;
-const FILE_LINE = /^\t(.*):(\d+)(?: \+0x[0-9a-f]+)?$/;
 
 /** The status inside a header's brackets: "chan send (leaked), 41 minutes, locked to thread labels:{…}". */
 export function parseStatus(status: string): { state: string; waitMinutes: number; leaked: boolean } {
@@ -97,30 +112,57 @@ function withoutArgs(line: string): string {
 
 interface Block {
   id: number;
-  state: string;
-  waitMinutes: number;
-  leaked: boolean;
-  /** Function, location, function, location… each location "file:line". */
+  status: ParsedStatus;
+  /** The group key's pieces so far: function, location, function, location… (joined once, at the end). */
   parts: string[];
+  /** A function line waiting for its location line. */
+  func: string | undefined;
   created?: { func: string; at?: string };
   /** The next file line belongs to the creator. */
   inCreator: boolean;
 }
 
-function framesOf(parts: readonly string[]): Frame[] {
+type ParsedStatus = ReturnType<typeof parseStatus>;
+
+/** "function\nfile:line\n" pairs (the body of a group key) as frames. */
+function framesOf(body: string): Frame[] {
+  const parts = body.split('\n');
   const frames: Frame[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) frames.push(frameOf(parts[i], parts[i + 1]));
   return frames;
 }
 
-function frameOf(func: string, at: string): Frame {
-  const colon = at.lastIndexOf(':');
-  return { func, file: at.slice(0, colon), line: Number(at.slice(colon + 1)) };
+/** A string of the latin1-decoded dump as the UTF-8 it was (file paths may hold any character). */
+function utf8(s: string): string {
+  return /[\x80-\xff]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
 }
 
+function frameOf(func: string, at: string): Frame {
+  const colon = at.lastIndexOf(':');
+  return { func: utf8(func), file: utf8(at.slice(0, colon)), line: Number(at.slice(colon + 1)) };
+}
+
+/** "\t/src/app/fetch.go:61 +0x56" → "/src/app/fetch.go:61"; undefined when it names no line. */
+function locationOf(line: string): string | undefined {
+  const plus = line.lastIndexOf(' +0x');
+  const at = plus > 0 ? line.slice(1, plus) : line.slice(1);
+  const colon = at.lastIndexOf(':');
+  const digit = at.charCodeAt(colon + 1);
+  return colon > 0 && digit >= 48 && digit <= 57 ? at : undefined;
+}
+
+/** Statuses repeat across goroutines ("chan send, 5 minutes"): parsed once each, up to this many. */
+const STATUS_CACHE_SIZE = 10_000;
+
+/**
+ * debug=2: one block per goroutine. Each block's key is built as its lines arrive; frames are made
+ * only for a new group, from its key, so 100,000 goroutines in a few hundred groups cost a few
+ * string slices each.
+ */
 export class Debug2Parser implements TextParser {
   private readonly groups = new GroupCollector();
   private readonly lines = new LineSplitter((l) => this.line(l));
+  private readonly statuses = new Map<string, ParsedStatus>();
   private block: Block | undefined;
   private skipped = 0;
 
@@ -137,53 +179,65 @@ export class Debug2Parser implements TextParser {
 
   private line(line: string): void {
     const b = this.block;
-    if (line === '') return this.end();
-    if (line.startsWith('goroutine ') && line.endsWith(']:')) {
+    const first = line.charCodeAt(0);
+    if (line.length === 0) return this.end();
+    if (first === 9 /* \t */) {
+      if (!b) return;
+      const at = locationOf(line);
+      if (at === undefined) this.skipped++;
+      else if (b.inCreator && b.created) b.created.at = at;
+      else if (b.func !== undefined) {
+        b.parts.push(b.func, at);
+        b.func = undefined;
+      } else this.skipped++;
+      return;
+    }
+    if (first === 103 /* g */ && line.startsWith('goroutine ') && line.endsWith(']:')) {
       this.end();
-      const m = HEADER.exec(line);
-      if (!m) {
-        this.skipped++;
-        return;
-      }
-      this.block = { id: Number(m[1]), ...parseStatus(m[2]), parts: [], inCreator: false };
+      this.header(line);
       return;
     }
     // Outside a goroutine: a panic message, "exit status 2", a log line around a SIGQUIT dump.
     if (!b) return;
-    if (line.charCodeAt(0) === 9) {
-      const m = FILE_LINE.exec(line);
-      if (!m) {
-        this.skipped++;
-        return;
-      }
-      const at = `${m[1]}:${m[2]}`;
-      if (b.inCreator && b.created) b.created.at = at;
-      else if (b.parts.length % 2 === 1) b.parts.push(at);
-      else this.skipped++;
-      return;
-    }
-    if (line.startsWith('created by ')) {
+    if (first === 99 /* c */ && line.startsWith('created by ')) {
       const inG = line.lastIndexOf(' in goroutine ');
       b.created = { func: line.slice('created by '.length, inG >= 0 ? inG : undefined) };
       b.inCreator = true;
       return;
     }
     // "...additional frames elided...", "[originating from goroutine 7]:" (GODEBUG=tracebackancestors).
-    if (line.startsWith('...') || line.startsWith('[')) return;
-    if (b.parts.length % 2 === 1) b.parts.pop(); // a function line without a location
-    b.parts.push(withoutArgs(line));
+    if (first === 46 /* . */ || first === 91 /* [ */) return;
+    // A function line; one still waiting for its location is dropped.
+    b.func = withoutArgs(line);
+  }
+
+  private header(line: string): void {
+    const open = line.indexOf(' [');
+    const id = Number(line.slice('goroutine '.length, line.indexOf(' ', 'goroutine '.length)));
+    if (open < 0 || !Number.isInteger(id) || !HEADER.test(line)) {
+      this.skipped++;
+      return;
+    }
+    const raw = line.slice(open + 2, -2);
+    let status = this.statuses.get(raw);
+    if (!status) {
+      status = parseStatus(raw);
+      if (this.statuses.size < STATUS_CACHE_SIZE) this.statuses.set(raw, status);
+    }
+    this.block = { id, status, parts: [], func: undefined, inCreator: false };
   }
 
   private end(): void {
     const b = this.block;
     if (!b) return;
     this.block = undefined;
-    if (b.parts.length % 2 === 1) b.parts.pop();
-    const created = b.created?.at ? `${b.created.func}\n${b.created.at}` : '';
-    const key = `${b.state}\n${b.parts.join('\n')}\n@${created}`;
-    this.groups.add(key, 1, b.waitMinutes, b.leaked, b.id, () => ({
-      state: b.state,
-      stack: framesOf(b.parts),
+    const { state, waitMinutes, leaked } = b.status;
+    const created = b.created?.at;
+    b.parts.push(created ? `@${b.created!.func}\n${created}` : '@');
+    const key = `${state}\n${b.parts.join('\n')}`;
+    this.groups.add(key, 1, waitMinutes, leaked, b.id, () => ({
+      state,
+      stack: framesOf(b.parts.slice(0, -1).join('\n')),
       createdBy: b.created?.at ? frameOf(b.created.func, b.created.at) : undefined,
     }));
   }
@@ -240,7 +294,7 @@ export class Debug1Parser implements TextParser {
     const r = this.record;
     if (!r) return;
     this.record = undefined;
-    const key = `\n${r.parts.join('\n')}\n@`;
-    this.groups.add(key, r.count, 0, this.leakProfile, undefined, () => ({ state: '', stack: framesOf(r.parts) }));
+    const body = r.parts.join('\n');
+    this.groups.add(`\n${body}\n@`, r.count, 0, this.leakProfile, undefined, () => ({ state: '', stack: framesOf(body) }));
   }
 }
