@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -74,11 +75,18 @@ export async function startLeaky(bin: string, { addr = '127.0.0.1:0', pprof = '1
     });
   });
   const urls = await listening;
-  const get = async (url: string) => {
-    const r = await fetch(url);
-    if (!r.ok) throw new Error(`GET ${url}: HTTP ${r.status}`);
-    return Buffer.from(await r.arrayBuffer());
-  };
+  // No keep-alive: a connection left open would be one more goroutine in the service's profile.
+  const get = (url: string) =>
+    new Promise<Buffer>((resolve, reject) => {
+      http
+        .get(url, { agent: false, headers: { Connection: 'close' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))));
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
   return {
     ...urls,
     leak: async (n) => void (await get(`${urls.app}/leak?n=${n}`)),

@@ -93,7 +93,7 @@ describe('runtime evidence', () => {
     const related = merged.relatedInformation!.at(-1)!;
     assert.equal(related.location.uri, broker);
     assert.equal(related.location.range.start.line, GO_LINE);
-    assert.match(related.message, /^pod team-a\/leaky: Started here/);
+    assert.match(related.message, /^Started here: 5 goroutines/);
 
     // A file without static findings gets the runtime diagnostics alone; evidence is not a finding.
     const q = await client.waitForDiagnostics(quiet, (d) => runtime(d).length === 1);

@@ -70,6 +70,20 @@ export function registerClusterView(context: vscode.ExtensionContext, podAttachm
   void vscode.commands.executeCommand('setContext', STATE_KEY, 'loading');
   void explorer.roots().then(onReloaded);
 
+  // Goroutine groups newly under a pod are shown: the pod is expanded once per inspection, after
+  // the view has redrawn it (a pod without children cannot be expanded).
+  const expanded = new Set<string>();
+  const expandInspected = (nodes: ClusterNode[] | undefined) => {
+    for (const n of nodes ?? []) {
+      if (n.type !== 'pod') continue;
+      const key = n.id;
+      if (!explorer.hasAttachments(n)) expanded.delete(key);
+      else if (!expanded.has(key)) {
+        expanded.add(key);
+        void view.reveal(n, { expand: true, select: false, focus: false }).then(undefined, () => expanded.delete(key));
+      }
+    }
+  };
   context.subscriptions.push(
     view,
     provider,
@@ -77,6 +91,7 @@ export function registerClusterView(context: vscode.ExtensionContext, podAttachm
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     // The whole tree changes after a reload (Refresh, a new kubeconfig, or the file changing).
     { dispose: explorer.onDidChange((nodes) => nodes === undefined && onReloaded()) },
+    { dispose: explorer.onDidChange(expandInspected) },
     view.onDidCollapseElement((e) => explorer.collapse(e.element)),
     view.onDidChangeVisibility((e) => explorer.setVisible(e.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -5,7 +5,8 @@
  * - leaking: it only grew between the samples while its goroutines are parked, the longest for
  *            at least the wait threshold (a pile-up, not a burst of short-lived work);
  * - growing: it grew, but nothing has waited that long yet;
- * - blocked: parked on a channel, select or lock for at least the threshold, without growth seen;
+ * - blocked: two or more parked on a channel, select or lock for at least the threshold, without
+ *            growth seen (one goroutine waiting long is a service's main loop or a worker, not a pile);
  * - ok:      anything else.
  */
 import type { GoroutineGroup, GoroutineProfile } from './profile';
@@ -40,13 +41,20 @@ export function isSynchronizationWait(state: string): boolean {
   return state.startsWith('chan ') || state.startsWith('select') || state.startsWith('sync.') || state === 'semacquire';
 }
 
+/** A single goroutine waiting is how services wait for work or for shutdown; a pile starts at two. */
+const MIN_BLOCKED = 2;
+
+function isBlocked(g: GoroutineGroup, criteria: LeakCriteria): boolean {
+  return g.count >= MIN_BLOCKED && isSynchronizationWait(g.state) && g.maxWaitMinutes >= criteria.minWaitMinutes;
+}
+
 export function assess(latest: Sample, criteria: LeakCriteria, first?: Sample): AssessedGroup[] {
   const before = first && new Map(first.profile.groups.map((g) => [g.key, g.count]));
   const minutes = first ? Math.max(latest.takenAt - first.takenAt, 1) / 60_000 : 0;
   const waitedEnough = (g: GoroutineGroup) => g.maxWaitMinutes >= criteria.minWaitMinutes;
   const assessed = latest.profile.groups.map((group): AssessedGroup => {
     if (!before) {
-      const verdict = group.leaked > 0 ? 'leaked' : isSynchronizationWait(group.state) && waitedEnough(group) ? 'blocked' : 'ok';
+      const verdict = group.leaked > 0 ? 'leaked' : isBlocked(group, criteria) ? 'blocked' : 'ok';
       return { group, verdict };
     }
     const was = before.get(group.key) ?? 0;
@@ -56,7 +64,7 @@ export function assess(latest: Sample, criteria: LeakCriteria, first?: Sample): 
     if (group.leaked > 0) verdict = 'leaked';
     else if (growth > 0 && !ACTIVE.has(group.state) && waitedEnough(group)) verdict = 'leaking';
     else if (growth > 0) verdict = 'growing';
-    else if (isSynchronizationWait(group.state) && waitedEnough(group)) verdict = 'blocked';
+    else if (isBlocked(group, criteria)) verdict = 'blocked';
     else verdict = 'ok';
     return { group, before: was, growthPerMinute, verdict };
   });

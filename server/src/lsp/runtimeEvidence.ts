@@ -128,7 +128,7 @@ export class RuntimeEvidenceStore {
       message: `${d.message} — ${notes.join('; ')}`,
       relatedInformation: [
         ...(d.relatedInformation ?? []),
-        ...here.map(({ label, item }) => ({ location: { uri: item.uri, range: item.range }, message: `${label}: ${item.message}` })),
+        ...here.map(({ item }) => ({ location: { uri: item.uri, range: item.range }, message: item.message })),
       ],
     };
   }
