@@ -67,6 +67,15 @@ describe('frame mapping', () => {
     assert.equal(map('gopkg.in/yaml%2ev3.(*decoder).unmarshal', '/root/go/pkg/mod/gopkg.in/yaml.v3@v3.0.1/decode.go')?.file, yaml);
     // The import path names the directory; a file of that name must exist there.
     assert.equal(map('example.com/svc/orders.Fetch', '/build/src/orders/other.go'), undefined);
+    // Inlined: the function is the caller's, the file the callee's (another package's directory).
+    write('svc/orders/wait.go');
+    assert.equal(map('example.com/svc/orders.Run.(*Group).Start.func5', '/build/src/wait/wait.go'), undefined);
+    assert.equal(map('example.com/svc/orders.Run.(*Group).Start.func5', '/root/go/pkg/mod/k8s.io/apimachinery@v0.36.3/pkg/util/wait/wait.go'), undefined);
+    // A module cache path of a workspace module (capitals escaped as !x).
+    write('up/go.mod', 'module github.com/BurntSushi/toml\n');
+    const toml = write('up/decode.go');
+    const withUp = new FrameMapper(findGoModules([root]), [root]);
+    assert.equal(withUp.map({ func: 'github.com/BurntSushi/toml.Decode', file: '/root/go/pkg/mod/github.com/!burnt!sushi/toml@v1.4.0/decode.go', line: 1 })?.file, toml);
   });
 
   test('-trimpath: module paths, and module@version for vendored dependencies', () => {

@@ -3,9 +3,9 @@
  * build saw them: absolute paths of the build machine (`/src/app/orders/fetch.go`, often a
  * container's), module paths with `-trimpath` (`example.com/app/orders/fetch.go`), module cache
  * paths for dependencies (`github.com/x/y@v1.2.3/z.go`, also for vendored ones under -trimpath) or
- * vendor/ paths. The function name carries the package's import path, which places the file in a
- * module of the workspace wherever it was built. Frames of the standard library and of modules
- * outside the workspace stay unmapped.
+ * vendor/ paths. Where the path names no module, the function name carries the package's import
+ * path, which places the file in a module of the workspace wherever it was built. Frames of the
+ * standard library and of modules outside the workspace stay unmapped.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -65,13 +65,18 @@ export class FrameMapper {
       const hit = found(frame.file, /[\\/]vendor[\\/]/.test(path.relative(this.rootOf(frame.file)!, frame.file)));
       if (hit) return hit;
     }
-    // -trimpath, a dependency: "module@version/rest" — vendored by a workspace module? (Else the
-    // import path below may still find the module in the workspace, e.g. one a go.work uses.)
+    // A module cache path, or -trimpath's "module@version/rest" (also for vendored modules): the
+    // file names its module, and that decides, whatever the function is called (inlining puts
+    // one package's code under another's function names).
     const cached = /^(.+?)@v[^/]+\/(.+)$/.exec(file);
     if (cached) {
+      const mod = unescapeModulePath(cached[1]);
+      const names = (p: string) => mod === p || mod.endsWith(`/${p}`);
       for (const m of this.modules) {
-        if (m.vendored.has(cached[1])) return found(path.join(m.dir, 'vendor', cached[1], cached[2]), true);
+        if (names(m.path)) return found(path.join(m.dir, cached[2]));
+        for (const v of m.vendored) if (names(v)) return found(path.join(m.dir, 'vendor', v, cached[2]), true);
       }
+      return undefined;
     }
     // -trimpath, a workspace module: "module/rest".
     for (const m of this.modules) {
@@ -93,14 +98,17 @@ export class FrameMapper {
     }
     if (pkg === 'main') return this.bySuffix(file);
     if (isStandardPackage(pkg)) return undefined;
-    // Anywhere else: the package's import path names its directory in a workspace module.
+    // Anywhere else: the package's import path names its directory in a workspace module — when
+    // the file's directory agrees (an inlined frame names the caller's package, not the file's).
+    const dir = file.slice(0, file.lastIndexOf('/'));
     for (const m of this.modules) {
       if (pkg === m.path || pkg.startsWith(`${m.path}/`)) {
-        const hit = found(path.join(m.dir, pkg.slice(m.path.length), baseName(file)));
+        const rel = pkg.slice(m.path.length);
+        const hit = (!rel || dir.endsWith(rel)) && found(path.join(m.dir, rel, baseName(file)));
         if (hit) return hit;
       }
       for (const v of m.vendored) {
-        if (pkg === v || pkg.startsWith(`${v}/`)) return found(path.join(m.dir, 'vendor', pkg, baseName(file)), true);
+        if ((pkg === v || pkg.startsWith(`${v}/`)) && dir.endsWith(`/${pkg}`)) return found(path.join(m.dir, 'vendor', pkg, baseName(file)), true);
       }
     }
     return undefined;
@@ -129,6 +137,11 @@ export class FrameMapper {
   private inRoots(file: string): boolean {
     return this.rootOf(file) !== undefined;
   }
+}
+
+/** The module cache writes capitals as "!" and the lower case letter (golang.org/x/mod/module.EscapePath). */
+function unescapeModulePath(p: string): string {
+  return p.replace(/!([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 function defaultExists(file: string): boolean {
