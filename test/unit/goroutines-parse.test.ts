@@ -10,7 +10,7 @@ import * as zlib from 'node:zlib';
 import { describe, test } from 'node:test';
 import { packageOf } from '../../server/src/goroutines/profile';
 import { parseProfile, ProfileReader, ProfileTooLargeError } from '../../server/src/goroutines/reader';
-import { parseStatus } from '../../server/src/goroutines/textFormats';
+import { parseStatus } from '../../server/src/goroutines/debug2';
 
 const DUMP = `goroutine 1 [running]:
 main.main()
@@ -99,6 +99,10 @@ describe('debug=2 text', () => {
       r.push(bytes.subarray(cut));
       assert.deepEqual(r.finish().groups, whole.groups, `cut at ${cut}`);
     }
+    // One byte at a time: a block spans many chunks.
+    const bytewise = new ProfileReader();
+    for (let i = 0; i < bytes.length; i++) bytewise.push(bytes.subarray(i, i + 1));
+    assert.deepEqual(bytewise.finish().groups, whole.groups);
     // A UTF-8 character split between chunks.
     const utf = Buffer.from('goroutine 1 [running]:\nmain.main()\n\t/src/äpp/main.go:3 +0x1\n');
     const r = new ProfileReader();

@@ -58,16 +58,22 @@ export class GroupCollector {
   total = 0;
 
   /**
-   * Adds `count` goroutines. `stack` builds the frames only when the key is new, so parsing a
-   * profile of 100,000 goroutines allocates frames once per group.
+   * Adds `count` goroutines to the group of `key`; `make` builds the group's frames only when the
+   * key is new, so a profile of 100,000 goroutines allocates frames once per group.
    */
-  add(key: string, count: number, waitMinutes: number, leaked: boolean, id: number | undefined, make: () => Pick<GoroutineGroup, 'state' | 'stack' | 'createdBy'>): void {
-    this.total += count;
+  add(key: string, count: number, waitMinutes: number, leaked: boolean, id: number | undefined, make: () => Pick<GoroutineGroup, 'state' | 'stack' | 'createdBy'>): GoroutineGroup {
     let g = this.groups.get(key);
     if (!g) {
       g = { key, count: 0, leaked: 0, maxWaitMinutes: 0, ids: [], ...make() };
       this.groups.set(key, g);
     }
+    this.count(g, count, waitMinutes, leaked, id);
+    return g;
+  }
+
+  /** Adds goroutines to a group the caller found itself. */
+  count(g: GoroutineGroup, count: number, waitMinutes: number, leaked: boolean, id: number | undefined): void {
+    this.total += count;
     g.count += count;
     if (leaked) g.leaked += count;
     if (waitMinutes > g.maxWaitMinutes) g.maxWaitMinutes = waitMinutes;
