@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -208,6 +209,36 @@ describe('LeakLens in VS Code', () => {
     const editor = vscode.window.activeTextEditor!;
     assert.ok(editor.document.uri.path.endsWith('/docs/rules.md'), editor.document.uri.toString());
     assert.equal(editor.document.lineAt(editor.selection.active.line).text, '## go/context-in-struct');
+  });
+
+  it('a goroutine dump puts runtime evidence on the lines and into the static finding, through a server restart, until cleared', async () => {
+    // A -trimpath dump whose leaked goroutines block on worker.go's flagged struct field (the hand-off, not realism).
+    const { document } = await open('worker.go');
+    const [staticFinding] = await waitForFindings(document.uri, 'go/context-in-struct');
+    const blocked = staticFinding.range.start.line + 1;
+    const block = (id: number) =>
+      `goroutine ${id} [chan send (leaked), 12 minutes]:\nexample.com/shop.Worker.func1()\n\texample.com/shop/worker.go:${blocked} +0x56\ncreated by example.com/shop.Worker in goroutine 1\n\texample.com/shop/worker.go:10 +0x85\n`;
+    const dump = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-dump-')), 'goroutines.txt');
+    fs.writeFileSync(dump, `goroutine 1 [running]:\nmain.main()\n\texample.com/shop/cmd/main.go:5 +0x1\n\n${block(40)}\n${block(41)}`);
+    const runtime = () => vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'leaklens-runtime');
+    const confirmed = () => findings(document.uri, 'go/context-in-struct')[0]?.message.includes('leak confirmed in dump goroutines.txt');
+
+    await vscode.commands.executeCommand('leaklens.runtime.openDump', vscode.Uri.file(dump));
+    const [onCreate, onBlock] = await waitFor('runtime diagnostics in worker.go', () => runtime().length === 2 && runtime().sort((a, b) => a.range.start.line - b.range.start.line));
+    assert.deepEqual([onCreate.range.start.line, onBlock.range.start.line], [9, blocked - 1]);
+    assert.equal(onBlock.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(ruleOf(onBlock), 'runtime/goroutines-leaked');
+    assert.match(onBlock.message, /^2 goroutines leaked here on chan send \(up to 12 min\) in dump goroutines\.txt — proven leaked by the garbage collector; created at worker\.go:10$/);
+    await waitFor('the static finding confirmed', confirmed);
+    assert.ok(findings(document.uri, 'go/context-in-struct')[0].relatedInformation?.some((r) => r.location.range.start.line === blocked - 1));
+
+    // A restarted server has forgotten it; the client hands it over again.
+    await vscode.commands.executeCommand('leaklens.restartServer');
+    await waitFor('a running server after restart', () => api.client.state === State.Running);
+    await waitFor('the evidence again after the restart', () => runtime().length === 2 && confirmed());
+
+    await vscode.commands.executeCommand('leaklens.runtime.clearEvidence');
+    await waitFor('the evidence cleared', () => runtime().length === 0 && !confirmed() && findings(document.uri, 'go/context-in-struct').length === 1);
   });
 
   it('Restart Server replaces the server process and keeps reporting', async () => {
