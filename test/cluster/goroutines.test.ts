@@ -11,10 +11,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { USER_AGENT, type KubeApi } from '../../client/src/cluster/api';
+import { ClusterExplorer, type PodAttachments } from '../../client/src/cluster/explorer';
+import { viewOf } from '../../client/src/cluster/presentation';
 import { loadKubeconfig } from '../../client/src/cluster/kubeconfig';
 import { evidenceParams } from '../../client/src/runtime/evidence';
 import { PprofUnavailableError, ProxyForbiddenError, readPodProfile } from '../../client/src/runtime/podProfile';
-import { RuntimeSessions, type Target } from '../../client/src/runtime/sessions';
+import { podKey, RuntimeSessions, type PodRef, type Target } from '../../client/src/runtime/sessions';
+import { sessionChildren } from '../../client/src/runtime/tree';
 import { sitesOf } from '../../server/src/goroutines/evidence';
 import { FrameMapper } from '../../server/src/goroutines/mapping';
 import { readModule } from '../../server/src/goroutines/modules';
@@ -227,14 +230,59 @@ describe('goroutine profiles through the pod proxy', { skip: unavailable }, () =
     await assert.rejects(readPodProfile(viewer, NS, 'leaky', { maxBytes: MB, signal: abort.signal }), CancelledError);
   });
 
+  test('in the Cluster view model: the groups hang under the pod, and go with it when it is deleted', async () => {
+    const sessions = new RuntimeSessions({ mapper, settings: () => ({ secondSampleMs: 0, minWaitMinutes: 0, maxBytes: 64 * MB }) });
+    // As client/src/runtime/index.ts wires them, without the vscode module.
+    const listeners = new Set<(pod: PodRef) => void>();
+    const podAttachments: PodAttachments = {
+      childrenOf: (pod) => {
+        const s = sessions.forPod(pod);
+        return s ? sessionChildren(s, { relative: (f) => path.relative(LEAKY_DIR, f), describeError: String }, `r/${s.target.key}`) : [];
+      },
+      podGone: (pod) => sessions.remove(podKey(pod)),
+      onDidChange: (l) => (listeners.add(l), () => listeners.delete(l)),
+    };
+    sessions.onDidChange((key) => {
+      const pod = { context: 'viewer', namespace: NS, name: key.split('/').pop()! };
+      for (const l of listeners) l(pod);
+    });
+    const loaded = await loadKubeconfig(cp.limitedKubeconfig, {}, cp.dir);
+    const ex = new ClusterExplorer({ loadKubeconfig: async () => loaded, namespaceSettings: () => ({ filter: [], pinned: [] }), podAttachments });
+    try {
+      const [ctx] = await ex.roots();
+      const ns = (await ex.children(ctx)).find((n) => n.type === 'namespace' && n.namespace === NS)!;
+      const pod = (await ex.children(ns)).find((n) => n.type === 'pod' && n.name === 'leaky-go126')!;
+      assert.deepEqual([viewOf(ex, pod).collapsible, (await ex.children(pod)).length], ['none', 0]);
+      const pods = { context: 'viewer', namespace: NS, name: 'leaky-go126' };
+      await sessions.inspect({ key: podKey(pods), label: 'pod team-a/leaky-go126', pod: pods, live: true, read: async (o) => ({ profile: (await readPodProfile(viewer, NS, 'leaky-go126', o)).profile, detail: '' }) });
+      const kids = await ex.children(pod);
+      assert.equal(viewOf(ex, pod).collapsible, 'expanded');
+      assert.match(viewOf(ex, kids[0]).label, /^\d+ goroutines in \d+ groups$/);
+      const leaked = kids.find((k) => k.type === 'runtime' && k.icon.id === 'error')!;
+      assert.equal(viewOf(ex, leaked).label, '4 × chan send');
+      assert.match(viewOf(ex, leaked).description!, /^leaked · created at orders\/fetch\.go:25, blocked at orders\/fetch\.go:26$/);
+      assert.equal(ex.parent(leaked), pod);
+      assert.ok(leaked.type === 'runtime' && leaked.open?.file.endsWith(path.join('orders', 'fetch.go')));
+
+      const r = await cp.request('admin', 'DELETE', `/api/v1/namespaces/${NS}/pods/leaky-go126`);
+      assert.equal(r.status, 200, r.text);
+      await k.waitFor('the session to go with its pod', () => !sessions.forPod(pods));
+    } finally {
+      ex.dispose();
+    }
+  });
+
   test("the audit log: the viewer's requests were get on pods and pods/proxy, nothing else", async () => {
     const ours = await k.waitFor('audit events of the reads', () => {
       const events = cp.readAudit().filter((e) => e.userAgent === USER_AGENT && e.stage === 'ResponseComplete' && e.user.username === 'viewer');
       return events.some((e) => e.objectRef?.subresource === 'proxy') && events;
     });
-    assert.deepEqual([...new Set(ours.map((e) => e.verb))], ['get']);
-    const resources = new Set(ours.map((e) => `${e.objectRef?.resource}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ''}`));
+    // The Cluster view's own lists and watches are covered by cluster-view.test.ts; the profile reads add only get.
+    const reads = ours.filter((e) => e.verb !== 'list' && e.verb !== 'watch');
+    assert.deepEqual([...new Set(reads.map((e) => e.verb))], ['get']);
+    const resources = new Set(reads.map((e) => `${e.objectRef?.resource}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ''}`));
     assert.deepEqual([...resources].sort(), ['pods', 'pods/proxy']);
+    assert.ok(!ours.some((e) => ['portforward', 'exec', 'attach'].includes(e.objectRef?.subresource ?? '')));
     const proxied = ours.filter((e) => e.objectRef?.subresource === 'proxy');
     assert.ok(proxied.every((e) => /\/pods\/[a-z0-9-]+:\d+\/proxy\/debug\/pprof\/goroutine(leak)?\?debug=2$/.test(e.requestURI)), proxied.map((e) => e.requestURI).join('\n'));
   });
