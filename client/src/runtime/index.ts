@@ -24,10 +24,10 @@ import { podKey, RuntimeSessions, type PodRef, type SessionSettings, type Target
 import { sessionChildren, sessionNode, type TreeOptions } from './tree';
 import { GoroutinesTreeProvider, OPEN_COMMAND } from './view';
 
-export const GOROUTINES_VIEW = 'leaklens.goroutines';
+const GOROUTINES_VIEW = 'leaklens.goroutines';
 const DOCS = 'https://github.com/leaklens/leaklens/blob/main/docs/runtime-leaks.md';
 
-export function runtimeSettings(): SessionSettings & { pprofPort?: number } {
+function runtimeSettings(): SessionSettings & { pprofPort?: number } {
   const c = vscode.workspace.getConfiguration('leaklens.runtime');
   const num = (key: string, fallback: number) => {
     const v = c.get<number>(key);
@@ -190,8 +190,10 @@ export function registerRuntime(context: vscode.ExtensionContext, client: Langua
         return;
       }
       const pod = await pickPod(explorer, arg);
-      const target = pod && podTarget(pod);
+      if (!pod) return;
+      const target = podTarget(pod);
       if (target) await inspect(target);
+      else void vscode.window.showErrorMessage(`LeakLens: context ${pod.context} is not in the kubeconfig any more.`);
     }),
     vscode.commands.registerCommand('leaklens.runtime.inspectProcess', async () => {
       const url = await vscode.window.showInputBox({

@@ -11,20 +11,20 @@ import { objectPath, PODS } from '../cluster/kinds';
 import type { KubeObject } from '../cluster/kube';
 import { CancelledError, PPROF_ENDPOINTS, readFirstEndpoint, type OpenStream, type ProfileRead, type ReadOptions } from '../../../server/src/goroutines/sources';
 
-export const PPROF_PORT_ANNOTATION = 'leaklens.dev/pprof-port';
-export const PPROF_PORT_NAMES: readonly string[] = ['pprof', 'debug', 'http-debug'];
-export const EXPOSE_PPROF_HELP =
+const PPROF_PORT_ANNOTATION = 'leaklens.dev/pprof-port';
+const PPROF_PORT_NAMES: readonly string[] = ['pprof', 'debug', 'http-debug'];
+const EXPOSE_PPROF_HELP =
   `Serve net/http/pprof on a port of its own (not on the public Service) and name it: a container port named "pprof", ` +
   `the pod annotation ${PPROF_PORT_ANNOTATION}: "6060", or the leaklens.runtime.pprofPort setting. See docs/runtime-leaks.md.`;
 
-export interface PortCandidate {
+interface PortCandidate {
   port: number;
   /** Where the port came from, for messages: 'annotation leaklens.dev/pprof-port'. */
   source: string;
 }
 
 /** The pod's pprof ports, most specific first, without duplicates. */
-export function pprofPortCandidates(pod: KubeObject, settingPort?: number): PortCandidate[] {
+function pprofPortCandidates(pod: KubeObject, settingPort?: number): PortCandidate[] {
   const out: PortCandidate[] = [];
   const add = (port: number, source: string) => {
     if (Number.isInteger(port) && port > 0 && port < 65536 && !out.some((c) => c.port === port)) out.push({ port, source });
@@ -67,7 +67,7 @@ export interface PodProfileRead extends ProfileRead {
   portSource: string;
 }
 
-export function proxyPath(namespace: string, pod: string, port: number): string {
+function proxyPath(namespace: string, pod: string, port: number): string {
   return `${objectPath(PODS, namespace, pod)}:${port}/proxy`;
 }
 

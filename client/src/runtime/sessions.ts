@@ -6,6 +6,7 @@
  * cancelled wait keeps the first sample.
  */
 import { assess, type AssessedGroup, type Sample } from '../../../server/src/goroutines/assess';
+import { sizeText } from '../../../server/src/goroutines/evidence';
 import type { FrameMapper } from '../../../server/src/goroutines/mapping';
 import type { GoroutineProfile } from '../../../server/src/goroutines/profile';
 import { CancelledError, type ReadOptions } from '../../../server/src/goroutines/sources';
@@ -67,8 +68,6 @@ export interface SessionDeps {
   now?: () => number;
 }
 
-const kb = (n: number) => (n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
-
 export class RuntimeSessions {
   private readonly sessions = new Map<string, Session>();
   private readonly listeners = new Set<(key: string) => void>();
@@ -107,7 +106,7 @@ export class RuntimeSessions {
       const { profile, detail } = await target.read({
         maxBytes: settings.maxBytes,
         signal: opts.signal,
-        onProgress: (bytes) => opts.onProgress?.(`reading ${target.label}: ${kb(bytes)}`),
+        onProgress: (bytes) => opts.onProgress?.(`reading ${target.label}: ${sizeText(bytes)}`),
       });
       if (this.sessions.get(target.key) !== session) throw new CancelledError();
       session.samples.push({ profile, takenAt: this.now() });

@@ -11,7 +11,7 @@ import { md } from '../cluster/presentation';
 import type { Session } from './sessions';
 
 /** More groups than this are summarised in one node (a service can have thousands of one-goroutine groups). */
-export const MAX_GROUP_NODES = 300;
+const MAX_GROUP_NODES = 300;
 
 const VERDICT_ICON: Record<Verdict, RuntimeNode['icon']> = {
   leaked: { id: 'error', color: 'list.errorForeground' },

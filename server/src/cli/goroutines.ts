@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assess, isLeak, type AssessedGroup, type Sample } from '../goroutines/assess';
-import { groupTitle, growthText, placesText, runtimeFindings, sitesOf, VERDICT_TEXT, type RuntimeFinding, type Site } from '../goroutines/evidence';
+import { groupTitle, growthText, placesText, runtimeFindings, sitesOf, sizeText, VERDICT_TEXT, type RuntimeFinding, type Site } from '../goroutines/evidence';
 import { FrameMapper } from '../goroutines/mapping';
 import { findGoModules } from '../goroutines/modules';
 import type { GoroutineProfile } from '../goroutines/profile';
@@ -17,7 +17,7 @@ import { describeFetchError, readProfileFromFile, readProfileFromUrl, type ReadO
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const GOROUTINES_USAGE = `Usage: leaklens goroutines [options] URL|FILE|pod/NAMESPACE/NAME
+const GOROUTINES_USAGE = `Usage: leaklens goroutines [options] URL|FILE|pod/NAMESPACE/NAME
 
 Reads a goroutine profile, groups the goroutines, maps them to the Go modules under the current
 directory and reports leaked, leaking and long-blocked groups.
@@ -40,7 +40,7 @@ Options:
   -h, --help               show this help
 `;
 
-export class GoroutinesUsageError extends Error {}
+class GoroutinesUsageError extends Error {}
 
 interface Args {
   target: string;
@@ -54,7 +54,7 @@ interface Args {
 }
 
 /** "30s", "1m", "500ms", "2h", "0"; a bare number is seconds. */
-export function parseDuration(flag: string, value: string | undefined): number {
+function parseDuration(flag: string, value: string | undefined): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value ?? '');
   if (!m) throw new GoroutinesUsageError(`${flag} expects a duration like 30s, 1m or 0`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
@@ -168,10 +168,6 @@ async function samplerFor(t: Target, args: Args, opts: ReadOptions): Promise<Sam
   }
 }
 
-/** "812 KB", "63.9 MB". */
-export function sizeText(n: number): string {
-  return n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export async function runGoroutinesCli(argv: string[], version: string): Promise<number> {
   try {

@@ -37,7 +37,7 @@ export interface AssessedGroup {
 const ACTIVE = new Set(['running', 'runnable', 'syscall', 'preempted', 'copystack']);
 
 /** Waiting on a channel, a select or a lock: the ways goroutines strand. */
-export function isSynchronizationWait(state: string): boolean {
+function isSynchronizationWait(state: string): boolean {
   return state.startsWith('chan ') || state.startsWith('select') || state.startsWith('sync.') || state === 'semacquire';
 }
 

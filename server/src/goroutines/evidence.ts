@@ -33,6 +33,11 @@ export function sitesOf(group: GoroutineGroup, mapper?: FrameMapper): GroupSites
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
+/** "812 KB", "63.9 MB". */
+export function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** "+12/min", "−3/min", "±0/min". */
 export function growthText(perMinute: number): string {
   const rounded = Math.abs(perMinute) >= 10 ? Math.round(perMinute) : Math.round(perMinute * 10) / 10;
@@ -40,7 +45,7 @@ export function growthText(perMinute: number): string {
 }
 
 /** "chan send, up to 41 min" (the state; the longest wait when the runtime printed one). */
-export function waitText(g: GoroutineGroup): string {
+function waitText(g: GoroutineGroup): string {
   const state = g.state || 'state not in this format';
   return g.maxWaitMinutes > 0 ? `${state}, up to ${g.maxWaitMinutes} min` : state;
 }

@@ -50,7 +50,7 @@ export class CancelledError extends Error {
 }
 
 /** An HTTP answer other than 200 from a process's pprof server. */
-export class HttpStatusError extends Error {
+class HttpStatusError extends Error {
   constructor(
     readonly status: number,
     readonly url: string,
@@ -113,7 +113,7 @@ async function readEndpoint(open: OpenStream, endpoint: Endpoint, opts: ReadOpti
  * The endpoints behind a URL the user gave: a base ("http://127.0.0.1:6060", ".../debug/pprof/")
  * means both profiles; a profile's own URL (".../debug/pprof/goroutine?debug=1") means just that.
  */
-export function endpointsOf(url: URL): { origin: string; endpoints: Endpoint[] } {
+function endpointsOf(url: URL): { origin: string; endpoints: Endpoint[] } {
   const p = url.pathname.replace(/\/+$/, '');
   const own = /^(.*)\/(goroutine|goroutineleak)$/.exec(p);
   if (own) {
@@ -125,7 +125,7 @@ export function endpointsOf(url: URL): { origin: string; endpoints: Endpoint[] }
 }
 
 /** GET with node's http/https; aborting destroys the request. */
-export function openUrl(origin: string, timeoutMs = 30_000): OpenStream {
+function openUrl(origin: string, timeoutMs = 30_000): OpenStream {
   return (p, query, onChunk) => {
     const url = new URL(origin + p);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);

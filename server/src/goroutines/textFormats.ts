@@ -83,7 +83,7 @@ interface Record1 {
   parts: string[];
 }
 
-export class Debug1Parser implements TextParser {
+class Debug1Parser implements TextParser {
   private readonly groups = new GroupCollector();
   private readonly lines = new LineSplitter((l) => this.line(l));
   private record: Record1 | undefined;

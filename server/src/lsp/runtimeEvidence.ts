@@ -9,7 +9,7 @@ import { DiagnosticSeverity, NotificationType, type Diagnostic } from 'vscode-la
 import type { Range } from '../engine/types';
 import { pathOfUri } from './openDocuments';
 
-export const RUNTIME_SOURCE = 'leaklens-runtime';
+const RUNTIME_SOURCE = 'leaklens-runtime';
 const DOCS_URL = 'https://github.com/leaklens/leaklens/blob/main/docs/runtime-leaks.md';
 
 export interface RuntimeEvidenceItem {
