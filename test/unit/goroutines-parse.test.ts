@@ -83,6 +83,12 @@ describe('debug=2 text', () => {
     assert.deepEqual([p.total, p.groups[0].state, p.groups[0].maxWaitMinutes, p.groups[0].ids], [1, 'semacquire', 2, [7]]);
   });
 
+  test('a stack deeper than the runtime ever prints is read whole', () => {
+    const frames = Array.from({ length: 600 }, (_, i) => `example.com/app.f${i}()\n\t/src/app/f.go:${i + 1} +0x1\n`).join('');
+    const p = parseProfile(`goroutine 1 [select]:\n${frames}\ngoroutine 2 [select]:\n${frames}`);
+    assert.deepEqual([p.total, p.groups.length, p.groups[0].stack.length], [2, 1, 600]);
+  });
+
   test('a panic traceback: the message and trailing lines are not goroutines', () => {
     const p = parseProfile(`panic: runtime error: index out of range [3] with length 3\n\n${DUMP}\nexit status 2\n`);
     assert.equal(p.total, 5);

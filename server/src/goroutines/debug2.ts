@@ -120,6 +120,8 @@ export class Debug2Parser {
   private readonly index = new Map<string, Map<string, GoroutineGroup>>();
   /** Each distinct location ("file:line") of the profile, numbered. */
   private readonly locations = new Map<string, number>();
+  /** The location numbers of the goroutine being read (stacks deeper than this are cut: Go prints at most 100 frames). */
+  private readonly ids = new Uint16Array(1024);
   private rest = '';
   private skipped = 0;
 
@@ -186,9 +188,11 @@ export class Debug2Parser {
     }
     const id = readInt(s, start + 'goroutine '.length);
 
-    // The block's shape: its location numbers, the creator's after a marker (0).
-    let shape = '';
-    for (let line = headerEnd + 1; line < end; ) {
+    // The block's shape: its location numbers, the creator's after a marker (0), as one string
+    // of char codes (a single allocation per goroutine).
+    const ids = this.ids;
+    let count = 0;
+    for (let line = headerEnd + 1; line < end && count < ids.length - 1; ) {
       let eol = s.indexOf('\n', line);
       if (eol < 0 || eol > end) eol = end;
       const first = s.charCodeAt(line);
@@ -197,10 +201,16 @@ export class Debug2Parser {
         const at = s.slice(line + 1, plus > line ? plus : eol);
         let n = this.locations.get(at);
         if (n === undefined) this.locations.set(detached(at), (n = this.locations.size + 1));
-        shape += `${n},`;
-      } else if (first === 99 /* c */ && s.startsWith('created by ', line)) shape += '0,';
+        // Two code units each: up to 2^32 distinct locations.
+        ids[count++] = n & 0xffff;
+        ids[count++] = n >>> 16;
+      } else if (first === 99 /* c */ && s.startsWith('created by ', line)) {
+        ids[count++] = 0;
+        ids[count++] = 0;
+      }
       line = eol + 1;
     }
+    const shape = String.fromCharCode.apply(null, ids.subarray(0, count) as unknown as number[]);
 
     let byShape = this.index.get(status.state);
     if (!byShape) this.index.set(status.state, (byShape = new Map()));
