@@ -19,10 +19,19 @@ export class ProfileTooLargeError extends Error {
   }
 }
 
+/**
+ * Text is decoded a megabyte at a time: Node keeps strings of that size outside V8's heap
+ * (EXTERN_APEX in its src/string_bytes.cc), where the garbage collector never copies or promotes
+ * them; smaller ones would each be promoted to the old generation, which then grows with the profile.
+ */
+const TEXT_BATCH_BYTES = 1 << 20;
+
 export class ProfileReader {
   private kind: 'unknown' | 'text' | 'gzip' | 'proto' = 'unknown';
   private readonly text = new TextProfileParser();
+  /** Compressed or protobuf input, kept whole; or text waiting to make up a batch. */
   private readonly buffered: Buffer[] = [];
+  private bufferedBytes = 0;
   private bytes = 0;
   private truncated = false;
 
@@ -46,16 +55,28 @@ export class ProfileReader {
     }
     this.bytes += piece.length;
     if (this.kind === 'unknown' && piece.length) this.kind = piece[0] === 0x1f && piece[1] === 0x8b ? 'gzip' : looksLikeText(piece) ? 'text' : 'proto';
-    // One character per byte: no UTF-8 sequence is ever split between chunks, and decoding is
-    // nearly free; the parsers turn the few strings they keep back into UTF-8.
-    if (this.kind === 'text') this.text.push(piece.toString('latin1'));
-    else this.buffered.push(piece);
+    this.buffered.push(piece);
+    this.bufferedBytes += piece.length;
+    if (this.kind === 'text' && this.bufferedBytes >= TEXT_BATCH_BYTES) this.flushText();
     return !this.truncated;
+  }
+
+  /**
+   * One character per byte (latin1): no UTF-8 sequence is ever split between batches, and decoding
+   * is nearly free; the parsers turn the few strings they keep back into UTF-8.
+   */
+  private flushText(): void {
+    if (!this.bufferedBytes) return;
+    const batch = this.buffered.length === 1 ? this.buffered[0] : Buffer.concat(this.buffered, this.bufferedBytes);
+    this.buffered.length = 0;
+    this.bufferedBytes = 0;
+    this.text.push(batch.toString('latin1'));
   }
 
   finish(): GoroutineProfile {
     const common = { bytes: this.bytes, truncated: this.truncated, leakDetection: this.leakDetection };
     if (this.kind === 'text' || this.kind === 'unknown') {
+      this.flushText();
       const parsed = this.text.finish(this.truncated);
       // A saved dump's "(leaked)" marks say it came from the goroutineleak profile.
       return { ...parsed, ...common, leakDetection: this.leakDetection || parsed.groups.some((g) => g.leaked > 0) };
