@@ -133,7 +133,11 @@ async function measure(label: string, blocks: string[], n: number, runs: number,
       );
     console.log(`median of ${runs} runs, each in a fresh process; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
     row('LeakLens parse+group', ours, `  → ${ours[0].goroutines!.toLocaleString('en-US')} goroutines in ${ours[0].groups} groups (whole-process peak)`);
-    if (theirs.length) row('panicparse pp v2.5.0', theirs, '  (whole process: parse, group, print)');
+    if (theirs.length) {
+      row('panicparse pp v2.5.0', theirs, '  (whole process: parse, group, print)');
+      // Measured in the same minutes, the ratio holds better than either time on a loaded machine.
+      console.log(`LeakLens / pp CPU: ${(median(ours.map((r) => r.cpuMs)) / median(theirs.map((r) => r.cpuMs))).toFixed(2)}`);
+    }
     return median(ours.map((r) => r.cpuMs)) < 1000 && median(ours.map((r) => r.peakMB)) < 200;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
