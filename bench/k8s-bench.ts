@@ -2,9 +2,12 @@
  * Kubernetes manifest benchmark: generates a varied corpus of manifests into bench/.corpus/k8s and
  * prints manifests/s for the LeakLens engine in-process, for the built CLI (dist/cli.js) when it
  * exists, and, side by side on the same files, for kube-linter and kube-score when
- * scripts/build-kube-linter.sh can build them from Go modules.
+ * scripts/build-kube-linter.sh can build them from Go modules. Then the same on a real corpus: the
+ * manifests under cluster/addons, test/e2e and test/fixtures of the k8s.io/kubernetes module that
+ * scripts/build-controlplane.sh leaves in the Go module cache, LeakLens's CLI and kube-score each
+ * run RUNS times on the files kube-score can read, with their CPU time (user + system) side by side.
  *
- *   npx tsx bench/k8s-bench.ts [--files N] [--runs N] [--no-external]
+ *   npx tsx bench/k8s-bench.ts [--files N] [--runs N] [--no-external] [--real-only]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,6 +29,7 @@ const option = (name: string, fallback: number) => {
 const FILES = option('--files', 6000);
 const RUNS = option('--runs', 3);
 const EXTERNAL = !args.includes('--no-external');
+const REAL_ONLY = args.includes('--real-only');
 
 // ---------------------------------------------------------------- corpus
 
@@ -246,7 +250,81 @@ function buildTool(tool: string): string | undefined {
   return r.stdout.trim().split('\n').pop();
 }
 
+// ---------------------------------------------------------------- the real corpus
+
+const K8S_MODULE = 'k8s.io/kubernetes@v1.36.3';
+const REAL_DIRS = ['cluster/addons', 'test/e2e', 'test/fixtures'];
+/** CRD bundles in the same module cache (the Gateway API's install bundle): what no rule reads, at size. */
+const CRD_BUNDLES = ['k8s.io/apiextensions-apiserver@v0.36.3/test/integration/ratcheting_test_cases/crds/standard-install.yaml'];
+
+function manifestsUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.statSync(f).isFile())
+    .sort();
+}
+
+/** Median of the CPU milliseconds of `runs` runs of one command, with the last run's row. */
+function timeRuns(tool: string, cmd: string, cmdArgs: string[], okCodes: number[]): Row | string {
+  const rows: Row[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const row = timeCommand(tool, cmd, cmdArgs, okCodes);
+    if (typeof row === 'string') return row;
+    rows.push(row);
+  }
+  const byCpu = [...rows].sort((a, b) => (a.cpuMs ?? a.ms) - (b.cpuMs ?? b.ms));
+  const median = byCpu[Math.floor(byCpu.length / 2)];
+  const spread = rows.map((r) => Math.round(r.cpuMs ?? r.ms)).join('/');
+  return { ...median, tool: `${tool}, median of ${RUNS}`, note: `${median.note}; cpu ms of each run ${spread}` };
+}
+
+function realCorpus(): void {
+  const gomodcache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout?.trim();
+  const module = gomodcache && path.join(gomodcache, K8S_MODULE);
+  if (!gomodcache || !module || !fs.existsSync(module)) {
+    console.log(`\nreal corpus: ${K8S_MODULE} is not in the Go module cache (run scripts/build-controlplane.sh)`);
+    return;
+  }
+  const kubeScore = buildTool('kube-score');
+  const all = REAL_DIRS.flatMap((d) => manifestsUnder(path.join(module, d)));
+  sideBySide(`${REAL_DIRS.join(', ')} of ${K8S_MODULE}`, all, kubeScore);
+  const bundles = CRD_BUNDLES.map((b) => path.join(gomodcache, b)).filter((f) => fs.existsSync(f));
+  if (bundles.length) sideBySide('CRD bundles', bundles, kubeScore);
+}
+
+/** LeakLens's CLI and kube-score, RUNS times each, on the files of `all` that kube-score can read. */
+function sideBySide(what: string, all: string[], kubeScore: string | undefined): void {
+  const reads = (f: string) => {
+    const r = spawnSync(kubeScore!, ['score', f], { encoding: 'utf8' });
+    // Exit 1 is also "critical findings": a file it cannot read says "Failed to score files".
+    return (r.status === 0 || r.status === 1) && !/Failed to score/.test(r.stderr);
+  };
+  // kube-score stops at the first file it cannot parse: both tools get the files it reads.
+  const readable = kubeScore ? all.filter(reads) : all;
+  const bytes = readable.reduce((n, f) => n + fs.statSync(f).size, 0);
+  console.log(`\n${what}: ${readable.length} of ${all.length} manifest files (${(bytes / 1e6).toFixed(2)} MB; kube-score cannot parse the others)`);
+  const rows: Row[] = [];
+  const failures: string[] = [];
+  const add = (row: Row | string) => (typeof row === 'string' ? failures.push(row) : rows.push(row));
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  if (fs.existsSync(cli)) add(timeRuns('LeakLens CLI (lint --format json)', process.execPath, [cli, 'lint', '--format', 'json', '--fail-on', 'never', ...readable], [0]));
+  else failures.push('LeakLens CLI: dist/cli.js not built (npm run build)');
+  if (kubeScore) add(timeRuns('kube-score score --output-format json', kubeScore, ['score', '--output-format', 'json', ...readable], [0, 1]));
+  else failures.push('kube-score: not available');
+  console.log(`${'tool'.padEnd(56)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(8)}  note`);
+  for (const r of rows) console.log(`${r.tool.padEnd(56)} ${String(Math.round(r.ms)).padStart(8)} ${(r.cpuMs === undefined ? '-' : String(Math.round(r.cpuMs))).padStart(8)}  ${r.note}`);
+  for (const f of failures) console.log(`(skipped) ${f}`);
+  const [ours, theirs] = rows;
+  if (ours?.cpuMs !== undefined && theirs?.cpuMs !== undefined) console.log(`CPU: LeakLens / kube-score = ${(ours.cpuMs / theirs.cpuMs).toFixed(2)}`);
+}
+
 function main(): void {
+  if (REAL_ONLY) {
+    realCorpus();
+    return;
+  }
   const g0 = performance.now();
   ensureCorpus();
   const files = corpusFiles();
@@ -289,6 +367,7 @@ function main(): void {
     );
   }
   for (const f of failures) console.log(`(skipped) ${f}`);
+  if (EXTERNAL) realCorpus();
   console.log(`load average after the runs: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine slows every row alike)`);
 }
 

@@ -44,6 +44,7 @@ function section(rule: RuleMeta): string {
 function scopeLines(rule: RuleMeta): string[] {
   const lines: string[] = [];
   const tests = rule.scope?.tests;
+  if (rule.offByDefault) lines.push(`- **Off by default** — ${rule.offByDefault} Turn it on with a severity: \`${rule.id}: ${rule.defaultSeverity}\`.`);
   if (tests) lines.push(`- Test files (\`_test.go\`): ${tests.checked ? 'checked' : '**not checked**'} by default — ${tests.why}`);
   if (rule.scope?.processLifetime) lines.push(`- Not reported in \`func main\` of package main: ${rule.scope.processLifetime}`);
   if (rule.formerIds?.length) lines.push(`- Formerly ${rule.formerIds.map((id) => `\`${id}\``).join(', ')}: those ids still work in configuration and suppressions.`);
@@ -56,7 +57,7 @@ function table(rules: readonly RuleMeta[]): string {
     '|---|---|---|---|---|',
     ...rules.map(
       (r) =>
-        `| [${r.id}](#${anchor(r.id)}) | ${r.title} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.scope ? (r.scope.tests.checked ? 'checked' : 'not checked') : ''} |`,
+        `| [${r.id}](#${anchor(r.id)}) | ${r.title} | ${r.offByDefault ? `off (${r.defaultSeverity} when on)` : r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.scope ? (r.scope.tests.checked ? 'checked' : 'not checked') : ''} |`,
     ),
   ].join('\n');
 }
@@ -72,7 +73,8 @@ export function renderRulesMd(): string {
     'on the flagged line or the line above. Severity can be changed or a rule turned `off` in `.leaklens.yaml`',
     'or the `leaklens.rules` setting.',
     '',
-    'Test files: each Go rule says below whether it checks `_test.go` files by default, and why. `tests: false` in',
+    'Test files: each Go rule says below whether it checks `_test.go` files by default, and why; a Go file that',
+    'imports `testing` (the helpers and fakes of testutil packages) counts as a test file too. `tests: false` in',
     '`.leaklens.yaml` (golangci-lint\'s `run.tests`) skips test files for every rule, `tests: true` checks them with every',
     'rule, and a rule\'s own entry wins over both: `go/http-default-client: {severity: warning, tests: true}`.',
     '',
@@ -91,6 +93,14 @@ export function renderRulesMd(): string {
     '| golangci-lint linter | LeakLens rules |',
     '|---|---|',
     ...new DirectiveReader(go).peerTable().map(([l, ids]) => `| ${l} | ${ids.join(', ')} |`),
+    '',
+    "gosec's own comments, `// #nosec G112` and `//gosec:disable G112` (several codes allowed, a",
+    'justification after `--`), silence the rules that cover those gosec checks; without a code, every',
+    'rule gosec covers:',
+    '',
+    '| gosec rule | LeakLens rules |',
+    '|---|---|',
+    ...new DirectiveReader(go).peerCodes('gosec').map(([code, ids]) => `| ${code} | ${ids.join(', ')} |`),
     '',
     `In manifests, the annotation \`${LEAKLENS_IGNORE_ANNOTATION}: "k8s/rule-a,k8s/rule-b"\` on the object's or the pod`,
     "template's metadata silences those rules for the object, and so do the annotations other linters use:",

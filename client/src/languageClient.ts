@@ -11,6 +11,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { SUPPRESS_COMMAND, type SuppressArgs } from './protocol';
+import { pickSuppression } from './suppressPicker';
 
 /**
  * Go files, YAML files, and JSON files under directories that conventionally hold Kubernetes
@@ -50,8 +52,14 @@ export function createLanguageClient(
     diagnosticCollectionName: 'leaklens',
     outputChannel: output,
     errorHandler: new RestartOnCrash(output),
+    middleware: {
+      // "Suppress…" asks with a quick pick here; other editors get the server's question.
+      executeCommand: (command, args, next) =>
+        command === SUPPRESS_COMMAND ? pickSuppression(client, args[0] as SuppressArgs) : next(command, args),
+    },
   };
-  return new LanguageClient('leaklens', 'LeakLens', serverOptions, clientOptions);
+  const client = new LanguageClient('leaklens', 'LeakLens', serverOptions, clientOptions);
+  return client;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface FindingCount {
   total: number;
   /** Files with at least one finding. */
   files: number;
+  /** Per severity: the Problems view lists errors, warnings and infos; hints show only in the editor. */
+  bySeverity?: { error: number; warning: number; info: number; hint: number };
 }
 
 /** Sent by the server whenever the workspace's finding count changes. */
@@ -27,3 +29,11 @@ export const FIX_ALL_KIND = 'source.fixAll.leaklens';
  * it as `leaklens-runtime` diagnostics and merges it into static findings on the same lines.
  */
 export const RuntimeEvidenceNotification = new NotificationType<RuntimeEvidenceParams>('leaklens/runtimeEvidence');
+
+/** The command of the "Suppress…" code action: which of its choices to apply (server/src/lsp/suppressCommand.ts). */
+export const SUPPRESS_COMMAND = 'leaklens.suppress';
+
+export interface SuppressArgs {
+  prompt: string;
+  choices: { title: string; edit: WorkspaceEdit }[];
+}

@@ -1,6 +1,11 @@
-/** The status bar item: findings in the workspace; a click opens the Problems view. */
+/**
+ * The status bar item: the workspace's findings as the Problems view counts them (errors, warnings,
+ * infos, each with its icon; hints show only in the editor, so only the tooltip mentions them);
+ * a click opens the Problems view.
+ */
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
+import { countText, countTooltip } from './findingCountText';
 import type { FindingCount } from './protocol';
 
 export class FindingsStatusBar implements vscode.Disposable {
@@ -31,13 +36,9 @@ export class FindingsStatusBar implements vscode.Disposable {
   private render(): void {
     const item = this.item;
     if (this.state === State.Running) {
-      const total = this.count?.total ?? 0;
-      const files = this.count?.files ?? 0;
-      item.text = total === 0 ? '$(check) LeakLens' : `$(warning) ${total}`;
-      item.tooltip =
-        this.count === undefined
-          ? 'LeakLens: scanning the workspace'
-          : `LeakLens: ${plural(total, 'finding')} in ${plural(files, 'file')}. Click to open the Problems view.`;
+      const text = countText(this.count);
+      item.text = text ? `LeakLens ${text}` : '$(check) LeakLens';
+      item.tooltip = this.count === undefined ? 'LeakLens: scanning the workspace' : countTooltip(this.count);
       item.command = 'workbench.actions.view.problems';
       item.backgroundColor = undefined;
     } else if (this.state === State.Starting) {
@@ -52,8 +53,4 @@ export class FindingsStatusBar implements vscode.Disposable {
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     }
   }
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -37,18 +37,23 @@ function explorer(kubeconfig: string, settings: NamespaceSettings = { filter: []
   return ex;
 }
 
-async function child(ex: ClusterExplorer, parent: ClusterNode | undefined, label: string): Promise<ClusterNode> {
+/** A row's name: a pod's label leads with its status, so pods go by their name. */
+const nameOf = (ex: ClusterExplorer, n: ClusterNode) => (n.type === 'pod' ? n.name : viewOf(ex, n).label);
+
+async function child(ex: ClusterExplorer, parent: ClusterNode | undefined, name: string): Promise<ClusterNode> {
   const kids = await ex.children(parent);
-  const hit = kids.find((n) => viewOf(ex, n).label === label);
-  assert.ok(hit, `no "${label}" under ${parent?.id ?? 'the root'}; have ${kids.map((n) => viewOf(ex, n).label).join(', ')}`);
+  const hit = kids.find((n) => nameOf(ex, n) === name);
+  assert.ok(hit, `no "${name}" under ${parent?.id ?? 'the root'}; have ${kids.map((n) => nameOf(ex, n)).join(', ')}`);
   return hit;
 }
 
 async function labels(ex: ClusterExplorer, parent: ClusterNode): Promise<string[]> {
-  return (await ex.children(parent)).map((n) => viewOf(ex, n).label);
+  return (await ex.children(parent)).map((n) => nameOf(ex, n));
 }
 
 const describeOf = (ex: ClusterExplorer, n: ClusterNode) => viewOf(ex, n).description ?? '';
+/** The row as the tree shows it: label, then description. */
+const rowOf = (ex: ClusterExplorer, n: ClusterNode) => `${viewOf(ex, n).label}  ${describeOf(ex, n)}`;
 
 before(async () => {
   cp = await startControlPlane({ auditPolicy: 'all' });
@@ -108,13 +113,14 @@ describe('the tree', () => {
     const ns = await child(ex, admin, NS);
     assert.deepEqual(await labels(ex, ns), ['web', 'db', 'agent', 'nightly', 'debug']);
     const web = await child(ex, ns, 'web');
-    assert.match(describeOf(ex, web), /^Deployment · 1\/2 · 1 failing · \d+ lint findings?$/);
+    assert.match(describeOf(ex, web), /^1 failing · 1\/2 · Deployment · \d+ lint findings?$/);
     assert.equal(viewOf(ex, web).icon.color, 'list.errorForeground');
     assert.equal(viewOf(ex, web).contextValue, 'leaklens.workload.deployment');
 
-    const [a, b] = await ex.children(web);
-    assert.deepEqual([viewOf(ex, a).label, describeOf(ex, a), viewOf(ex, a).icon.id], ['web-5d8-a', 'Running · 1/1', 'pass-filled']);
-    assert.deepEqual([viewOf(ex, b).label, describeOf(ex, b), viewOf(ex, b).icon.id], ['web-5d8-b', 'CrashLoopBackOff (last: OOMKilled) · 0/1 · 3 restarts', 'error']);
+    // Worst first; the status leads each row.
+    const [b, a] = await ex.children(web);
+    assert.deepEqual([rowOf(ex, b), viewOf(ex, b).icon.id], ['CrashLoopBackOff · web-5d8-b  last: OOMKilled · 0/1 · 3 restarts', 'error']);
+    assert.deepEqual([rowOf(ex, a), viewOf(ex, a).icon.id], ['Running · web-5d8-a  1/1', 'pass-filled']);
     assert.equal(viewOf(ex, b).contextValue, 'leaklens.pod.restarted');
     const tip = tooltipOf(ex, b);
     assert.match(tip, /\| Restarts \| 3 \(\d+s ago\) \|/);
@@ -122,15 +128,15 @@ describe('the tree', () => {
     assert.match(tip, /\| Age \| \d+s \|/);
 
     const db0 = await child(ex, await child(ex, ns, 'db'), 'db-0');
-    assert.deepEqual([describeOf(ex, db0), viewOf(ex, db0).icon.id], ['ImagePullBackOff · 0/1', 'error']);
+    assert.deepEqual([rowOf(ex, db0), viewOf(ex, db0).icon.id], ['ImagePullBackOff · db-0  0/1', 'error']);
     assert.match(tooltipOf(ex, db0), /Back-off pulling image/);
     // The CronJob's Job is folded into it: its pods are the CronJob's.
     const nightly = await child(ex, ns, 'nightly');
-    assert.equal(describeOf(ex, nightly).split(' · ').slice(0, 2).join(' · '), 'CronJob · 0 active');
+    assert.equal(describeOf(ex, nightly).split(' · ').slice(0, 2).join(' · '), '0 active · CronJob');
     const done = await child(ex, nightly, 'nightly-29000-q2');
-    assert.deepEqual([describeOf(ex, done), viewOf(ex, done).icon.id], ['Completed · 0/1', 'check']);
+    assert.deepEqual([rowOf(ex, done), viewOf(ex, done).icon.id], ['Completed · nightly-29000-q2  0/1', 'check']);
     const agentPod = await child(ex, await child(ex, ns, 'agent'), 'agent-x7k');
-    assert.deepEqual([describeOf(ex, agentPod), viewOf(ex, agentPod).icon.id], ['Pending · 0/1', 'clock']);
+    assert.deepEqual([rowOf(ex, agentPod), viewOf(ex, agentPod).icon.id], ['Pending · agent-x7k  0/1', 'clock']);
     const debug = await child(ex, ns, 'debug');
     assert.equal(ex.parent(debug), ns);
   });
@@ -158,7 +164,7 @@ describe('the tree', () => {
     ex.onDidChange((b) => batches.push(b));
 
     await k.patchPod(cp, NS, 'web-5d8-a', k.status.crashLoopAfterOOM(1));
-    await k.waitFor('web-5d8-a to crash-loop in the tree', () => describeOf(ex, a).startsWith('CrashLoopBackOff (last: OOMKilled)'));
+    await k.waitFor('web-5d8-a to crash-loop in the tree', () => rowOf(ex, a).startsWith('CrashLoopBackOff · web-5d8-a  last: OOMKilled'));
     await k.waitFor('the Deployment to count 2 failing pods', () => describeOf(ex, web).includes('2 failing'));
     // The pod's health changed, so its Deployment's failing count did too: the Deployment is refreshed
     // (which redraws its pods); nothing wider.
@@ -177,17 +183,62 @@ describe('the tree', () => {
     await k.create(cp, `/api/v1/namespaces/${NS}/pods`, k.pod('web-5d8-c', { owner: k.ownerOf(rs), nodeName: 'node-1' }));
     await k.waitFor('the new pod under its Deployment', async () => (await labels(ex, web)).includes('web-5d8-c'));
     const c = await child(ex, web, 'web-5d8-c');
-    assert.equal(describeOf(ex, c), 'Pending · 0/1');
+    assert.equal(rowOf(ex, c), 'Pending · web-5d8-c  0/1');
 
     // Bound to a node, the pod stays Terminating until kubelet confirms (none here) or a force delete.
     let r = await cp.request('admin', 'DELETE', `/api/v1/namespaces/${NS}/pods/web-5d8-c`);
     assert.equal(r.status, 200, r.text);
-    await k.waitFor('Terminating', () => describeOf(ex, c).startsWith('Terminating') && viewOf(ex, c).icon.id === 'trash');
+    await k.waitFor('Terminating', () => rowOf(ex, c).startsWith('Terminating') && viewOf(ex, c).icon.id === 'trash');
     r = await cp.request('admin', 'DELETE', `/api/v1/namespaces/${NS}/pods/web-5d8-c`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
     assert.equal(r.status, 200, r.text);
     await k.waitFor('the deleted pod to leave the tree', async () => !(await labels(ex, web)).includes('web-5d8-c'));
     await k.patchPod(cp, NS, 'web-5d8-a', k.status.running());
-    await k.waitFor('web-5d8-a back to Running', () => describeOf(ex, a) === 'Running · 1/1');
+    await k.waitFor('web-5d8-a back to Running', () => rowOf(ex, a) === 'Running · web-5d8-a  1/1');
+  });
+
+  test('"Problems only": unhealthy or linted workloads and unhealthy pods, following the cluster live', async () => {
+    await k.create(cp, `/api/v1/namespaces/${NS}/pods`, k.pod('solo'));
+    await k.patchPod(cp, NS, 'solo', k.status.running());
+    const ex = explorer(cp.kubeconfigPath);
+    const ns = await child(ex, await child(ex, undefined, 'admin'), NS);
+    const everything = await labels(ex, ns);
+    const batches: (ClusterNode[] | undefined)[] = [];
+    ex.onDidChange((b) => batches.push(b));
+    ex.setProblemsOnly(true);
+    await k.waitFor('the namespace redrawn', () => batches.some((b) => b?.some((n) => n.id === ns.id)));
+    const shown = await labels(ex, ns);
+    // Every workload here has live lint findings (no probes or limits), so they stay; of the
+    // standalone pods, only the unhealthy ones.
+    for (const w of ['web', 'db', 'agent', 'nightly']) assert.ok(shown.includes(w), `${w} in ${shown}`);
+    const standalone = (await ex.children(ns)).filter((n) => n.type === 'pod').map((n) => ex.pod(n as never)!);
+    assert.ok(standalone.every((p) => p.health !== 'ready' && p.health !== 'succeeded'), standalone.map((p) => `${p.name}:${p.health}`).join(', '));
+    assert.ok(!shown.includes('solo') && everything.includes('solo'), 'the running standalone pod is hidden');
+    assert.ok(shown.includes('debug'), 'the standalone pod with a container not ready is listed');
+    const web = await child(ex, ns, 'web');
+    assert.deepEqual((await ex.children(web)).map((n) => nameOf(ex, n)).filter((n) => n.startsWith('web-5d8-')), (await ex.children(web)).filter((n) => ex.pod(n as never)?.health !== 'ready').map((n) => nameOf(ex, n)));
+
+    // The running pod breaks: it appears without a refresh; healthy again, it goes.
+    await k.patchPod(cp, NS, 'solo', k.status.crashLoopAfterOOM(1));
+    await k.waitFor('solo listed once it fails', async () => (await labels(ex, ns)).includes('solo'));
+    await k.patchPod(cp, NS, 'solo', k.status.running());
+    await k.waitFor('solo hidden once it runs again', async () => !(await labels(ex, ns)).includes('solo'));
+    ex.setProblemsOnly(false);
+    assert.deepEqual(await labels(ex, ns), everything);
+    assert.equal((await cp.request('admin', 'DELETE', `/api/v1/namespaces/${NS}/pods/solo`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 })).status, 200);
+  });
+
+  test("a Pending pod says why: the scheduler's reason in the row, its message in the tooltip", async () => {
+    await k.create(cp, `/api/v1/namespaces/${NS}/pods`, k.pod('big-batch'));
+    await k.patchPod(cp, NS, 'big-batch', k.status.unschedulable());
+    const ex = explorer(cp.kubeconfigPath);
+    const ns = await child(ex, await child(ex, undefined, 'admin'), NS);
+    const pod = await k.waitFor('the pod with its condition', async () => {
+      const n = (await ex.children(ns)).find((x) => x.type === 'pod' && x.name === 'big-batch');
+      return n && ex.pod(n as never)?.unscheduled && n;
+    });
+    assert.equal(rowOf(ex, pod), 'Pending · big-batch  0/1 · Unschedulable: 0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.');
+    assert.match(tooltipOf(ex, pod), /\| Not scheduled \| Unschedulable: 0\/3 nodes are available: 3 Insufficient cpu\./);
+    assert.equal((await cp.request('admin', 'DELETE', `/api/v1/namespaces/${NS}/pods/big-batch`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 })).status, 200);
   });
 
   test('collapsing a namespace or hiding the view closes its watches on the server; expanding reopens them', async () => {
@@ -250,7 +301,7 @@ describe('RBAC', () => {
     const partial = teamC[0] as MessageNode;
     assert.equal(partial.severity, 'warning');
     assert.equal(partial.text, 'Forbidden: "viewer" may not list deployments, statefulsets, daemonsets, jobs, cronjobs, replicasets in team-c');
-    assert.deepEqual(teamC.slice(1).map((n) => viewOf(ex, n).label), ['worker']);
+    assert.deepEqual(teamC.slice(1).map((n) => nameOf(ex, n)), ['worker']);
   });
 });
 
@@ -390,7 +441,16 @@ describe('read-only inspections', () => {
     await streamLogs(api, { namespace: NS, pod: 'web-5d8-b', container: 'app', previous: true, tailLines: 100 }, (t) => (text += t)).done;
     assert.equal(text, '');
     const bound = streamLogs(api, { namespace: NS, pod: 'agent-x7k', container: 'app', previous: false, tailLines: 100 }, (t) => (text += t));
-    await assert.rejects(bound.done, (e: Error & { status?: number }) => e.name === 'ApiError' && e.status === 404 && /node-1/.test(e.message));
+    const failure = await bound.done.then(() => undefined, (e: Error) => e);
+    assert.ok(failure?.name === 'ApiError' && (failure as Error & { status: number }).status === 404, String(failure));
+    // The server's answer names the node oddly (`pods "node-1" not found`): the problem names the real cause.
+    const problem = problemFromError(failure, { what: 'read the logs of agent-x7k/app', log: { pod: 'agent-x7k', node: 'node-1' } }, { server: '', user: 'admin' });
+    assert.equal(problem.title, 'Node node-1 of pod agent-x7k is not in the cluster');
+
+    // A namespace's events: an Object column says which object each one is about.
+    const nsEvents = await eventsOf(api, { kind: 'Namespace', namespace: NS, name: NS });
+    assert.match(nsEvents, /^Events in namespace team-a\n\nType\s+Reason\s+Object\s+Age\s+From\s+Message$/m);
+    assert.match(nsEvents, /^Warning\s+BackOff\s+pod\/web-5d8-b\s+/m);
   });
 });
 

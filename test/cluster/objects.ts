@@ -105,6 +105,11 @@ export const status = {
     phase: 'Pending',
     containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "x"' } } }],
   }),
+  /** What the scheduler writes on a pod no node can take. */
+  unschedulable: (message = '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.'): Json => ({
+    phase: 'Pending',
+    conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: now() }],
+  }),
   completed: (): Json => ({
     phase: 'Succeeded',
     containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now(), finishedAt: now() } } }],

@@ -1,7 +1,9 @@
 /**
  * What a person sees, in a browser: code-server with the packaged VSIX installed, a Go file with a
  * finding shows a squiggle and a Problems row; Ctrl+. offers the quick fix, which rewrites the code.
- * Saves docs/images/quick-fix.png (the README's screenshot) with the quick fix menu open.
+ * On a manifest's container, the lightbulb lists the fixes and one "Suppress…", which asks which
+ * rule with a quick pick. Saves docs/images/quick-fix.png (the README's screenshot) and
+ * docs/images/yaml-quick-fix.png with the quick fix menus open.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -73,5 +75,34 @@ test('squiggle, Problems row and the lightbulb quick fix in the browser', { time
     assert.match(after, /"time"/);
     // The finding is gone from the Problems view once the server has re-analyzed the file.
     await problem.first().waitFor({ state: 'detached' });
+
+    // A manifest's container has findings of many rules: every fix, and a single "Suppress…".
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('web.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'web.yaml' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const container = page.locator('.editor-instance .view-line', { hasText: '- name: web' });
+    await container.waitFor();
+    await page.locator('.editor-instance .monaco-editor .squiggly-warning').first().waitFor();
+    await container.locator('span span', { hasText: /^web$/ }).click();
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget .monaco-list-row:not(.group-header)');
+    await menu.first().waitFor();
+    const entries = (await menu.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+    const suppress = entries.filter((t) => t.startsWith('Suppress'));
+    assert.equal(suppress.length, 1, `one suppression entry: ${entries.join(' | ')}`);
+    assert.match(suppress[0], /^Suppress \d+ LeakLens findings on this line…$/);
+    assert.ok(entries.filter((t) => !t.startsWith('Suppress') && !t.startsWith('Fix all')).length >= 1, entries.join(' | '));
+    // Down the menu to the entry (the keyboard, as the menu's rows may not take clicks while it lays out).
+    const focusedEntry = page.locator('.action-widget .monaco-list-row.focused');
+    for (let i = 0; i < entries.length && !(await focusedEntry.innerText()).startsWith('Suppress'); i++) await page.keyboard.press('ArrowDown');
+    assert.match(await focusedEntry.innerText(), /^Suppress /);
+    await page.screenshot({ path: path.join(REPO, 'docs', 'images', 'yaml-quick-fix.png') });
+    await page.keyboard.press('Enter');
+    const pick = page.locator('.quick-input-widget');
+    await pick.locator('.quick-input-title', { hasText: /^Suppress which LeakLens finding on line 17\?$/ }).waitFor();
+    const choice = pick.locator('.quick-input-list .monaco-list-row', { hasText: /^k8s\/no-liveness-probe$/ });
+    await choice.click();
+    await page.locator('.editor-instance .view-line', { hasText: '# leaklens:ignore k8s/no-liveness-probe' }).waitFor();
   });
 });

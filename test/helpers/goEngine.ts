@@ -5,11 +5,18 @@ import type { Finding } from '../../server/src/engine/types';
 import { GoFile } from '../../server/src/go/file';
 import { GoModLocator } from '../../server/src/go/gomod';
 import { parseGo } from '../../server/src/go/parser';
+import { goRules } from '../../server/src/go/rules';
 import type { LineComment } from '../../server/src/engine/suppress';
 
 export { initEngine };
 
 const goMods = new GoModLocator();
+
+/** The default configuration with the rules that are off by default turned on (at their default severity), as fixtures expect. */
+export function everyRuleOn(config: LeakLensConfig = defaultConfig()): LeakLensConfig {
+  const on = Object.fromEntries(goRules.filter((r) => r.offByDefault).map((r) => [r.id, r.defaultSeverity]));
+  return { ...config, rules: { ...on, ...config.rules } };
+}
 
 /** Analyzes Go text as if it were at `file`; rule exceptions fail the test instead of being logged. */
 export function lintGo(file: string, text: string, config: LeakLensConfig = defaultConfig()): Finding[] {

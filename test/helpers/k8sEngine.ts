@@ -2,13 +2,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, type LeakLensConfig } from '../../server/src/engine/config';
+import { fixAllEdits } from '../../server/src/engine/fixAll';
+import { applyEdits } from '../../server/src/engine/text';
 import type { LineComment } from '../../server/src/engine/suppress';
 import type { Finding } from '../../server/src/engine/types';
-import { analyzeManifests, type WorkspaceManifest } from '../../server/src/k8s/analyzer';
+import type { WorkspaceManifest } from '../../server/src/k8s/analyzer';
+import { analyzeManifestSet } from '../../server/src/k8s/manifestSet';
 import { ManifestFile } from '../../server/src/k8s/manifestFile';
 import type { CommentLike } from './wants';
 
-/** Lints one manifest text as if it were at `file`; rule exceptions fail the test instead of being logged. */
+/**
+ * Lints one manifest text as if it were at `file`, as the CLI and the editor do (templates outside a
+ * chart are skipped); rule exceptions fail the test instead of being logged.
+ */
 export function lintManifest(
   file: string,
   text: string,
@@ -16,7 +22,7 @@ export function lintManifest(
   config: LeakLensConfig = defaultConfig(),
 ): Finding[] {
   const errors: string[] = [];
-  const result = analyzeManifests([{ path: file, text }], config, (rule, err) => errors.push(`${rule}: ${(err as Error)?.stack ?? err}`), workspace);
+  const result = analyzeManifestSet([{ path: file, text }], config, (rule, err) => errors.push(`${rule}: ${(err as Error)?.stack ?? err}`), { workspace });
   if (errors.length) throw new Error(`rules threw on ${file}:\n${errors.join('\n')}`);
   return result.get(file)!;
 }
@@ -64,4 +70,15 @@ export function manifestFiles(dir: string): string[] {
     .filter((f) => /\.(ya?ml|json)$/.test(f))
     .map((f) => path.join(dir, f))
     .sort();
+}
+
+/** Fix All as the editor runs it: passes of the engine's fix-all edits until nothing is left to fix. */
+export function fixAllManifest(file: string, text: string, workspace: readonly WorkspaceManifest[] = []): string {
+  let current = text;
+  for (let pass = 0; pass < 8; pass++) {
+    const edits = fixAllEdits(current, lintManifest(file, current, workspace));
+    if (edits.length === 0) break;
+    current = applyEdits(current, edits);
+  }
+  return current;
 }

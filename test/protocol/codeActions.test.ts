@@ -10,8 +10,11 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import {
+  ApplyWorkspaceEditRequest,
   CodeActionRequest,
   CodeActionResolveRequest,
+  ExecuteCommandRequest,
+  ShowMessageRequest,
   type CodeAction,
   type Diagnostic,
   type WorkspaceEdit,
@@ -32,11 +35,11 @@ describe('code actions', () => {
   before(initEngine);
   const server = serverForSuite({ settings: { scope: 'openFiles' } });
 
-  async function actionsAt(doc: ClientDocument, diagnostic: Diagnostic, only?: string[]): Promise<CodeAction[]> {
+  async function actionsAt(doc: ClientDocument, diagnostic: Diagnostic, only?: string[], range = diagnostic.range, diagnostics = [diagnostic]): Promise<CodeAction[]> {
     const result = await server.client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: doc.uri },
-      range: diagnostic.range,
-      context: { diagnostics: [diagnostic], only },
+      range,
+      context: { diagnostics, only },
     });
     return (result ?? []) as CodeAction[];
   }
@@ -88,7 +91,7 @@ describe('code actions', () => {
     // A second finding on a line whose line above already holds a directive: the rule is appended.
     const ticking = doc.text.replace(
       '\treturn http.Get(url)',
-      '\treturn http.Get(url)\n}\n\nfunc pause(done <-chan struct{}) {\n\tfor {\n\t\tselect {\n\t\tcase <-done:\n\t\t\treturn\n\t\t//leaklens:ignore go/context-in-struct why not\n\t\tcase <-time.After(time.Second):\n\t\t}\n\t}',
+      '\treturn http.Get(url)\n}\n\nfunc pause(wake <-chan struct{}) {\n\tfor {\n\t\tselect {\n\t\tcase <-wake:\n\t\t//leaklens:ignore go/context-in-struct why not\n\t\tcase <-time.After(time.Second):\n\t\t\treturn\n\t\t}\n\t}',
     );
     await doc.replaceAll(ticking);
     const inLoop = await diagnosticOf(doc, 'go/time-after-in-loop');
@@ -164,6 +167,74 @@ describe('code actions', () => {
     assert.ok(doc.text.includes('          # leaklens:ignore k8s/image-latest\n          image: nginx:latest'), doc.text);
     published = await doc.diagnostics();
     assert.ok(!published.diagnostics.some((d) => d.code === 'k8s/image-latest'));
+    await server.client.close(doc);
+  });
+});
+
+describe('code actions: what the client asks about', () => {
+  before(initEngine);
+  const server = serverForSuite({ settings: { scope: 'openFiles' } });
+  const actions = async (uri: string, range: Diagnostic['range'], diagnostics: Diagnostic[]) =>
+    ((await server.client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } })) ?? []) as CodeAction[];
+
+  test("the diagnostics in the context are answered for whatever the range (Neovim: the cursor before the diagnostic's start)", async () => {
+    const doc = await server.client.open(path.join(server.root, 'context.go'), SERVICE_GO);
+    const diagnostic = (await doc.diagnostics()).diagnostics.find((d) => d.code === 'go/http-client-no-timeout')!;
+    assert.ok(diagnostic.range.start.character > 0);
+    const lineStart = { line: diagnostic.range.start.line, character: 0 };
+    const got = await actions(doc.uri, { start: lineStart, end: lineStart }, [diagnostic]);
+    const fix = got.find((a) => a.isPreferred);
+    assert.ok(fix, `offered: ${got.map((a) => a.title).join(', ')}`);
+    assert.equal(fix.diagnostics?.[0].code, 'go/http-client-no-timeout');
+    assert.ok(got.some((a) => a.title === 'Suppress go/http-client-no-timeout on this line'));
+    // Without the diagnostic in the context, that range holds no finding.
+    assert.deepEqual((await actions(doc.uri, { start: lineStart, end: lineStart }, [])).filter((a) => a.kind === 'quickfix'), []);
+    await server.client.close(doc);
+  });
+
+  test('a container with many findings: every fix, and one "Suppress…" that asks which rule and applies the answer', async () => {
+    const doc = await server.client.open(path.join(server.root, 'container.yaml'), DEPLOYMENT_YAML);
+    const published = (await doc.diagnostics()).diagnostics;
+    const line = published.find((d) => d.code === 'k8s/no-resource-requests')!.range.start.line;
+    const onLine = published.filter((d) => d.range.start.line === line);
+    const rules = [...new Set(onLine.map((d) => d.code as string))];
+    assert.ok(rules.length >= 4, `rules on the container line: ${rules.join(', ')}`);
+    const got = await actions(doc.uri, onLine[0].range, onLine);
+    const suppress = got.filter((a) => a.title.startsWith('Suppress'));
+    assert.equal(suppress.length, 1, got.map((a) => a.title).join('\n'));
+    assert.equal(suppress[0].title, `Suppress ${rules.length} LeakLens findings on this line…`);
+    const fixes = got.filter((a) => a.kind === 'quickfix' && !a.title.startsWith('Suppress'));
+    assert.ok(fixes.length >= 1 && fixes.every((a) => a.edit), 'the fixes are listed as before');
+    assert.equal(suppress[0].command?.command, 'leaklens.suppress');
+    assert.deepEqual(server.client.initializeResult.capabilities.executeCommandProvider?.commands, ['leaklens.suppress']);
+
+    // The server asks (window/showMessageRequest); this client picks one rule, then applies the edit it is sent.
+    const chosen = rules.at(-1)!;
+    const asked: string[][] = [];
+    server.client.connection.onRequest(ShowMessageRequest.type, (p) => {
+      asked.push([p.message, ...(p.actions ?? []).map((a) => a.title)]);
+      return p.actions?.find((a) => a.title === chosen) ?? null;
+    });
+    const applied: number[] = [];
+    server.client.connection.onRequest(ApplyWorkspaceEditRequest.type, async (p) => {
+      applied.push(await doc.apply(p.edit));
+      return { applied: true };
+    });
+    await server.client.connection.sendRequest(ExecuteCommandRequest.type, { command: suppress[0].command!.command, arguments: suppress[0].command!.arguments });
+    assert.deepEqual(asked, [[`Suppress which LeakLens finding on line ${line + 1}?`, `All ${rules.length}: ${rules.join(', ')}`, ...rules]]);
+    assert.equal(applied.length, 1);
+    assert.ok(doc.text.includes(`        # leaklens:ignore ${chosen}\n        - name: web`), doc.text);
+    const after = await doc.diagnostics();
+    assert.equal(after.diagnostics.filter((d) => d.range.start.line === line + 1).length, onLine.filter((d) => d.code !== chosen).length);
+
+    // "All" silences every rule of the line with one directive.
+    const all = (await actions(doc.uri, { start: { line: line + 1, character: 0 }, end: { line: line + 1, character: 0 } }, after.diagnostics.filter((d) => d.range.start.line === line + 1)))
+      .find((a) => a.command?.command === 'leaklens.suppress')!;
+    const allChoice = (all.command!.arguments![0] as { choices: { title: string; edit: WorkspaceEdit }[] }).choices[0];
+    assert.match(allChoice.title, /^All \d+: /);
+    await doc.apply(allChoice.edit);
+    assert.equal((await doc.diagnostics()).diagnostics.filter((d) => d.range.start.line === line + 1).length, 0);
+    assert.ok(parseAllDocuments(doc.text).every((d) => d.errors.length === 0));
     await server.client.close(doc);
   });
 });

@@ -59,9 +59,10 @@ describe('document sync', () => {
       assert.equal(d.source, 'leaklens');
       assert.equal(d.codeDescription?.href, ruleDocsUrl(String(d.code)));
     }
-    // go/context-in-struct is a hint by default: DiagnosticSeverity.Hint, not Information.
-    const hint = published.diagnostics.find((d) => d.code === 'go/context-in-struct');
-    assert.equal(hint?.severity, DiagnosticSeverity.Hint);
+    // Severities map one to one (go/http-client-no-timeout warns); go/context-in-struct is off by default.
+    const warning = published.diagnostics.find((d) => d.code === 'go/http-client-no-timeout');
+    assert.equal(warning?.severity, DiagnosticSeverity.Warning);
+    assert.ok(!published.diagnostics.some((d) => d.code === 'go/context-in-struct'));
     assertMatchesFreshAnalysis(file, SERVICE_GO, published, 'initial analysis');
     await server.client.close(doc);
   });
@@ -112,9 +113,9 @@ describe('document sync', () => {
     await doc.diagnostics();
     const texts = new Map<number, string>([[1, doc.text]]);
     const from = server.client.diagnostics.length;
-    // Type a struct field one character at a time without waiting for anything.
-    const typed = '\tbg context.Context\n';
-    let offset = doc.text.indexOf('\tjobs  chan int');
+    // Type a statement one character at a time without waiting for anything.
+    const typed = '\thttp.Get("http://svc")\n';
+    let offset = doc.text.indexOf('\t_ = ctx');
     for (const ch of typed) {
       const at = new LineIndex(doc.text).positionAt(offset++);
       texts.set(await doc.edit({ start: at, end: at }, ch), doc.text);
@@ -129,7 +130,7 @@ describe('document sync', () => {
     // Versions only move forward.
     const versions = published.map((p) => p.version!);
     assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
-    assert.ok(last.diagnostics.some((d) => d.code === 'go/context-in-struct' && d.range.start.line === 11), 'the typed field is flagged');
+    assert.ok(last.diagnostics.some((d) => d.code === 'go/response-body-not-closed' && d.range.start.line === 34), 'the typed call is flagged');
     await server.client.close(doc);
   });
 

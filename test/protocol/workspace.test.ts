@@ -88,19 +88,20 @@ describe('workspace scan', () => {
     await client.waitFor(() => rulesOf('internal/store/store.go').length === 0, 'deleted file cleared');
   });
 
-  test('leaklens/findingCount follows the published diagnostics', async () => {
+  test('leaklens/findingCount follows the published diagnostics, per severity as the Problems view counts them', async () => {
     const expected = () => {
-      const latest = new Map<string, number>();
-      for (const p of client.diagnostics) latest.set(p.uri, p.diagnostics.length);
-      const counts = [...latest.values()];
-      return { total: counts.reduce((a, b) => a + b, 0), files: counts.filter((c) => c > 0).length };
+      const latest = new Map<string, number[]>();
+      for (const p of client.diagnostics) latest.set(p.uri, p.diagnostics.map((d) => d.severity ?? 1));
+      const all = [...latest.values()];
+      const of = (severity: number) => all.flat().filter((s) => s === severity).length;
+      return { total: all.flat().length, files: all.filter((c) => c.length > 0).length, bySeverity: { error: of(1), warning: of(2), info: of(3), hint: of(4) } };
     };
     await client.waitFor(() => {
-      const last = client.notificationsOf('leaklens/findingCount').at(-1) as { total: number; files: number } | undefined;
-      const want = expected();
-      return last && last.total === want.total && last.files === want.files;
+      const last = client.notificationsOf('leaklens/findingCount').at(-1);
+      return last && JSON.stringify(last) === JSON.stringify(expected());
     }, 'finding count matching the diagnostics');
-    assert.ok(expected().total > 0);
+    const { bySeverity } = expected();
+    assert.ok(bySeverity.warning > 0 && bySeverity.hint > 0, JSON.stringify(bySeverity));
   });
 
   test('scope "openFiles" clears files that are not open; leaklens/lintWorkspace reports them on demand', async () => {

@@ -31,6 +31,8 @@ type ${name} struct {
 }
 `;
 
+// go/context-in-struct (off by default) is the probe: on for every run from tmp or below.
+write('.leaklens.yaml', 'rules:\n  go/context-in-struct: hint\n');
 write('proj/a.go', STRUCT('A'));
 write('proj/sub/b.go', STRUCT('B'));
 write('proj/vendor/v.go', STRUCT('V'));
@@ -60,6 +62,15 @@ test('json: the documented shape, 1-based positions, skipped directories and git
   assert.equal(typeof out.stats.durationMs, 'number');
   assert.equal(out.stats.files, 3, 'a.go, b.go and the binary blob.go are read');
   assert.match(r.stderr, /blob\.go: skipped: binary file/);
+  assert.deepEqual((JSON.parse(r.stdout) as { skipped: unknown[] }).skipped, [{ file: 'proj/blob.go', kind: 'skipped', reason: 'skipped: binary file' }]);
+});
+
+test('sarif: files not linted are tool execution notifications of the invocation', () => {
+  const log = JSON.parse(lint(['--format', 'sarif', 'proj'], tmp).stdout);
+  const [notification] = log.runs[0].invocations[0].toolExecutionNotifications;
+  assert.equal(notification.message.text, 'skipped: binary file');
+  assert.equal(notification.locations[0].physicalLocation.artifactLocation.uri, 'proj/blob.go');
+  assert.equal(log.runs[0].invocations[0].executionSuccessful, true);
 });
 
 test('text: file:line:col: severity rule: message, like go vet', () => {
@@ -85,7 +96,7 @@ test('config: rules off, exclude globs, and invalid keys named with file and lin
   assert.deepEqual((JSON.parse(r.stdout) as JsonOut).findings, []);
   assert.match(r.stderr, /\.leaklens\.yaml:3: invalid config at "rules\.go\/no-such-rule": unknown rule/);
 
-  write('cfg2/.leaklens.yaml', 'exclude: ["gen/**"]\n');
+  write('cfg2/.leaklens.yaml', 'rules:\n  go/context-in-struct: hint\nexclude: ["gen/**"]\n');
   write('cfg2/gen/a.go', STRUCT('A'));
   write('cfg2/b.go', STRUCT('B'));
   const r2 = lint(['--format', 'json', '.'], path.join(tmp, 'cfg2'));

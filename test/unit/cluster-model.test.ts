@@ -214,6 +214,40 @@ describe('namespace store', () => {
     assert.equal(store.lint.get('Deployment/web')?.length, 1);
   });
 
+  test('pods are listed worst first, then by name; a standalone pod changing health reorders its namespace', () => {
+    const { store, dirty, sink } = setup();
+    sink(REPLICASETS).upsert(owned('web-5d8', { kind: 'Deployment', name: 'web' }));
+    sink(DEPLOYMENTS).upsert(workload('web'));
+    for (const [name, ready] of [['web-a', true], ['web-b', false], ['web-c', true], ['web-d', false]] as const) {
+      sink(PODS).upsert(pod(name, { kind: 'ReplicaSet', name: 'web-5d8' }, 'Running', ready));
+    }
+    sink(PODS).upsert({ ...pod('pending'), status: { phase: 'Pending' } });
+    sink(PODS).upsert(pod('alone'));
+    assert.deepEqual(store.podsOf('Deployment/web').map((p) => p.name), ['web-b', 'web-d', 'web-a', 'web-c']);
+    assert.deepEqual(store.standalonePods().map((p) => p.name), ['pending', 'alone']);
+    dirty.length = 0;
+    sink(PODS).upsert(pod('alone', undefined, 'Running', false));
+    assert.deepEqual(dirty, [{ type: 'pod', name: 'alone' }, { type: 'namespace' }]);
+    assert.deepEqual(store.standalonePods().map((p) => p.name), ['alone', 'pending']);
+  });
+
+  test('what "Problems only" keeps: unhealthy or under-replicated workloads, and any with lint findings', () => {
+    const dirty: Dirty[] = [];
+    const store = new NamespaceStore('ns', (d) => dirty.push(d));
+    const linted = new NamespaceStore('ns', () => {}, () => [{ rule: 'k8s/x', severity: 'warning', message: 'm' }]);
+    const ready = (name: string) => ({ ...workload(name), status: { readyReplicas: 2 } });
+    store.sinkFor(REPLICASETS).upsert(owned('web-5d8', { kind: 'Deployment', name: 'web' }));
+    store.sinkFor(DEPLOYMENTS).upsert(ready('web'));
+    store.sinkFor(PODS).upsert(pod('web-a', { kind: 'ReplicaSet', name: 'web-5d8' }));
+    assert.equal(store.workloadNeedsAttention('Deployment/web'), false);
+    store.sinkFor(PODS).upsert(pod('web-b', { kind: 'ReplicaSet', name: 'web-5d8' }, 'Running', false));
+    assert.equal(store.workloadNeedsAttention('Deployment/web'), true, 'a crash-looping pod');
+    store.sinkFor(DEPLOYMENTS).upsert(workload('short'));
+    assert.equal(store.workloadNeedsAttention('Deployment/short'), true, '1 of 2 replicas ready');
+    linted.sinkFor(DEPLOYMENTS).upsert(ready('tidy'));
+    assert.equal(linted.workloadNeedsAttention('Deployment/tidy'), true, 'lint findings');
+  });
+
   test('problems per resource', () => {
     const { store, sink } = setup();
     const problem = { kind: 'forbidden' as const, title: 't', action: 'a', retryable: false };
@@ -280,6 +314,23 @@ describe('problems', () => {
     assert.equal(problemFromError(new ApiError(404, {}, '/apis/batch/v1'), { what: 'x' }, cred).kind, 'notFound');
     const busy = problemFromError(new ApiError(503, {}, '/api'), { what: 'x' }, cred);
     assert.deepEqual([busy.kind, busy.retryable], ['server', true]);
+    const bad = problemFromError(new ApiError(400, { message: 'container "x" is not valid' }, '/api'), { what: 'x' }, cred);
+    assert.equal(bad.retryable, false);
+    assert.doesNotMatch(bad.action, /Retrying/, 'a refused request is not retried, so the action must not say so');
+  });
+  test('a 404 names what is missing: a node behind a log, a deleted object, or an API the cluster lacks', () => {
+    // What kube-apiserver v1.36 answers for the log of a pod bound to a node it does not know.
+    const nodeGone = new ApiError(404, { message: 'pods "node-1" not found', reason: 'NotFound', details: { name: 'node-1', kind: 'pods' } }, '/api/v1/namespaces/ns/pods/web/log');
+    const log = problemFromError(nodeGone, { what: 'read the logs of web/app', log: { pod: 'web', node: 'node-1' } }, cred);
+    assert.equal(log.title, 'Node node-1 of pod web is not in the cluster');
+    assert.doesNotMatch(`${log.title} ${log.action}`, /cluster version|not served/i);
+    const podGone = new ApiError(404, { message: 'pods "web" not found', details: { name: 'web', kind: 'pods' } }, '/api/v1/namespaces/ns/pods/web/log');
+    assert.match(problemFromError(podGone, { what: 'read the logs of web/app', log: { pod: 'web', node: 'node-1' } }, cred).title, /^pod web no longer exists/);
+    const noApi = problemFromError(new ApiError(404, { message: '404 page not found' }, '/apis/x.io/v1/things'), { what: 'list things' }, cred);
+    assert.match(noApi.title, /^Not served by this cluster/);
+    const kubeletDown = problemFromError(new ApiError(502, { message: 'dial tcp 10.0.0.5:10250: connect: connection refused' }, '/log'), { what: 'read the logs of web/app', log: { pod: 'web', node: 'node-1' } }, cred);
+    assert.match(kubeletDown.title, /kubelet of node node-1 \(HTTP 502\)/);
+    assert.doesNotMatch(kubeletDown.action, /Retrying automatically/);
   });
   test('401 with an expired token or certificate says so', () => {
     const expired = problemFromError(new ApiError(401, {}, '/api'), { what: 'x' }, { ...cred, tokenExpiresAt: 1000 }, 2000);
@@ -360,6 +411,17 @@ describe('paths, documents, manifests', () => {
     assert.match(lines[4], /^Normal\s+Scheduled\s+60m\s+default-scheduler\s+assigned$/);
     assert.match(lines[5], /^Warning\s+BackOff\s+60s \(x5 over 60m\)\s+kubelet\s+Back-off restarting$/);
     assert.match(formatEvents('t', [], now), /No events/);
+  });
+  test("a namespace's events have an Object column, as kubectl get events", () => {
+    const now = Date.parse('2025-01-01T01:00:00Z');
+    const text = formatEvents('Events in namespace ns', [
+      { type: 'Warning', reason: 'FailedScheduling', message: '0/3 nodes are available', lastTimestamp: '2025-01-01T00:59:00Z', involvedObject: { kind: 'Pod', name: 'web-1' }, source: { component: 'default-scheduler' } },
+      { type: 'Normal', reason: 'ScalingReplicaSet', message: 'Scaled up', lastTimestamp: '2025-01-01T00:58:00Z', involvedObject: { kind: 'Deployment', name: 'web' }, source: { component: 'deployment-controller' } },
+    ], now, { objectColumn: true });
+    const lines = text.split('\n');
+    assert.match(lines[2], /^Type\s+Reason\s+Object\s+Age\s+From\s+Message$/);
+    assert.match(lines[4], /^Normal\s+ScalingReplicaSet\s+deployment\/web\s+2m\s+deployment-controller\s+Scaled up$/);
+    assert.match(lines[5], /^Warning\s+FailedScheduling\s+pod\/web-1\s+60s\s+default-scheduler\s+0\/3 nodes are available$/);
   });
   test('Markdown from the cluster is escaped', () => {
     assert.equal(md('a|b *c* <img> $(zap) web-1 (x)'), 'a\\|b \\*c\\* \\<img\\> \\$(zap) web-1 (x)');

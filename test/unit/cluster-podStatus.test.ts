@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { humanDuration } from '../../client/src/cluster/humanDuration';
 import { hasPreviousLogs, restartsColumn, summarizePod } from '../../client/src/cluster/podStatus';
-import { podDescription } from '../../client/src/cluster/presentation';
+import { podDescription, podLabel } from '../../client/src/cluster/presentation';
 
 const T0 = '2025-01-01T00:00:00Z';
 
@@ -123,7 +123,9 @@ describe('what kubectl hides', () => {
     assert.equal(s.lastRestartAt, Date.parse(finished));
     const now = Date.parse(finished) + 3 * 60_000;
     assert.equal(restartsColumn(s, now, humanDuration), '5 (3m ago)');
-    assert.equal(podDescription(s), 'CrashLoopBackOff (last: OOMKilled) · 0/1 · 5 restarts');
+    // The status leads the row (a narrow sidebar cuts the end); what kubectl hides follows.
+    assert.equal(podLabel(s), 'CrashLoopBackOff · p');
+    assert.equal(podDescription(s), 'last: OOMKilled · 0/1 · 5 restarts');
     assert.equal(hasPreviousLogs(s), true);
   });
 
@@ -132,7 +134,23 @@ describe('what kubectl hides', () => {
     assert.equal(restartsColumn(s, Date.now(), humanDuration), '0');
     assert.equal(s.lastRestartAt, undefined);
     assert.equal(hasPreviousLogs(s), false);
-    assert.equal(podDescription(s), 'Running · 1/1');
+    assert.equal(podLabel(s), 'Running · p');
+    assert.equal(podDescription(s), '1/1');
+  });
+
+  test('one restart is "1 restart"', () => {
+    const once = pod({ phase: 'Running', containerStatuses: [waiting('CrashLoopBackOff', 1, { terminated: { reason: 'Error', exitCode: 1, finishedAt: finished } })] });
+    assert.equal(podDescription(summarizePod(once)), 'last: Error · 0/1 · 1 restart');
+  });
+
+  test("a Pending pod says why: the scheduler's PodScheduled=False reason and message", () => {
+    const message = '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
+    const s = summarizePod(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }] }));
+    assert.deepEqual([s.status, s.health], ['Pending', 'pending']);
+    assert.deepEqual(s.unscheduled, { reason: 'Unschedulable', message });
+    assert.equal(podDescription(s), `0/1 · Unschedulable: ${message}`);
+    const scheduled = summarizePod(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] }, { nodeName: 'n1', containers: [{ name: 'app' }] }));
+    assert.equal(scheduled.unscheduled, undefined);
   });
 
   test('containers not reported yet are still listed (for the log picker)', () => {

@@ -10,13 +10,12 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { generateLargeFile } from '../../bench/goCorpus';
 import { analyzeGoText } from '../../server/src/lint/analyze';
-import { defaultConfig } from '../../server/src/engine/config';
 import { declChunks } from '../../server/src/go/declChunks';
 import { GoModLocator } from '../../server/src/go/gomod';
 import { parseGo } from '../../server/src/go/parser';
 import { parseForRules } from '../../server/src/go/partialParse';
 import { goRules } from '../../server/src/go/rules';
-import { initEngine, lintGo } from '../helpers/goEngine';
+import { everyRuleOn, initEngine, lintGo } from '../helpers/goEngine';
 
 before(initEngine);
 
@@ -119,22 +118,28 @@ test('a partial tree with a syntax error is replaced by a full parse', () => {
 });
 
 test('rules that read the whole file see declarations they do not check', () => {
-  const text = `package main
+  const main = `func main() {
+	signal.Notify(make(chan os.Signal, 1), os.Interrupt)
+	_ = http.ListenAndServe("127.0.0.1:8080", nil)
+}
+`;
+  const header = `package main
 
 import (
 	"context"
 	"net/http"
+	"os"
+	"os/signal"
 )
 
-type stopper interface{ Shutdown(context.Context) error }
+`;
+  const stop = `type stopper interface{ Shutdown(context.Context) error }
 
 func stop(s stopper, ctx context.Context) error { return s.Shutdown(ctx) }
 
-func main() {
-	_ = http.ListenAndServe(":8080", nil)
-}
 `;
-  assert.deepEqual(lintGo('main.go', text).map((f) => f.rule), ['go/http-server-no-timeout']);
+  assert.deepEqual(lintGo('main.go', header + main).map((f) => f.rule), ['go/server-no-shutdown']);
+  assert.deepEqual(lintGo('main.go', header + stop + main).map((f) => f.rule), []);
 });
 
 test('a suppression right above a declaration is parsed with it', () => {
@@ -154,7 +159,7 @@ var client = &http.Client{}
 const goMods = new GoModLocator();
 
 function fullTreeFindings(name: string, text: string) {
-  return analyzeGoText(name, text, defaultConfig(), goMods, (rule, err) => assert.fail(`${rule}: ${err}`), { wholeFile: true });
+  return analyzeGoText(name, text, everyRuleOn(), goMods, (rule, err) => assert.fail(`${rule}: ${err}`), { wholeFile: true });
 }
 
 function goSources(): { name: string; text: string }[] {
@@ -176,7 +181,7 @@ test('on valid Go, the partial tree gives exactly the findings and fixes of the 
   let findings = 0;
   for (const { name, text } of goSources()) {
     const full = fullTreeFindings(name, text);
-    assert.deepEqual(lintGo(name, text), full, name);
+    assert.deepEqual(lintGo(name, text, everyRuleOn()), full, name);
     findings += full.length;
     const tree = parseForRules(text, goRules);
     if (tree.rootNode.namedChildCount < topLevelTypes(text, parseGo(text)).length) partial++;

@@ -4,13 +4,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { generateLargeFile } from '../../bench/goCorpus';
-import { defaultConfig } from '../../server/src/engine/config';
 import { analyzeGoFile } from '../../server/src/go/analyzer';
 import { mentionsWord, wordFinder } from '../../server/src/go/words';
 import { GoFile } from '../../server/src/go/file';
 import { parseGo } from '../../server/src/go/parser';
 import { goRules } from '../../server/src/go/rules';
-import { initEngine } from '../helpers/goEngine';
+import { everyRuleOn, initEngine } from '../helpers/goEngine';
 
 before(initEngine);
 
@@ -20,7 +19,7 @@ function findings(text: string, rules: typeof goRules, timersCollected: boolean)
   const tree = parseGo(text);
   try {
     const file = new GoFile('x.go', text, tree, { timersCollected });
-    return analyzeGoFile(file, rules, defaultConfig(), (rule, err) => assert.fail(`${rule}: ${err}`));
+    return analyzeGoFile(file, rules, everyRuleOn(), (rule, err) => assert.fail(`${rule}: ${err}`));
   } finally {
     tree.delete();
   }

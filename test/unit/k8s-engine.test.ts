@@ -10,16 +10,18 @@ import { describe, test } from 'node:test';
 import { defaultConfig, mergeConfig } from '../../server/src/engine/config';
 import { ruleById } from '../../server/src/lint/registry';
 import { applyEdits } from '../../server/src/engine/text';
+import { parseAllDocuments } from 'yaml';
 import {
   analyzeManifests,
   analyzeManifestsWith,
   indexManifest,
   lintObject,
 } from '../../server/src/k8s/analyzer';
+import { analyzeManifestSet } from '../../server/src/k8s/manifestSet';
 import type { K8sRule } from '../../server/src/k8s/rule';
 import { k8sRules } from '../../server/src/k8s/rules';
 import { FOREIGN_CHECKS, rulesSilencedBy, SUPPRESSION_ANNOTATIONS } from '../../server/src/k8s/suppressAnnotations';
-import { lintManifest, manifestFiles } from '../helpers/k8sEngine';
+import { fixAllManifest, lintManifest, manifestFiles } from '../helpers/k8sEngine';
 import { seededRandom } from '../helpers/random';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'k8s');
@@ -148,8 +150,8 @@ describe('workspace', () => {
     path: 'deploy.yaml',
     text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: []}\n',
   };
-  const dangling = (workspace: Parameters<typeof analyzeManifests>[3]) =>
-    analyzeManifests([service], defaultConfig(), assert.fail, workspace).get('svc.yaml')!.filter((f) => f.rule === 'k8s/dangling-service');
+  const dangling = (workspace: NonNullable<Parameters<typeof analyzeManifests>[3]>['workspace']) =>
+    analyzeManifests([service], defaultConfig(), assert.fail, { workspace }).get('svc.yaml')!.filter((f) => f.rule === 'k8s/dangling-service');
 
   test('a cached ManifestIndex stands in for the text of a workspace file', () => {
     assert.equal(dangling([]).length, 1);
@@ -169,16 +171,19 @@ describe('workspace', () => {
     assert.ok(!result.get('svc.yaml')!.some((f) => f.rule === 'k8s/dangling-service'));
   });
 
-  test('Helm templates are skipped, a chart\'s plain YAML is not', () => {
+  test("a chart's templates go through analyzeManifestSet (with a notice when helm is missing); a chart's other YAML is linted as it is", () => {
     const chart = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-chart-'));
     try {
       fs.mkdirSync(path.join(chart, 'templates'));
       fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 1.0.0\n');
       const inTemplates = path.join(chart, 'templates', 'pod.yaml');
       const beside = path.join(chart, 'extra', 'pod.yaml');
-      const result = analyzeManifests([{ path: inTemplates, text: POD }, { path: beside, text: POD }], defaultConfig(), assert.fail);
-      assert.deepEqual(result.get(inTemplates), []);
-      assert.ok(result.get(beside)!.length > 0);
+      const notices: string[] = [];
+      const targets = [{ path: inTemplates, text: POD.replace('    - name: app\n', '    - name: app\n      securityContext: {privileged: true}\n') }, { path: beside, text: POD }];
+      const result = analyzeManifestSet(targets, defaultConfig(), assert.fail, { helm: { binary: path.join(chart, 'no-helm') }, onNotice: (n) => notices.push(n.message) });
+      assert.deepEqual(rulesOf(result.get(inTemplates)!), ['k8s/image-latest', 'k8s/privileged'], 'only what is written out in the template');
+      assert.ok(result.get(beside)!.length > 3);
+      assert.equal(notices.length, 1);
     } finally {
       fs.rmSync(chart, { recursive: true, force: true });
     }
@@ -237,6 +242,39 @@ describe('fix layout', () => {
     const fixed = fixOf(json, 'k8s/job-no-ttl', 'l.json');
     assert.equal(fixed, json.replace('{"containers": []}}', '{"containers": []}},\n    "ttlSecondsAfterFinished": 86400'));
     assert.equal(JSON.parse(fixed).spec.ttlSecondsAfterFinished, 86400);
+  });
+});
+
+describe('Fix All never breaks a workload', () => {
+  const fixAll = (file: string, text: string) => fixAllManifest(file, text);
+  const read = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
+  const containerOf = (text: string, name: string) =>
+    parseAllDocuments(text)[0].toJS().spec.template.spec[name === 'sysctl' ? 'initContainers' : 'containers'].find((c: { name: string }) => c.name === name);
+
+  test('a node-exporter-like DaemonSet keeps hostNetwork and hostPID; the removals stay marked quick fixes', () => {
+    const text = read('host-namespace/node-exporter.yaml');
+    const hostFixes = lintManifest('ne.yaml', text).filter((f) => f.rule === 'k8s/host-namespace').flatMap((f) => f.fixes);
+    assert.deepEqual(hostFixes.map((f) => f.title), ['Remove hostNetwork', 'Remove hostPID']);
+    assert.ok(hostFixes.every((f) => f.changesBehavior), 'marked as changing behavior');
+    const fixed = fixAll('ne.yaml', text);
+    assert.notEqual(fixed, text, 'the safe fixes (requests, limits) were applied');
+    const spec = parseAllDocuments(fixed)[0].toJS().spec.template.spec;
+    assert.equal(spec.hostNetwork, true);
+    assert.equal(spec.hostPID, true);
+    const c = spec.containers[0];
+    assert.deepEqual(c.resources, { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    assert.equal(c.securityContext.capabilities, undefined, 'capabilities left as they were');
+  });
+
+  test('a sysctl init container stays privileged and root', () => {
+    const text = read('privileged/sysctl-init.yaml');
+    const fixed = fixAll('sysctl.yaml', text);
+    const init = containerOf(fixed, 'sysctl');
+    assert.deepEqual(
+      { privileged: init.securityContext.privileged, runAsUser: init.securityContext.runAsUser, runAsNonRoot: init.securityContext.runAsNonRoot, caps: init.securityContext.capabilities },
+      { privileged: true, runAsUser: 0, runAsNonRoot: false, caps: undefined },
+    );
+    assert.equal(containerOf(fixed, 'gateway').securityContext.runAsNonRoot, undefined, 'runAsNonRoot is never set by Fix All');
   });
 });
 

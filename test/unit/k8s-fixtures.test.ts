@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { fixAllEdits } from '../../server/src/engine/fixAll';
+import { parseAllDocuments } from 'yaml';
 import { applyEdits, LineIndex } from '../../server/src/engine/text';
 import type { Finding, TextEdit } from '../../server/src/engine/types';
 import { k8sRules } from '../../server/src/k8s/rules';
-import { inspectManifest, jsonWants, lintManifest, manifestFiles } from '../helpers/k8sEngine';
+import { fixAllManifest, inspectManifest, jsonWants, lintManifest, manifestFiles } from '../helpers/k8sEngine';
 import { countByRule, foundKeys, wantedKeys } from '../helpers/wants';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'k8s');
@@ -57,6 +57,22 @@ function assertEditsInDocument(file: string, text: string, finding: Finding, edi
     const ok = index.offsetAt(e.range.start) >= from && index.offsetAt(e.range.end) <= to + 1;
     assert.ok(ok, `${where} edits outside its document (offsets ${from}-${to})`);
   }
+}
+
+type Path = (string | number)[];
+
+/** Leaves (scalars) of `after` that `before` does not hold at the same path. */
+function addedLeaves(before: unknown, after: unknown, at: Path = []): [Path, unknown][] {
+  if (after !== null && typeof after === 'object') {
+    return Object.entries(after).flatMap(([k, v]) =>
+      addedLeaves(before && typeof before === 'object' ? (before as Record<string, unknown>)[k] : undefined, v, [...at, Array.isArray(after) ? Number(k) : k]),
+    );
+  }
+  return before === after ? [] : [[at, after]];
+}
+
+function leafAt(root: unknown, at: Path): unknown {
+  return at.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
 }
 
 test('every Kubernetes rule has a fixture directory and every directory names a rule', () => {
@@ -109,21 +125,36 @@ for (const { rule, files } of dirs) {
         }
       });
 
-      test(`${name}: fix all leaves no fixable finding`, () => {
+      test(`${name}: fix all composes exactly what each safe fix does alone`, () => {
         const workspace = workspaceFor(file);
-        let current = text;
-        for (let pass = 0; pass < 8; pass++) {
-          const edits = fixAllEdits(current, lintManifest(file, current, workspace));
-          if (edits.length === 0) break;
-          current = applyEdits(current, edits);
+        const findings = lintManifest(file, text, workspace);
+        const fixed = fixAllManifest(file, text, workspace);
+        const result = parseAllDocuments(fixed).map((d) => d.toJS());
+        const original = parseAllDocuments(text).map((d) => d.toJS());
+        for (const f of findings) {
+          const fix = f.fixes.find((x) => x.preferred);
+          if (!fix || fix.changesBehavior) continue;
+          const alone = parseAllDocuments(applyEdits(text, fix.edits)).map((d) => d.toJS());
+          for (const [at, value] of addedLeaves(original, alone)) {
+            assert.deepEqual(leafAt(result, at), value, `fix all lost what "${fix.title}" (line ${f.range.start.line + 1}) sets at ${at.join('.')}:\n${fixed}`);
+          }
         }
+      });
+
+      test(`${name}: fix all leaves no finding with a safe fix, and applies none that changes behavior`, () => {
+        const workspace = workspaceFor(file);
+        const current = fixAllManifest(file, text, workspace);
         assertReparses(file, text, current, 'fix all');
         assertCommentsKept(file, text, current, 'fix all');
+        const safelyFixable = (f: Finding) => f.fixes.some((x) => x.preferred && !x.changesBehavior);
         assert.deepEqual(
-          lintManifest(file, current, workspace).filter((f) => f.fixes.length > 0).map((f) => `${f.range.start.line + 1}:${f.rule}`),
+          lintManifest(file, current, workspace).filter(safelyFixable).map((f) => `${f.range.start.line + 1}:${f.rule}`),
           [],
           `fix all leaves fixable findings:\n${current}`,
         );
+        // Findings whose fixes all change behavior are left exactly as they were.
+        const riskyOnly = (found: Finding[]) => countByRule(found.filter((f) => f.fixes.length > 0 && !safelyFixable(f)));
+        assert.deepEqual(riskyOnly(lintManifest(file, current, workspace)), riskyOnly(lintManifest(file, text, workspace)), 'fix all applied a fix that changes behavior');
       });
     }
   });

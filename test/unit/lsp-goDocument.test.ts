@@ -11,10 +11,11 @@ import { LineIndex } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 import type { GoRule } from '../../server/src/go/rule';
 import { goRules } from '../../server/src/go/rules';
+import { goRulesFor } from '../../server/src/lint/analyze';
 import { applyContentChanges } from '../../server/src/lsp/engine/contentEdit';
 import { GoDocument, type GoAnalysisEnv } from '../../server/src/lsp/engine/goDocument';
 import { TreeBudget } from '../../server/src/lsp/engine/treeBudget';
-import { initEngine, lintGo } from '../helpers/goEngine';
+import { everyRuleOn, initEngine, lintGo } from '../helpers/goEngine';
 import { SERVICE_GO } from '../protocol/fixtures';
 import { seededRandom } from '../helpers/random';
 
@@ -56,7 +57,7 @@ describe('incremental Go document', () => {
       for (let seed = 1; seed <= 8; seed++) {
         const text = TextDocument.create('file:///virtual/service.go', 'go', 1, SERVICE_GO);
         const doc = new GoDocument(text.uri, FILE, text, new TreeBudget(4, 1e7));
-        const env = envWith(goRules);
+        const env = envWith(goRulesFor(FILE, defaultConfig()));
         await analyze(doc, env);
         const random = seededRandom(seed);
         const snippets = ['\n', 'x', '}', '{', 'go func() {}()\n', 'context.', '"', '//', '\n\nfunc f() {\n\thttp.Get("u")\n}\n'];
@@ -67,7 +68,7 @@ describe('incremental Go document', () => {
           if (!keepTree) doc.releaseTree();
           edit(doc, text, start, end, snippets[Math.floor(random() * snippets.length)]);
           const incremental = (await analyze(doc, env)).map(key).sort();
-          const fresh = lintGo(FILE, text.getText()).map(key).sort();
+          const fresh = lintGo(FILE, text.getText(), everyRuleOn()).map(key).sort();
           assert.deepEqual(incremental, fresh, `seed ${seed}, edit ${i}, tree kept: ${keepTree}`);
         }
         doc.dispose();

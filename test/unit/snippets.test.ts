@@ -173,6 +173,7 @@ spec:
       labels:
         app: web
     spec:
+      automountServiceAccountToken: false
       containers:
         - name: web
           image: registry.example.com/web:1.4.2
@@ -180,6 +181,16 @@ spec:
             - name: http
               containerPort: 8080
           $FRAGMENTS
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app: web
 `;
 
 /** The findings each container fragment exists to prevent. */

@@ -31,6 +31,8 @@ export function registerClusterCommands(explorer: ClusterExplorer, view: vscode.
   return [
     vscode.commands.registerCommand('leaklens.cluster.refresh', (arg?: unknown) => explorer.refresh(isNode(arg) ? arg : undefined)),
     vscode.commands.registerCommand('leaklens.cluster.chooseKubeconfig', chooseKubeconfig),
+    vscode.commands.registerCommand('leaklens.cluster.showProblemsOnly', () => setProblemsOnly(explorer, true)),
+    vscode.commands.registerCommand('leaklens.cluster.showAll', () => setProblemsOnly(explorer, false)),
     register('useContext', (n) => n.type === 'context' && explorer.useContext(n.context)),
     register('useNamespace', (n) => n.type === 'namespace' && explorer.useNamespace(n.context, n.namespace)),
     register('showLogs', (n) => showLogs(explorer, n, false)),
@@ -42,6 +44,14 @@ export function registerClusterCommands(explorer: ClusterExplorer, view: vscode.
     register('openTraces', (n) => openTraces(explorer, n)),
     register('showProblem', (n) => n.type === 'message' && showProblem(n)),
   ];
+}
+
+/** The view title's filter button shows the state through this context key. */
+export const PROBLEMS_ONLY_KEY = 'leaklens.cluster.problemsOnly';
+
+async function setProblemsOnly(explorer: ClusterExplorer, on: boolean): Promise<void> {
+  explorer.setProblemsOnly(on);
+  await vscode.commands.executeCommand('setContext', PROBLEMS_ONLY_KEY, on);
 }
 
 function isNode(x: unknown): x is ClusterNode {
@@ -107,6 +117,12 @@ async function showLogs(explorer: ClusterExplorer, n: ClusterNode, previous: boo
   const podNode = await pickPod(explorer, n);
   if (!podNode) return;
   const pod = explorer.pod(podNode);
+  if (pod && !pod.node && !previous) {
+    // No node, no kubelet to ask: say why instead of opening an empty log.
+    const why = pod.unscheduled ? ` (${pod.unscheduled.reason}${pod.unscheduled.message ? `: ${pod.unscheduled.message}` : ''})` : '';
+    void vscode.window.showInformationMessage(`LeakLens: ${podNode.name} is not scheduled to a node yet${why}, so it has no log.`);
+    return;
+  }
   const candidates = (pod?.containers ?? []).filter((c) => !previous || c.lastTermination);
   if (previous && !candidates.length) {
     void vscode.window.showInformationMessage(`LeakLens: no container of ${podNode.name} has restarted, so there is no previous log.`);
@@ -114,7 +130,7 @@ async function showLogs(explorer: ClusterExplorer, n: ClusterNode, previous: boo
   }
   const container = await pickContainer(candidates, `${previous ? 'Previous logs' : 'Logs'} of ${podNode.name}: container`);
   if (!container) return;
-  const d: ClusterDocument = { view: 'logs', context: podNode.context, namespace: podNode.namespace, pod: podNode.name, container, previous, tailLines: logTailLines() };
+  const d: ClusterDocument = { view: 'logs', context: podNode.context, namespace: podNode.namespace, pod: podNode.name, container, previous, tailLines: logTailLines(), node: pod?.node };
   const doc = await vscode.workspace.openTextDocument(documentUri(d));
   await vscode.window.showTextDocument(doc, { preview: false });
 }

@@ -11,7 +11,7 @@ export const SCHEME = 'leaklens-cluster';
 
 export type ClusterDocument =
   | { view: 'describe' | 'events'; context: string; namespace: string; kind: string; name: string }
-  | { view: 'logs'; context: string; namespace: string; pod: string; container: string; previous: boolean; tailLines: number };
+  | { view: 'logs'; context: string; namespace: string; pod: string; container: string; previous: boolean; tailLines: number; node?: string };
 
 export function documentUri(d: ClusterDocument): vscode.Uri {
   const title =
@@ -72,7 +72,8 @@ export class ClusterDocumentProvider implements vscode.TextDocumentContentProvid
   private failure(d: ClusterDocument, e: unknown): string {
     const cred = this.credentialInfo(d.context);
     const what = d.view === 'logs' ? `read the logs of ${d.pod}/${d.container}` : `get ${d.kind} ${d.namespace}/${d.name}`;
-    const p = problemFromError(e, { what }, cred ?? { server: '', user: '' });
+    const log = d.view === 'logs' ? { pod: d.pod, node: d.node } : undefined;
+    const p = problemFromError(e, { what, log }, cred ?? { server: '', user: '' });
     return [p.title, p.detail ?? '', '', p.action].join('\n');
   }
 

@@ -13,7 +13,7 @@ import type { KubeconfigResult, LoadedKubeconfig } from './kubeconfig';
 import { orderNamespaces, type NamespaceSettings } from './namespaces';
 import { NamespaceStore, workloadKey, type Dirty, type Linter } from './namespaceStore';
 import { NodeCache, type ClusterNode, type ContextNode, type MessageNode, type NamespaceNode, type PodNode } from './nodes';
-import type { PodSummary } from './podStatus';
+import { podNeedsAttention, type PodSummary } from './podStatus';
 import type { ClusterProblem, CredentialInfo } from './problems';
 import { Reflector, type ReflectorState } from './reflector';
 import type { WorkloadSummary } from './workloads';
@@ -89,6 +89,8 @@ export class ClusterExplorer {
   private visible = true;
   private disposed = false;
   private readonly unsubscribeAttachments: () => void;
+  /** "Problems only": workloads and pods that are not healthy or have lint findings. */
+  private problemsOnlyMode = false;
 
   constructor(private readonly opts: ExplorerOptions) {
     this.coalescer = new Coalescer(opts.coalesceMs ?? 250, (batch) => this.emit(this.narrowest(batch)));
@@ -132,7 +134,9 @@ export class ClusterExplorer {
         return this.namespaceChildren(node);
       case 'workload': {
         const store = this.session(node.context, node.namespace)?.store;
-        return (store?.podsOf(workloadKey(node.kind, node.name)) ?? []).map((p) => this.nodes.pod(node.context, node.namespace, p.name));
+        return (store?.podsOf(workloadKey(node.kind, node.name)) ?? [])
+          .filter((p) => !this.problemsOnlyMode || podNeedsAttention(p))
+          .map((p) => this.nodes.pod(node.context, node.namespace, p.name));
       }
       case 'pod':
         return this.opts.podAttachments?.childrenOf(node) ?? [];
@@ -222,6 +226,17 @@ export class ClusterExplorer {
   /** The namespace filter or pinned list changed: redraw every context's namespace list. */
   refreshNamespaceOrder(): void {
     for (const name of this.contexts.keys()) this.mark(this.nodes.context(name));
+  }
+
+  get problemsOnly(): boolean {
+    return this.problemsOnlyMode;
+  }
+
+  /** Shows only what needs attention (or everything again); the namespaces shown are redrawn. */
+  setProblemsOnly(on: boolean): void {
+    if (on === this.problemsOnlyMode) return;
+    this.problemsOnlyMode = on;
+    for (const ctx of this.contexts.values()) for (const [ns, s] of ctx.sessions) if (s.rendered) this.mark(this.nodes.namespace(ctx.name, ns));
   }
 
   /** Makes another context the current one, in memory only (the kubeconfig file is never written). */
@@ -451,9 +466,19 @@ export class ClusterExplorer {
     if (s.reflectors.some((r) => !r.state || r.state.phase === 'listing')) {
       out.push(this.nodes.message(`${ctx.name}/${node.namespace}`, 'loading', 'loading', 'Loading…', undefined, ctx.name, node.namespace));
     }
-    for (const w of store.topWorkloads()) out.push(this.nodes.workload(ctx.name, node.namespace, w.kind, w.name));
-    for (const p of store.standalonePods()) out.push(this.nodes.pod(ctx.name, node.namespace, p.name));
-    if (!out.length) out.push(this.nodes.message(`${ctx.name}/${node.namespace}`, 'empty', 'info', 'No workloads or pods', undefined, ctx.name, node.namespace));
+    const only = this.problemsOnlyMode;
+    let hidden = 0;
+    for (const w of store.topWorkloads()) {
+      if (only && !store.workloadNeedsAttention(workloadKey(w.kind, w.name))) hidden++;
+      else out.push(this.nodes.workload(ctx.name, node.namespace, w.kind, w.name));
+    }
+    for (const p of store.standalonePods()) {
+      if (only && !podNeedsAttention(p)) hidden++;
+      else out.push(this.nodes.pod(ctx.name, node.namespace, p.name));
+    }
+    const scope = `${ctx.name}/${node.namespace}`;
+    if (hidden && out.length === 0) out.push(this.nodes.message(scope, 'healthy', 'info', `No problems: ${hidden} healthy hidden (Problems only)`, undefined, ctx.name, node.namespace));
+    else if (!out.length) out.push(this.nodes.message(scope, 'empty', 'info', 'No workloads or pods', undefined, ctx.name, node.namespace));
     return out;
   }
 
@@ -507,6 +532,8 @@ export class ClusterExplorer {
       case 'namespace':
         return this.mark(this.nodes.namespace(context, namespace));
       case 'workload': {
+        // With "Problems only", a workload's health decides whether the namespace lists it at all.
+        if (this.problemsOnlyMode) return this.mark(this.nodes.namespace(context, namespace));
         const [kind, name] = splitKey(d.key);
         return this.mark(this.nodes.workload(context, namespace, kind as never, name));
       }

@@ -17,7 +17,7 @@ export async function eventsOf(api: KubeApi, ref: ObjectRef, now = Date.now()): 
   const fieldSelector = namespaceWide ? undefined : `involvedObject.kind=${ref.kind},involvedObject.name=${ref.name}`;
   const list = await api.getJson<KubeList>(collectionPath(EVENTS, ref.namespace), { fieldSelector });
   const title = namespaceWide ? `Events in namespace ${ref.name}` : `Events of ${ref.kind} ${ref.namespace}/${ref.name}`;
-  return formatEvents(title, list.items ?? [], now);
+  return formatEvents(title, list.items ?? [], now, { objectColumn: namespaceWide });
 }
 
 export interface LogRequest {

@@ -5,7 +5,7 @@
  */
 import { REPLICASETS, JOBS, PODS, WORKLOADS, type ResourceType, type WorkloadKind } from './kinds';
 import type { KubeObject } from './kube';
-import { summarizePod, type PodSummary } from './podStatus';
+import { compareByHealth, podNeedsAttention, summarizePod, type PodSummary } from './podStatus';
 import type { ClusterProblem } from './problems';
 import type { ReflectorSink, ReflectorState } from './reflector';
 import { Ownership, summarizeWorkload, type WorkloadSummary } from './workloads';
@@ -124,6 +124,24 @@ export class NamespaceStore {
     return n;
   }
 
+  /**
+   * True when a workload is not healthy (a pod needing attention, fewer ready replicas than
+   * desired, failed Job pods) or live lint has findings on it: what "Problems only" keeps.
+   */
+  workloadNeedsAttention(key: string): boolean {
+    this.ensureGrouped();
+    const w = this.workloads.get(key);
+    if (!w) return false;
+    if (this.lint.get(key)?.length) return true;
+    if (w.kind !== 'Job' && w.kind !== 'CronJob' && w.desired !== undefined && w.ready < w.desired) return true;
+    if (w.kind === 'Job' && (w.object.status?.failed ?? 0) > 0) return true;
+    for (const name of this.members.get(key) ?? []) {
+      const p = this.pods.get(name);
+      if (p && podNeedsAttention(p)) return true;
+    }
+    return false;
+  }
+
   problems(): { resource: string; problem: ClusterProblem; failed: boolean }[] {
     const out: { resource: string; problem: ClusterProblem; failed: boolean }[] = [];
     for (const [resource, s] of this.states) if (s.phase === 'failed' || s.phase === 'retrying') out.push({ resource, problem: s.problem, failed: s.phase === 'failed' });
@@ -142,8 +160,8 @@ export class NamespaceStore {
     if (oldParent === parent) {
       if (old && samePod(old, pod)) return;
       this.onDirty({ type: 'pod', name: pod.name });
-      // Workload descriptions count ready and failing pods.
-      if (parent && (!old || old.health !== pod.health)) this.onDirty({ type: 'workload', key: parent });
+      // Workload descriptions count ready and failing pods, and pods are ordered by health.
+      if (!old || old.health !== pod.health) this.onDirty(parent ? { type: 'workload', key: parent } : { type: 'namespace' });
       return;
     }
     if (oldParent !== undefined) this.detach(pod.name, oldParent);
@@ -284,7 +302,7 @@ function sortedPods(names: Iterable<string> | undefined, pods: Map<string, PodSu
     const p = pods.get(n);
     if (p) out.push(p);
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out.sort(compareByHealth);
 }
 
 function samePod(a: PodSummary, b: PodSummary): boolean {

@@ -54,6 +54,8 @@ export interface PodSummary {
   containers: ContainerSummary[];
   /** status.message (e.g. why a pod was evicted). */
   message?: string;
+  /** Why the scheduler has not placed the pod: its PodScheduled=False condition ("Unschedulable", "0/3 nodes are available: …"). */
+  unscheduled?: { reason: string; message?: string };
 }
 
 interface ContainerState {
@@ -220,6 +222,7 @@ export function summarizePod(pod: KubeObject): PodSummary {
   }
 
   const owner = controllerOf(meta);
+  const notScheduled = (st.conditions ?? []).find((c: { type?: string; status?: string }) => c.type === 'PodScheduled' && c.status === 'False');
   return {
     name: meta.name ?? '',
     namespace: meta.namespace ?? '',
@@ -239,7 +242,20 @@ export function summarizePod(pod: KubeObject): PodSummary {
     owner: owner?.kind && owner.name ? { kind: owner.kind, name: owner.name } : undefined,
     containers,
     message: st.message || undefined,
+    unscheduled: notScheduled ? { reason: notScheduled.reason || 'NotScheduled', message: notScheduled.message || undefined } : undefined,
   };
+}
+
+/** Worst first: how the tree orders pods (then by name), and which ones "Problems only" keeps. */
+const HEALTH_ORDER: Record<PodHealth, number> = { failed: 0, unknown: 1, notReady: 2, pending: 3, terminating: 4, ready: 5, succeeded: 6 };
+
+export function compareByHealth(a: PodSummary, b: PodSummary): number {
+  return HEALTH_ORDER[a.health] - HEALTH_ORDER[b.health] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** A pod that is neither ready nor finished successfully. */
+export function podNeedsAttention(p: PodSummary): boolean {
+  return p.health !== 'ready' && p.health !== 'succeeded';
 }
 
 /** kubectl's RESTARTS column: "3 (5m ago)". */

@@ -9,6 +9,7 @@ import type { ClusterNode, MessageNode, PodNode, WorkloadNode } from './nodes';
 import { hasPreviousLogs, restartsColumn, type PodHealth, type PodSummary } from './podStatus';
 import { serviceIdentity } from './traces';
 import { readyColumn, type WorkloadSummary } from './workloads';
+import { plural } from '../plural';
 
 export interface Icon {
   id: string;
@@ -58,13 +59,23 @@ export function md(text: string): string {
   return text.replace(/[\\`*_[\]<>|~$]/g, (c) => `\\${c}`).replace(/\n/g, '  \n');
 }
 
+
+/**
+ * A pod's row: the status comes first (a narrow sidebar cuts the end of a row, never the
+ * CrashLoopBackOff), and it is part of the label, which tree find (Ctrl+Alt+F) matches.
+ */
+export function podLabel(p: PodSummary): string {
+  return `${p.status} · ${p.name}`;
+}
+
+/** After the label: what kubectl hides (the reason behind a crash loop), READY, RESTARTS, why a pod is not scheduled. */
 export function podDescription(p: PodSummary): string {
-  let status = p.status;
-  // What kubectl hides: the reason behind a crash loop (OOMKilled behind CrashLoopBackOff).
+  const parts: string[] = [];
   const last = p.lastTermination?.reason;
-  if (last && last !== p.status && (p.health === 'failed' || p.health === 'notReady')) status += ` (last: ${last})`;
-  const parts = [status, `${p.ready}/${p.total}`];
-  if (p.restarts) parts.push(`${p.restarts} restart${p.restarts === 1 ? '' : 's'}`);
+  if (last && last !== p.status && (p.health === 'failed' || p.health === 'notReady')) parts.push(`last: ${last}`);
+  parts.push(`${p.ready}/${p.total}`);
+  if (p.restarts) parts.push(plural(p.restarts, 'restart'));
+  if (p.unscheduled) parts.push(`${p.unscheduled.reason}${p.unscheduled.message ? `: ${p.unscheduled.message}` : ''}`);
   return parts.join(' · ');
 }
 
@@ -130,9 +141,10 @@ function workloadView(ex: ClusterExplorer, node: WorkloadNode): NodeView {
   if (!w || !store) return { id: node.id, label: node.name, description: node.kind, icon: { id: 'circle-slash' }, contextValue: 'leaklens.gone', collapsible: 'none' };
   const failing = store.failingPods(key);
   const findings = store.lint.get(key) ?? [];
-  const parts = [node.kind, readyColumn(w)];
-  if (failing) parts.push(`${failing} failing`);
-  if (findings.length) parts.push(`${findings.length} lint finding${findings.length === 1 ? '' : 's'}`);
+  // Health first, then what it is, then lint (a narrow sidebar cuts the end).
+  const parts = failing ? [`${failing} failing`] : [];
+  parts.push(readyColumn(w), node.kind);
+  if (findings.length) parts.push(plural(findings.length, 'lint finding'));
   return {
     id: node.id,
     label: node.name,
@@ -148,7 +160,7 @@ function podView(ex: ClusterExplorer, node: PodNode): NodeView {
   if (!p) return { id: node.id, label: node.name, description: 'gone', icon: { id: 'circle-slash' }, contextValue: 'leaklens.gone', collapsible: 'none' };
   return {
     id: node.id,
-    label: node.name,
+    label: podLabel(p),
     description: podDescription(p),
     icon: POD_ICONS[p.health],
     contextValue: hasPreviousLogs(p) ? 'leaklens.pod.restarted' : 'leaklens.pod',
@@ -174,6 +186,7 @@ function podTooltip(p: PodSummary, now: number): string {
   const last = p.lastTermination;
   const rows: [string, string | undefined][] = [
     ['Status', md(p.status)],
+    ['Not scheduled', p.unscheduled && md(`${p.unscheduled.reason}${p.unscheduled.message ? `: ${p.unscheduled.message}` : ''}`)],
     ['Ready', `${p.ready}/${p.total}`],
     ['Restarts', md(restartsColumn(p, now, humanDuration))],
     ['Last termination', last ? md(`${last.reason} (exit ${last.exitCode ?? '?'}) in ${last.container}${last.finishedAt ? `, ${age(last.finishedAt)}` : ''}`) : undefined],
@@ -186,7 +199,7 @@ function podTooltip(p: PodSummary, now: number): string {
   ];
   const containers = p.containers.map((c) => {
     const bits = [md(c.state), c.ready ? 'ready' : 'not ready'];
-    if (c.restarts) bits.push(`${c.restarts} restarts`);
+    if (c.restarts) bits.push(plural(c.restarts, 'restart'));
     if (c.lastTermination) bits.push(`last: ${md(c.lastTermination.reason)} (exit ${c.lastTermination.exitCode ?? '?'})`);
     const line = `- \`${c.name}\`${c.init ? ' (init)' : ''}: ${bits.join(' · ')}`;
     return c.message ? `${line}\n  > ${md(c.message.slice(0, 300))}` : line;
@@ -215,7 +228,7 @@ function workloadTooltip(ex: ClusterExplorer, node: WorkloadNode, now: number): 
     ['Trace service', `${md(service.service)} (${md(service.source)})`],
   ];
   const lint = findings.length
-    ? ['', `**Live lint: ${findings.length} finding${findings.length === 1 ? '' : 's'}**`, '', ...findings.map((f) => `- ${f.severity === 'error' ? '$(error)' : f.severity === 'warning' ? '$(warning)' : '$(info)'} \`${f.rule}\`: ${md(f.message)}`)]
+    ? ['', `**Live lint: ${plural(findings.length, 'finding')}**`, '', ...findings.map((f) => `- ${f.severity === 'error' ? '$(error)' : f.severity === 'warning' ? '$(warning)' : '$(info)'} \`${f.rule}\`: ${md(f.message)}`)]
     : ['', 'Live lint: no findings'];
   return [`**${w.kind} ${md(w.name)}**`, '', table(rows), ...lint].join('\n');
 }

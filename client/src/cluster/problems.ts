@@ -43,6 +43,8 @@ export interface CredentialInfo {
 /** Describes the request that failed: "list pods in team-b". */
 export interface FailedRequest {
   what: string;
+  /** A pod log request: the API server relays it from the kubelet of the pod's node. */
+  log?: { pod: string; node?: string };
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -151,22 +153,63 @@ function problemFromStatus(e: ApiError, req: FailedRequest, cred: CredentialInfo
         retryable: false,
       };
     case 404:
-      return {
-        kind: 'notFound',
-        title: `Not served by this cluster: ${req.what}`,
-        detail,
-        action: 'The API (or the object) does not exist on this cluster version.',
-        retryable: false,
-      };
-    default:
+      return notFound(e, req);
+    default: {
+      const retryable = e.status >= 500 || e.status === 429;
+      if (req.log && retryable) {
+        return {
+          kind: 'server',
+          title: `The API server could not get the log from the kubelet${req.log.node ? ` of node ${req.log.node}` : ''} (HTTP ${e.status})`,
+          detail,
+          action: `Logs come from the node's kubelet: check that the node is up and reachable from the API server, then open the log again.`,
+          retryable: false,
+        };
+      }
       return {
         kind: 'server',
-        title: `The API server failed to ${req.what} (HTTP ${e.status})`,
+        title: `The API server ${retryable ? 'failed' : 'refused'} to ${req.what} (HTTP ${e.status})`,
         detail,
-        action: 'Retrying automatically.',
-        retryable: e.status >= 500 || e.status === 429,
+        action: retryable ? 'Retrying automatically.' : 'The request was refused as it is; the detail says why.',
+        retryable,
       };
+    }
   }
+}
+
+/**
+ * A 404 names what is missing. For a log, the API server looks up the pod's node and answers
+ * `pods "<node>" not found` when the node is gone; an object that is gone names itself; a path
+ * the server does not serve at all carries no details.
+ */
+function notFound(e: ApiError, req: FailedRequest): ClusterProblem {
+  const detail = e.kubeStatus?.message;
+  const missing = e.kubeStatus?.details?.name;
+  if (req.log && missing && missing !== req.log.pod && (missing === req.log.node || req.log.node === undefined)) {
+    return {
+      kind: 'notFound',
+      title: `Node ${missing} of pod ${req.log.pod} is not in the cluster`,
+      detail,
+      action: 'Logs are read from the kubelet of the pod\'s node, and this node is gone (removed, or never registered): Describe the pod or show its events to see what happened to it.',
+      retryable: false,
+    };
+  }
+  if (missing) {
+    const kind = e.kubeStatus?.details?.kind;
+    return {
+      kind: 'notFound',
+      title: `${kind ? `${kind.replace(/s$/, '')} ` : ''}${missing} no longer exists (could not ${req.what})`,
+      detail,
+      action: 'It was deleted or replaced; Refresh the view.',
+      retryable: false,
+    };
+  }
+  return {
+    kind: 'notFound',
+    title: `Not served by this cluster: ${req.what}`,
+    detail,
+    action: 'This API does not exist on this cluster version (or an extension providing it is not installed).',
+    retryable: false,
+  };
 }
 
 /** Seconds-precision expiry of a JWT bearer token, from its `exp` claim (the signature is not checked). */

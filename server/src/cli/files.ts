@@ -1,10 +1,13 @@
-/** Finds the files `leaklens lint` reads: walks directories, skipping vendored, test-data and git-ignored files. */
+/**
+ * Finds the files `leaklens lint` reads: walks directories, skipping vendored, test-data, example and
+ * git-ignored files (the directories golangci-lint skips by default, so results match what Go users expect).
+ */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { languageOf } from '../lint/analyze';
 
-export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['vendor', 'testdata', 'node_modules', '.git']);
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['vendor', 'third_party', 'Godeps', 'testdata', 'examples', 'node_modules', '.git']);
 
 export interface WalkResult {
   files: string[];
@@ -12,7 +15,21 @@ export interface WalkResult {
   missing: string[];
 }
 
-/** Files under `paths` that LeakLens analyzes (an explicitly named file is taken whatever its directory). */
+/**
+ * The directory a Go package pattern walks: `./...` and `...` are the current directory, `dir/...`
+ * is `dir` (directories are always walked recursively, so the pattern and the directory mean the
+ * same). Undefined for anything else.
+ */
+export function goPatternDir(arg: string): string | undefined {
+  if (arg === '...') return '.';
+  const m = /^(.*)[/\\]\.\.\.$/.exec(arg);
+  return m ? m[1] || '/' : undefined;
+}
+
+/**
+ * Files under `paths` that LeakLens analyzes (an explicitly named file is taken whatever its
+ * directory). Go's `./...` and `dir/...` patterns name the directory they walk.
+ */
 export function collectFiles(paths: readonly string[]): WalkResult {
   const files: string[] = [];
   const missing: string[] = [];
@@ -35,12 +52,15 @@ export function collectFiles(paths: readonly string[]): WalkResult {
     }
   };
   const kept: string[] = [];
-  for (const p of paths) {
+  for (const arg of paths) {
+    const pattern = goPatternDir(arg);
+    const p = pattern ?? arg;
     let stat: fs.Stats;
     try {
       stat = fs.statSync(p);
+      if (pattern !== undefined && !stat.isDirectory()) throw new Error('not a directory');
     } catch {
-      missing.push(p);
+      missing.push(arg);
       continue;
     }
     if (stat.isDirectory()) {

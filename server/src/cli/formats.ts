@@ -1,6 +1,7 @@
 /** Output formats of `leaklens lint`: text (like go vet), JSON, SARIF 2.1.0 and GitHub annotations. */
+import { preferredFix } from '../engine/fixAll';
 import { allRules, ruleDocsUrl } from '../lint/registry';
-import type { Finding, Severity } from '../engine/types';
+import type { Finding, Fix, Notice, Range, Severity } from '../engine/types';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -14,13 +15,29 @@ export interface RunStats {
   durationMs: number;
 }
 
-/** True when the format shows whether findings are fixable, so the engine must build their fixes. */
+/** True when the format carries the findings' fixes, so the engine must build them. */
 export function showsFixes(format: Format): boolean {
-  return format === 'json';
+  return format === 'json' || format === 'sarif';
+}
+
+/** 1-based lines and columns, as every output format counts them. */
+function oneBased(r: Range) {
+  return { line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
+}
+
+/** A fix in the JSON contract: its title, whether it is the preferred one, and its edits. */
+function jsonFix(fix: Fix, preferred: boolean) {
+  return {
+    title: fix.title,
+    preferred,
+    ...(fix.changesBehavior ? { changesBehavior: fix.changesBehavior } : {}),
+    edits: fix.edits.map((e) => ({ ...oneBased(e.range), newText: e.newText })),
+  };
 }
 
 /** One finding in the JSON contract: 1-based lines and columns. */
 function jsonFinding(f: FileFinding) {
+  const preferred = preferredFix(f);
   return {
     file: f.file,
     line: f.range.start.line + 1,
@@ -31,6 +48,7 @@ function jsonFinding(f: FileFinding) {
     severity: f.severity,
     message: f.message,
     fixable: f.fixes.length > 0,
+    fixes: f.fixes.map((fix) => jsonFix(fix, fix === preferred)),
   };
 }
 
@@ -40,8 +58,9 @@ function text(findings: readonly FileFinding[]): string {
     .join('');
 }
 
-function json(findings: readonly FileFinding[], stats: RunStats): string {
-  return JSON.stringify({ version: 1, findings: findings.map(jsonFinding), stats }, null, 2) + '\n';
+function json(findings: readonly FileFinding[], stats: RunStats, skipped: readonly Notice[]): string {
+  const notices = skipped.map((n) => ({ file: n.file, kind: n.kind, reason: n.message }));
+  return JSON.stringify({ version: 1, findings: findings.map(jsonFinding), skipped: notices, stats }, null, 2) + '\n';
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -51,7 +70,40 @@ function sarifUri(file: string): string {
   return file.split('\\').join('/').split('/').map(encodeURIComponent).join('/');
 }
 
-function sarif(findings: readonly FileFinding[], version: string): string {
+/** SARIF's fix object: the replacements of one fix in the finding's file (code scanning tools can offer them). */
+function sarifFix(f: FileFinding, fix: Fix) {
+  return {
+    description: { text: fix.title },
+    artifactChanges: [
+      {
+        artifactLocation: { uri: sarifUri(f.file) },
+        replacements: fix.edits.map((e) => {
+          const r = oneBased(e.range);
+          return {
+            deletedRegion: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+            insertedContent: { text: e.newText },
+          };
+        }),
+      },
+    ],
+    ...(fix.changesBehavior ? { properties: { changesBehavior: fix.changesBehavior } } : {}),
+  };
+}
+
+/** Files not linted (or only in part) as SARIF tool notifications of the run's invocation. */
+function sarifInvocation(skipped: readonly Notice[]) {
+  return {
+    executionSuccessful: true,
+    toolExecutionNotifications: skipped.map((n) => ({
+      level: n.kind === 'skipped' ? 'warning' : 'note',
+      message: { text: n.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(n.file) } } }],
+      descriptor: { id: n.kind === 'skipped' ? 'file-skipped' : 'file-partially-checked' },
+    })),
+  };
+}
+
+function sarif(findings: readonly FileFinding[], version: string, skipped: readonly Notice[]): string {
   const rules = allRules.map((r) => ({
     id: r.id,
     name: r.id.replace(/[^A-Za-z0-9]+(.)/g, (_, c: string) => c.toUpperCase()),
@@ -62,7 +114,7 @@ function sarif(findings: readonly FileFinding[], version: string): string {
       text: r.docs.description,
       markdown: `${r.docs.description}\n\nFlagged:\n\n\`\`\`\n${r.docs.bad}\n\`\`\`\n\nSafe:\n\n\`\`\`\n${r.docs.good}\n\`\`\``,
     },
-    defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+    defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity], ...(r.offByDefault ? { enabled: false } : {}) },
     properties: { tags: [r.language], fixable: r.fixable },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
@@ -84,6 +136,7 @@ function sarif(findings: readonly FileFinding[], version: string): string {
         },
       },
     ],
+    ...(f.fixes.length ? { fixes: f.fixes.map((fix) => sarifFix(f, fix)) } : {}),
   }));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -98,6 +151,7 @@ function sarif(findings: readonly FileFinding[], version: string): string {
             rules,
           },
         },
+        invocations: [sarifInvocation(skipped)],
         columnKind: 'utf16CodeUnits',
         results,
       },
@@ -116,8 +170,9 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function github(findings: readonly FileFinding[]): string {
-  return findings
+function github(findings: readonly FileFinding[], skipped: readonly Notice[]): string {
+  const notices = skipped.map((n) => `::warning file=${escapeProperty(n.file)},title=${escapeProperty('LeakLens: not fully linted')}::${escapeData(n.message)}\n`);
+  return notices.join('') + findings
     .map((f) => {
       const props = [
         `file=${escapeProperty(f.file)}`,
@@ -132,15 +187,16 @@ function github(findings: readonly FileFinding[]): string {
     .join('');
 }
 
-export function formatFindings(format: Format, findings: readonly FileFinding[], stats: RunStats, version: string): string {
+/** Findings in `format`; files not linted go to JSON, SARIF and GitHub output too (text prints them on stderr). */
+export function formatFindings(format: Format, findings: readonly FileFinding[], stats: RunStats, version: string, skipped: readonly Notice[] = []): string {
   switch (format) {
     case 'text':
       return text(findings);
     case 'json':
-      return json(findings, stats);
+      return json(findings, stats, skipped);
     case 'sarif':
-      return sarif(findings, version);
+      return sarif(findings, version, skipped);
     case 'github':
-      return github(findings);
+      return github(findings, skipped);
   }
 }

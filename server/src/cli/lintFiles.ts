@@ -2,9 +2,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { analyzeGoText, analyzeManifests, initEngine, languageEnabled, languageOf, type ManifestInput } from '../lint/analyze';
+import { analyzeGoText, initEngine, languageEnabled, languageOf, type ManifestInput } from '../lint/analyze';
 import type { LeakLensConfig } from '../engine/config';
+import type { Notice } from '../engine/types';
+import type { HelmOptions } from '../k8s/helm';
+import { analyzeManifestSet } from '../k8s/manifestSet';
 import { GoModLocator } from '../go/gomod';
+import { PackageLocator } from '../go/packageIndex';
 import type { FileFinding } from './formats';
 import { looksBinary } from './files';
 
@@ -17,36 +21,39 @@ export interface LintOptions {
   jobs: number;
   /** Called as files finish, for the progress line. */
   onProgress?: (done: number) => void;
+  /** How Helm charts are rendered (helm binary, values files). */
+  helm?: HelmOptions;
 }
 
 export interface LintOutcome {
   findings: FileFinding[];
-  /** Files skipped or failed, with why: printed on stderr, the run goes on. */
-  problems: string[];
+  /** Files skipped, or linted only in part, with why: printed on stderr and in JSON/SARIF, the run goes on. */
+  skipped: Notice[];
   /** Rules that threw: internal errors. */
   internalErrors: string[];
 }
 
 /** Reads a file as text, or says why it is skipped. */
-export function readSource(file: string, maxFileSize: number): { text: string } | { problem: string } {
+export function readSource(file: string, maxFileSize: number): { text: string } | { skipped: string } {
   let buf: Buffer;
   try {
     const size = fs.statSync(file).size;
-    if (size > maxFileSize) return { problem: `${file}: skipped: ${size} bytes is over the ${maxFileSize}-byte limit` };
+    if (size > maxFileSize) return { skipped: `skipped: ${size} bytes is over the ${maxFileSize}-byte limit` };
     buf = fs.readFileSync(file);
   } catch (err) {
-    return { problem: `${file}: cannot read: ${(err as Error).message}` };
+    return { skipped: `cannot read: ${(err as Error).message}` };
   }
-  if (looksBinary(buf)) return { problem: `${file}: skipped: binary file` };
+  if (looksBinary(buf)) return { skipped: 'skipped: binary file' };
   return { text: buf.toString('utf8') };
 }
 
 /** Analyzes Go files in this thread. */
 export function lintGoFiles(files: readonly string[], options: LintOptions, outcome: LintOutcome, done = () => {}): void {
   const goMods = new GoModLocator();
+  const packages = new PackageLocator();
   for (const file of files) {
     const src = readSource(file, options.maxFileSize);
-    if ('problem' in src) outcome.problems.push(src.problem);
+    if ('skipped' in src) outcome.skipped.push({ file, message: src.skipped, kind: 'skipped' });
     else {
       const found = analyzeGoText(
         file,
@@ -54,7 +61,7 @@ export function lintGoFiles(files: readonly string[], options: LintOptions, outc
         options.config,
         goMods,
         (rule, err) => outcome.internalErrors.push(`${file}: rule ${rule} failed: ${(err as Error)?.message ?? err}`),
-        { fixes: options.fixes },
+        { fixes: options.fixes, packages },
       );
       for (const f of found) outcome.findings.push({ ...f, file });
     }
@@ -85,7 +92,7 @@ async function lintGoInWorkers(files: readonly string[], options: LintOptions, o
           if ('outcome' in msg) {
             for (let i = 0; i < msg.count; i++) done();
             outcome.findings.push(...msg.outcome.findings);
-            outcome.problems.push(...msg.outcome.problems);
+            outcome.skipped.push(...msg.outcome.skipped);
             outcome.internalErrors.push(...msg.outcome.internalErrors);
             next();
           } else next();
@@ -105,7 +112,7 @@ export async function runWorker(port: import('node:worker_threads').MessagePort,
       port.close();
       return;
     }
-    const outcome: LintOutcome = { findings: [], problems: [], internalErrors: [] };
+    const outcome: LintOutcome = { findings: [], skipped: [], internalErrors: [] };
     lintGoFiles(msg.files, data.options, outcome);
     port.postMessage({ outcome, count: msg.files.length } satisfies FromWorker);
   });
@@ -120,13 +127,14 @@ export function defaultJobs(): number {
 }
 
 export async function lintFiles(files: readonly string[], options: LintOptions): Promise<LintOutcome> {
-  const outcome: LintOutcome = { findings: [], problems: [], internalErrors: [] };
+  const outcome: LintOutcome = { findings: [], skipped: [], internalErrors: [] };
   let finished = 0;
   const done = () => options.onProgress?.(++finished);
   const goFiles = languageEnabled(options.config, 'go') ? files.filter((f) => languageOf(f) === 'go') : [];
   const manifests = languageEnabled(options.config, 'k8s') ? files.filter((f) => languageOf(f) === 'k8s') : [];
 
-  await initEngine();
+  // The Go parser (WebAssembly) is loaded only when there is Go to parse.
+  if (goFiles.length > 0) await initEngine();
   if (options.jobs > 1 && goFiles.length >= MIN_FILES_FOR_WORKERS) await lintGoInWorkers(goFiles, options, outcome, done);
   else lintGoFiles(goFiles, options, outcome, done);
 
@@ -134,12 +142,15 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
   const inputs: ManifestInput[] = [];
   for (const file of manifests) {
     const src = readSource(file, options.maxFileSize);
-    if ('problem' in src) outcome.problems.push(src.problem);
+    if ('skipped' in src) outcome.skipped.push({ file, message: src.skipped, kind: 'skipped' });
     else inputs.push({ path: file, text: src.text });
     done();
   }
-  const byFile = analyzeManifests(inputs, options.config, (rule, err) =>
-    outcome.internalErrors.push(`rule ${rule} failed: ${(err as Error)?.message ?? err}`),
+  const byFile = analyzeManifestSet(
+    inputs,
+    options.config,
+    (rule, err) => outcome.internalErrors.push(`rule ${rule} failed: ${(err as Error)?.message ?? err}`),
+    { helm: options.helm, onNotice: (n) => outcome.skipped.push(n), fixes: options.fixes },
   );
   for (const [file, found] of byFile) for (const f of found) outcome.findings.push({ ...f, file });
   return outcome;

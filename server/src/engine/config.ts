@@ -222,9 +222,15 @@ export function checksTestCode(config: LeakLensConfig, rule: Pick<RuleMeta, 'id'
   return config.ruleTests[rule.id] ?? config.tests ?? rule.scope?.tests.checked ?? true;
 }
 
+/** Whether the configuration runs `rule`: not turned off, and given a severity when it is off by default. */
+export function ruleIsOn(config: LeakLensConfig, rule: Pick<RuleMeta, 'id' | 'offByDefault'>): boolean {
+  const setting = config.rules[rule.id];
+  return setting !== 'off' && (setting !== undefined || !rule.offByDefault);
+}
+
 /** The rules the configuration leaves on for a file with these traits. */
-export function rulesOn<R extends Pick<RuleMeta, 'id' | 'scope'>>(config: LeakLensConfig, rules: readonly R[], traits: FileTraits = {}): R[] {
-  return rules.filter((r) => config.rules[r.id] !== 'off' && (!traits.testCode || checksTestCode(config, r)));
+export function rulesOn<R extends Pick<RuleMeta, 'id' | 'scope' | 'offByDefault'>>(config: LeakLensConfig, rules: readonly R[], traits: FileTraits = {}): R[] {
+  return rules.filter((r) => ruleIsOn(config, r) && (!traits.testCode || checksTestCode(config, r)));
 }
 
 /** The severity a rule's findings get, or undefined when the rule is off. */

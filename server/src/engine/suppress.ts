@@ -17,21 +17,33 @@ export interface LineComment {
 const ALL = '*';
 const IGNORE = /^leaklens:ignore(?:\s+([^\s]+))?/;
 const NOLINT = /^nolint(?::([\w,-]+))?(?:\s|$|\/\/)/;
+/**
+ * gosec's own directives, `#nosec [G112 …]` and `gosec:disable [G112 …]`: the rule codes come
+ * before an optional justification (`-- why`); without codes every gosec rule is silenced.
+ */
+const GOSEC = /^(?:#nosec|gosec:disable)(?=\s|$)(.*)$/s;
 
 /** True when a comment is a suppression directive of any kind. */
 export function isDirective(text: string): boolean {
-  return IGNORE.test(text) || NOLINT.test(text);
+  return IGNORE.test(text) || NOLINT.test(text) || GOSEC.test(text);
 }
 
 /** True when `text` may hold a directive at all: every directive starts with one of these words. */
 export function mayHoldDirective(text: string): boolean {
-  return text.includes('leaklens:ignore') || text.includes('nolint');
+  return text.includes('leaklens:ignore') || text.includes('nolint') || text.includes('nosec') || text.includes('gosec:disable');
+}
+
+/** The gosec rule codes a `#nosec` or `gosec:disable` directive names (none: all of them). */
+function gosecCodes(rest: string): string[] {
+  const directive = rest.split(/\s--|\/\//)[0];
+  return directive.match(/\bG\d{3}\b/g) ?? [];
 }
 
 /**
  * Reads suppression directives for one language's rules: `leaklens:ignore <id>[,<id>]` (former ids
- * too) and `nolint[:linter,…]`, where a linter is a peer name of some rules (`bodyclose`), and a
- * peer name `gosec:G112` makes the bare linter (`gosec`) silence the rule as well.
+ * too), `nolint[:linter,…]`, where a linter is a peer name of some rules (`bodyclose`), and a
+ * peer name `gosec:G112` makes the bare linter (`gosec`) silence the rule as well; and gosec's
+ * `#nosec [G112]` and `gosec:disable [G112]`, which silence the rules with those gosec peer names.
  */
 export class DirectiveReader {
   private readonly canonical = new Map<string, string>();
@@ -56,6 +68,11 @@ export class DirectiveReader {
     return [...this.byLinter].filter(([name]) => !name.includes(':'));
   }
 
+  /** One linter's rule codes (`gosec` → G112, G114), each with the rules it silences (for the docs). */
+  peerCodes(linter: string): [string, readonly string[]][] {
+    return [...this.byLinter].filter(([name]) => name.startsWith(`${linter}:`)).map(([name, ids]) => [name.slice(linter.length + 1), ids]);
+  }
+
   /** The rule ids a comment silences ('*' for all), or undefined when it is no directive. */
   parse(text: string): string[] | undefined {
     const ignore = IGNORE.exec(text);
@@ -64,6 +81,11 @@ export class DirectiveReader {
     if (nolint) {
       if (!nolint[1]) return [ALL];
       return nolint[1].split(',').flatMap((linter) => this.byLinter.get(linter.trim()) ?? []);
+    }
+    const gosec = GOSEC.exec(text);
+    if (gosec) {
+      const codes = gosecCodes(gosec[1]);
+      return codes.length ? codes.flatMap((code) => this.byLinter.get(`gosec:${code}`) ?? []) : (this.byLinter.get('gosec') ?? []);
     }
     return undefined;
   }

@@ -1,30 +1,22 @@
 /** Runs the Go rules over a parsed file, one top-level declaration at a time. */
 import type { Node } from 'web-tree-sitter';
-import { effectiveSeverity, rulesOn, type FileTraits, type LeakLensConfig } from '../engine/config';
+import { effectiveSeverity, rulesOn, type LeakLensConfig } from '../engine/config';
 import { DirectiveReader, type LineComment } from '../engine/suppress';
 import { compareFindings, findingOf, type Finding, type RuleErrorHandler } from '../engine/types';
 import { buildDeclIndex } from './declIndex';
 import type { GoFile } from './file';
+import { goFileTraits } from './fileTraits';
 import type { GoRule, GoRuleContext } from './rule';
-import { focusDeclaration, nodeRange, textOf, typeOf } from './syntax';
+import { focusDeclaration, nodeRange, textOf } from './syntax';
+import { packageIndexOf } from './packageIndex';
+import { runsForProcess } from './processLifetime';
 import { rulesToRun } from './rulePlan';
 import { goRules } from './rules';
 
 /** Suppression comments name Go rules, their former ids and the golangci-lint linters that cover them. */
 const goDirectives = new DirectiveReader(goRules);
 
-/** What the engine's scopes need to know of a Go file: `_test.go` files are test code. */
-export function goFileTraits(path: string): FileTraits {
-  return { testCode: path.endsWith('_test.go') };
-}
-
-/**
- * `func main` of package main runs for the whole process (and so do the func literals in it):
- * rules whose scope says their findings cannot leak there do not run on it.
- */
-function runsForProcess(file: GoFile, decl: Node): boolean {
-  return file.packageName === 'main' && typeOf(decl) === 'function_declaration' && decl.childForFieldName('name')?.text === 'main';
-}
+export { goFileTraits };
 
 export type { RuleErrorHandler };
 
@@ -44,8 +36,9 @@ export function checkDecl(
 ): Finding[] {
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
   const source = textOf(decl);
-  let toRun = rulesToRun(rules, source);
+  let toRun = rulesToRun(rules, source, packageIndexOf(file));
   if (toRun.length === 0) return [];
+  // Rules whose findings are no leak in code that runs for the whole process do not run there.
   if (toRun.some((r) => r.scope?.processLifetime) && runsForProcess(file, decl)) toRun = toRun.filter((r) => !r.scope?.processLifetime);
   if (toRun.length === 0) return [];
   const withFixes = options.fixes ?? true;
@@ -101,7 +94,7 @@ export function analyzeGoFile(
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
 ): Finding[] {
-  const enabled = rulesOn(config, rules, goFileTraits(file.path));
+  const enabled = rulesOn(config, rules, goFileTraits(file.path, file.imports));
   const raw = file.topLevelDecls().flatMap((decl) => checkDecl(file, decl, enabled, onError, options));
   return finalizeFindings(file, raw, config);
 }

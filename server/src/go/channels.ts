@@ -1,8 +1,9 @@
 /** Channel operations the concurrency rules look for: receives, stop channels and unbuffered makes. */
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../engine/types';
+import type { GoFile } from './file';
 import { replaceNode } from './edits';
-import { communicationCases, ownDescendants } from './flow';
+import { communicationCases } from './flow';
 import { assignmentOf, callParts, hasType, typeOf, unparen } from './syntax';
 
 /** The channel operand of `<-ch` when `expr` is a receive expression. */
@@ -10,13 +11,6 @@ function receivedChannel(expr: Node): Node | undefined {
   if (typeOf(expr) !== 'unary_expression' || expr.childForFieldName('operator')?.text !== '<-') return undefined;
   const operand = expr.childForFieldName('operand');
   return operand ? unparen(operand) : undefined;
-}
-
-/** Channels received from inside `scope` (in its own function, not in nested func literals). */
-export function receivedChannels(scope: Node): Node[] {
-  return ownDescendants(scope, 'unary_expression')
-    .map(receivedChannel)
-    .filter((c): c is Node => !!c);
 }
 
 /** The channel a select `case` receives from (`case <-ch:`, `case v, ok := <-ch:`). */
@@ -36,11 +30,16 @@ function channelName(expr: Node): string | undefined {
 }
 
 /** Names that say a channel signals the end of work. */
-const STOP_NAME = /done|quit|stop|exit|clos(e|ing)|cancel/i;
+const STOP_NAME = /done|quit|stop|exit|clos(e|ing)|cancel|interrupt|shutdown|abort/i;
 
 /** A channel that signals the end of work by its name: `ctx.Done()`, `done`, `s.quit`, `stopCh`, `closing`. */
 export function isStopChannel(expr: Node): boolean {
   return STOP_NAME.test(channelName(expr) ?? '');
+}
+
+/** The same test on a channel the goroutine model names by its text (`s.quit`, `ctx.Done()`): its last part. */
+export function isStopKey(key: string): boolean {
+  return STOP_NAME.test(key.replace(/\(\)$/, '').split('.').pop() ?? '');
 }
 
 /** True when a select has a case receiving from a stop channel (`case <-ctx.Done():`, `case <-s.quit:`). */
@@ -77,4 +76,19 @@ export function bufferOfOneFix(call: Node): Fix | undefined {
   const at = { line: type.endPosition.row, character: type.endPosition.column };
   const edit = size ? replaceNode(size, '1') : { range: { start: at, end: at }, newText: ', 1' };
   return { title: 'Give the channel a buffer of 1', preferred: true, edits: [edit] };
+}
+
+/**
+ * `time.After(d)`, or a timer's channel: `t.C` of a `t := time.NewTimer(d)`, or a variable holding
+ * either (`timeout := time.After(d)`), judged from the text of the function `fnText`. It delivers
+ * once, when time is up.
+ */
+export function isTimeoutChannel(file: GoFile, ch: Node, fnText: string): boolean {
+  const e = unparen(ch);
+  if (typeOf(e) === 'call_expression') return file.isPkgCall(e, 'time', ['After']);
+  const selector = typeOf(e) === 'selector_expression' && e.childForFieldName('field')?.text === 'C';
+  const name = selector ? e.childForFieldName('operand')?.text : typeOf(e) === 'identifier' ? e.text : undefined;
+  if (!name) return false;
+  const made = selector ? 'NewTimer\\(' : '(After\\(|NewTimer\\(.*\\)\\.C\\b)';
+  return new RegExp(`\\b${name.replace(/\./g, '\\.')}\\s*:?=\\s*time\\.${made}`).test(fnText);
 }

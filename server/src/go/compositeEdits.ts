@@ -147,10 +147,13 @@ export function addKeyedElement(file: GoFile, literal: Node, key: string, value:
   return edits;
 }
 
-/** A fix that sets a time.Duration field of a literal to `seconds * time.Second`. */
-export function setSecondsFieldFix(file: GoFile, literal: Node, key: string, seconds: number): Fix | undefined {
+/**
+ * A fix that sets a time.Duration field of a literal to `seconds * time.Second`. A new timeout
+ * fails what used to wait: `changesBehavior` says what.
+ */
+export function setSecondsFieldFix(file: GoFile, literal: Node, key: string, seconds: number, changesBehavior: string): Fix | undefined {
   const duration = secondsExpr(file, seconds);
   const edits = addKeyedElement(file, literal, key, duration.text);
   if (!edits) return undefined;
-  return { title: `Set ${key}: ${duration.text}`, preferred: true, edits: [...duration.edits, ...edits] };
+  return { title: `Set ${key}: ${duration.text}`, preferred: true, edits: [...duration.edits, ...edits], changesBehavior };
 }

@@ -26,6 +26,15 @@ export function elementKey(element: Node): string | undefined {
   return typeOf(element) === 'keyed_element' ? namedChildren(element)[0]?.text : undefined;
 }
 
+/** The value of the keyed element `key` of a composite literal (`d` in `Timeout: d`). */
+export function elementValue(literal: Node, key: string): Node | undefined {
+  const value = literalElements(literal)
+    .find((e) => elementKey(e) === key)
+    ?.childForFieldName('value');
+  // The value is a literal element wrapping the expression.
+  return value ? (namedChildren(value)[0] ?? undefined) : undefined;
+}
+
 /**
  * The name of the variable a literal is assigned to (`c := &http.Client{…}`, `var c = http.Client{…}`),
  * so that later `c.Timeout = …` assignments count as setting the field.

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import type { GoFile } from './file';
 import { namedChildren, statementsOf, typeOf } from './syntax';
-import { mentionsWord } from './words';
+import { mentionsOf } from './identifiers';
 
 /** Leading whitespace of the line `node` starts on. */
 export function indentAt(file: GoFile, node: Node): string {
@@ -84,13 +84,12 @@ function pathOf(specText: string): string {
 }
 
 /**
- * `base` when nothing in `scope` is called that yet, else `base2`, `base3`, … A mention in a comment
- * or string counts as taken too: a harmless detour that spares walking the scope's identifiers.
+ * `base` when no identifier in `scope` is called that yet, else `base2`, `base3`, … (a word in a
+ * comment or a string, or a field name, does not take it).
  */
 export function freeName(scope: Node, base: string): string {
-  const text = scope.text;
   let name = base;
-  for (let i = 2; mentionsWord(text, name); i++) name = `${base}${i}`;
+  for (let i = 2; mentionsOf(scope, name).length > 0; i++) name = `${base}${i}`;
   return name;
 }
 

@@ -1,5 +1,6 @@
 /** One parsed Go file and the facts rules ask about it: imports, package, Go semantics, comments. */
 import type { Node, Tree } from 'web-tree-sitter';
+import type { FileDecls } from './declaredResults';
 import { mayHoldDirective, type LineComment } from '../engine/suppress';
 import { LineIndex } from '../engine/text';
 import { goQuery } from './parser';
@@ -13,6 +14,11 @@ export interface GoSemantics {
    * even when never stopped, so the timer rules only hint.
    */
   timersCollected: boolean;
+  /**
+   * What the package's other files (the same directory) declare that rules read: functions and
+   * methods returning a resource (see packageIndex.ts). Absent: only the file's own declarations.
+   */
+  packageDecls?: readonly FileDecls[];
 }
 
 export interface ImportInfo {

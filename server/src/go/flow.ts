@@ -67,6 +67,20 @@ export function loopCanExit(loop: Node): boolean {
   });
 }
 
+/**
+ * True when the statements of `scope` (a select case) can leave `loop`: a `return`, a `break` or
+ * `continue` whose target is the loop or encloses it, or a call that ends the goroutine or fails
+ * the test (`t.Fatal`, `framework.Fail`, `panic`).
+ */
+export function leavesLoop(scope: Node, loop: Node, ends: (stmt: Node) => boolean): boolean {
+  if (ownStatements(scope, ['return']).length > 0) return true;
+  const jumps = ownStatements(scope, ['break', 'continue']).some((jump) => {
+    const target = jumpTarget(jump);
+    return !!target && (target.id === loop.id ? typeOf(jump) === 'break_statement' : isInside(loop, target));
+  });
+  return jumps || scope.descendantsOfType('expression_statement').some((s) => !!s && ends(s));
+}
+
 /** The clauses of a select, `default` included. */
 export function selectCases(select: Node): Node[] {
   return namedChildren(select).filter((c) => typeOf(c) === 'communication_case' || typeOf(c) === 'default_case');

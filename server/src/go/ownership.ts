@@ -45,6 +45,22 @@ export interface ResourceKind {
   borrows?(call: Node, file: GoFile): boolean;
   /** A field whose receive means the resource is spent: `<-t.C` for a timer that has fired. */
   spentByReceiveFrom?: string;
+  /** Calls that consume what they are given to its end, which releases it: io.ReadAll of a response body. */
+  drains?(call: Node, arg: Node, file: GoFile): boolean;
+  /** A method that releases the resource once it returns false, so a loop on it does: `for rows.Next() {}`. */
+  exhaustedBy?: string;
+  /**
+   * Other variables whose uses settle the resource too: the context of a cancel func (received
+   * Done, it is released), the transaction a query's rows belong to (its Rollback closes them).
+   */
+  companions?(call: Node, file: GoFile, fn: Node): readonly Companion[];
+}
+
+/** A variable besides the resource's own whose uses release or hand on the resource. */
+export interface Companion {
+  name: string;
+  /** What a mention of it after the acquisition (or in a `defer` before it) does to the resource. */
+  use(ident: Node): 'release' | 'handoff' | 'none';
 }
 
 /** Where an expression's value goes, looking through parentheses and `&`. */
@@ -151,6 +167,13 @@ type UseKind = 'release' | 'handoff' | 'rebind' | 'none';
 function useKind(ident: Node, kind: ResourceKind, file: GoFile, body: Node): UseKind {
   let expr = ident;
   for (let depth = 0; ; depth++) {
+    // `v.(T)` is the same value: `s, ok := span.(*recordingSpan)` hands it to `s`, `span.(io.Closer).Close()` releases it.
+    const up = parentOf(expr);
+    if (hasType(up, 'type_assertion_expression') && isLeadingChild(expr, up)) {
+      expr = up;
+      depth--;
+      continue;
+    }
     const pos = positionOf(expr);
     if (pos.kind === 'target') return depth === 0 ? 'rebind' : 'none';
     if (pos.kind === 'key') return 'none';
@@ -160,12 +183,14 @@ function useKind(ident: Node, kind: ResourceKind, file: GoFile, body: Node): Use
       expr = pos.selector;
       continue;
     }
+    if (pos.kind === 'argument' && kind.drains?.(pos.call, expr, file)) return 'release';
     if (handsOn(pos, kind, file)) return 'handoff';
     return capturedByEscapingClosure(ident, kind, file, body) ? 'handoff' : 'none';
   }
 }
 
-function isReceived(expr: Node): boolean {
+/** True when `expr` is received from: `<-expr`. */
+export function isReceived(expr: Node): boolean {
   let p = parentOf(expr);
   while (hasType(p, 'parenthesized_expression')) p = parentOf(p);
   return hasType(p, 'unary_expression') && p.childForFieldName('operator')?.text === '<-';
@@ -186,30 +211,48 @@ function capturedByEscapingClosure(ident: Node, kind: ResourceKind, file: GoFile
 /** Where a path leaves the function (or the variable's scope) without releasing the resource. */
 export interface LeakPoint {
   range: Range;
-  /** The `return` statement, when the path leaves through one (else it falls off a block's end). */
-  returnStmt?: Node;
+  /** How: a `return`, a `break`/`continue` out of the variable's block, an assignment that overwrites it, or the end of a block. */
+  how: 'return' | 'jump' | 'overwrite' | 'end';
+  /** The statement, for all but 'end'. */
+  stmt?: Node;
+  /** For 'end': the block control falls off. */
+  block?: Node;
 }
 
 const FALL = 'fall';
 
-/** How the paths through some statements end: leaks, and exits ('fall', 'break[:label]', 'continue[:label]'). */
+/**
+ * How the paths through some statements end: leaks, and exits ('fall', 'break[:label]',
+ * 'continue[:label]') with the jump statements that take each.
+ */
 interface Flow {
   readonly leaks: readonly LeakPoint[];
-  readonly exits: ReadonlySet<string>;
+  readonly exits: ReadonlyMap<string, readonly Node[]>;
 }
 
 /** The flows of most statements, shared (flows are never changed once built): the walk meets one per simple statement. */
-const ENDED: Flow = { leaks: [], exits: new Set() };
-const FALLEN: Flow = { leaks: [], exits: new Set([FALL]) };
+const ENDED: Flow = { leaks: [], exits: new Map() };
+const FALLEN: Flow = { leaks: [], exits: new Map([[FALL, []]]) };
+
+function addExit(exits: Map<string, readonly Node[]>, exit: string, nodes: readonly Node[]): void {
+  const known = exits.get(exit);
+  exits.set(exit, known ? [...known, ...nodes] : nodes);
+}
 
 function merge(...flows: Flow[]): Flow {
-  return { leaks: flows.flatMap((f) => f.leaks), exits: new Set(flows.flatMap((f) => [...f.exits])) };
+  const exits = new Map<string, readonly Node[]>();
+  for (const f of flows) for (const [e, nodes] of f.exits) addExit(exits, e, nodes);
+  return { leaks: flows.flatMap((f) => f.leaks), exits };
 }
 
 function jump(s: Node): Flow {
   const label = namedChildren(s).find((c) => typeOf(c) === 'label_name')?.text;
   const kind = typeOf(s) === 'break_statement' ? 'break' : 'continue';
-  return { leaks: [], exits: new Set([label ? `${kind}:${label}` : kind]) };
+  return { leaks: [], exits: new Map([[label ? `${kind}:${label}` : kind, [s]]]) };
+}
+
+function leakAt(s: Node, how: LeakPoint['how']): Flow {
+  return { leaks: [{ range: nodeRange(s), how, stmt: s }], exits: new Map() };
 }
 
 /** Splits an exit into its kind and label. */
@@ -248,31 +291,50 @@ function rangesOverTimeChannel(file: GoFile, clause: Node): boolean {
   return typeOf(ch) === 'call_expression' && file.isPkgCall(ch, 'time', ['Tick']);
 }
 
+/** The condition of a `for` loop: `for cond {` or `for i := 0; cond; i++ {`; undefined for range and endless loops. */
+function loopCondition(loop: Node): Node | undefined {
+  const body = loop.childForFieldName('body');
+  for (const c of namedChildren(loop)) {
+    if (c.id === body?.id || typeOf(c) === 'range_clause') continue;
+    return typeOf(c) === 'for_clause' ? c.childForFieldName('condition') ?? undefined : c;
+  }
+  return undefined;
+}
+
+/**
+ * What evaluating a statement (or a compound statement's header) does to the resource: settles it
+ * (releases, hands on, or no longer concerns it), loses it (overwrites the variable that holds
+ * it), or neither.
+ */
+type Settle = 'settled' | 'lost' | undefined;
+
 /**
  * Walks statements the way control flows through them. `settles(node)` says whether evaluating a
- * simple statement or a compound statement's header releases, hands on or rebinds the resource;
- * such a path is done with it.
+ * simple statement or a compound statement's header settles or loses the resource; such a path
+ * is done with it.
  */
 class PathWalker {
   constructor(
     private readonly file: GoFile,
-    private readonly settles: (node: Node) => boolean,
-    /** For an `if`, the branch on which the resource does not exist (the call failed, or it is nil). */
-    private readonly deadBranch: (ifStmt: Node) => Branch | undefined = () => undefined,
+    private readonly settles: (node: Node) => Settle,
+    /** For an `if` (or a loop's body), the branch on which the resource does not exist (the call failed, or it is nil). */
+    private readonly deadBranch: (stmt: Node) => Branch | undefined = () => undefined,
+    /** True for a loop condition that releases the resource once false (`rows.Next()`). */
+    private readonly exhausts: (condition: Node) => boolean = () => false,
   ) {}
 
   list(stmts: Iterable<Node>): Flow {
     const leaks: LeakPoint[] = [];
-    const exits = new Set<string>();
+    const exits = new Map<string, readonly Node[]>();
     let live = true;
     for (const s of stmts) {
       const f = this.stmt(s);
       leaks.push(...f.leaks);
-      for (const e of f.exits) if (e !== FALL) exits.add(e);
+      for (const [e, nodes] of f.exits) if (e !== FALL) addExit(exits, e, nodes);
       live = f.exits.has(FALL);
       if (!live) break;
     }
-    if (live) exits.add(FALL);
+    if (live) addExit(exits, FALL, []);
     return { leaks, exits };
   }
 
@@ -280,7 +342,7 @@ class PathWalker {
     const type = typeOf(s);
     switch (type) {
       case 'return_statement':
-        return this.settles(s) ? ENDED : { leaks: [{ range: nodeRange(s), returnStmt: s }], exits: new Set() };
+        return this.settles(s) === 'settled' ? ENDED : leakAt(s, 'return');
       case 'block':
         return this.list(statementsOf(s));
       case 'if_statement':
@@ -301,16 +363,23 @@ class PathWalker {
         return ENDED; // rare; giving up on the path avoids false positives
     }
     if (SWITCHES.has(type)) return this.casesStmt(s, label);
-    return this.settles(s) || isTerminating(this.file, s) ? ENDED : FALLEN;
+    return this.header(s, [s]) ?? (isTerminating(this.file, s) ? ENDED : FALLEN);
   }
 
-  private settlesAny(...nodes: (Node | null)[]): boolean {
-    return nodes.some((n) => !!n && this.settles(n));
+  /** The flow when evaluating `nodes` (a statement, or the header of `stmt`) settles or loses the resource. */
+  private header(stmt: Node, nodes: readonly (Node | null)[]): Flow | undefined {
+    for (const n of nodes) {
+      const settle = n ? this.settles(n) : undefined;
+      if (settle === 'settled') return ENDED;
+      if (settle === 'lost') return leakAt(stmt, 'overwrite');
+    }
+    return undefined;
   }
 
   private ifStmt(s: Node): Flow {
     const { initializer, condition, consequence: cons, alternative: alt } = ifParts(s);
-    if (this.settlesAny(initializer, condition)) return ENDED;
+    const settled = this.header(s, [initializer, condition]);
+    if (settled) return settled;
     const skip = this.deadBranch(s);
     return merge(
       skip === 'consequence' ? ENDED : cons ? this.stmt(cons) : FALLEN,
@@ -318,44 +387,48 @@ class PathWalker {
     );
   }
 
-  /** Loop bodies may run zero times; a loop without condition ends only through a break. */
+  /**
+   * Loop bodies may run zero times; a loop without condition ends only through a break; a loop
+   * whose condition releases the resource once false (`for rows.Next()`) settles it when it ends
+   * that way.
+   */
   private forStmt(s: Node, label?: string): Flow {
     const body = s.childForFieldName('body');
     const header = namedChildren(s).filter((c) => c.id !== body?.id);
-    if (this.settlesAny(...header)) return ENDED;
-    const inner = body ? this.stmt(body) : FALLEN;
-    const out = { leaks: inner.leaks, exits: new Set<string>() };
-    let exits = header.some((h) =>
-      typeOf(h) === 'for_clause' ? !!h.childForFieldName('condition') : !rangesOverTimeChannel(this.file, h),
-    );
-    for (const e of inner.exits) {
+    const settled = this.header(s, header);
+    if (settled) return settled;
+    const inner = body && this.deadBranch(s) !== 'consequence' ? this.stmt(body) : FALLEN;
+    const exits = new Map<string, readonly Node[]>();
+    const condition = loopCondition(s);
+    let falls =
+      !(condition && this.exhausts(condition)) &&
+      header.some((h) => (typeOf(h) === 'for_clause' ? !!h.childForFieldName('condition') : !rangesOverTimeChannel(this.file, h)));
+    for (const [e, nodes] of inner.exits) {
       const [kind, target] = parseExit(e);
       if (kind === FALL) continue;
-      if (!target || target === label) exits ||= kind === 'break';
-      else out.exits.add(e);
+      if (!target || target === label) falls ||= kind === 'break';
+      else addExit(exits, e, nodes);
     }
-    if (exits) out.exits.add(FALL);
-    return out;
+    if (falls) addExit(exits, FALL, []);
+    return { leaks: inner.leaks, exits };
   }
 
   /** switch and select: each case is a path; a switch without default can skip them all. */
   private casesStmt(s: Node, label?: string): Flow {
     const select = typeOf(s) === 'select_statement';
-    const header = select ? [] : ['initializer', 'value', 'alias'].map((f) => s.childForFieldName(f));
-    if (this.settlesAny(...header)) return ENDED;
+    const settled = select ? undefined : this.header(s, ['initializer', 'value', 'alias'].map((f) => s.childForFieldName(f)));
+    if (settled) return settled;
     const cases = namedChildren(s).filter((c) => CASES.has(typeOf(c)));
-    const flows = cases.map((c) =>
-      this.settlesAny(c.childForFieldName('communication')) ? ENDED : this.list(statementsOf(c)),
-    );
+    const flows = cases.map((c) => this.header(c, [c.childForFieldName('communication')]) ?? this.list(statementsOf(c)));
     if (!select && !cases.some((c) => typeOf(c) === 'default_case')) flows.push(FALLEN);
     const inner = merge(...flows);
-    const out = { leaks: inner.leaks, exits: new Set<string>() };
-    for (const e of inner.exits) {
+    const exits = new Map<string, readonly Node[]>();
+    for (const [e, nodes] of inner.exits) {
       const [kind, target] = parseExit(e);
-      if (kind === FALL || (kind === 'break' && (!target || target === label))) out.exits.add(FALL);
-      else out.exits.add(e);
+      if (kind === FALL || (kind === 'break' && (!target || target === label))) addExit(exits, FALL, []);
+      else addExit(exits, e, nodes);
     }
-    return out;
+    return { leaks: inner.leaks, exits };
   }
 }
 
@@ -365,7 +438,17 @@ function endOf(container: Node): LeakPoint {
   const at = hasType(last, '}') ? last : container;
   const { row, column } = at.endPosition;
   const end = { line: row, character: column };
-  return { range: { start: { line: end.line, character: Math.max(0, end.character - 1) }, end } };
+  return { range: { start: { line: end.line, character: Math.max(0, end.character - 1) }, end }, how: 'end', block: container };
+}
+
+/** The leak points of a flow that leaves `container`, the variable's block: its jumps out, and its end when control falls off it. */
+function exitLeaks(flow: Flow, container: Node): LeakPoint[] {
+  const out: LeakPoint[] = [];
+  for (const [e, nodes] of flow.exits) {
+    if (e === FALL) out.push(endOf(container));
+    else for (const n of nodes) out.push({ range: nodeRange(n), how: 'jump', stmt: n });
+  }
+  return out;
 }
 
 /** The statement a block or case belongs to, climbing else-if chains; undefined at a function boundary. */
@@ -398,30 +481,31 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
     if (!container) return leaks;
     if (container.id === body.id || container.id === scope.id) {
       // Falling off, breaking or continuing out of the variable's block all lose it.
-      leaks.push(endOf(container));
+      leaks.push(...exitLeaks(flow, container));
       return leaks;
     }
     const owner = owningStatement(container);
     if (!owner || !hasType(parentOf(owner), 'statement_list')) return leaks;
     const inner = typeOf(owner) === 'labeled_statement' ? namedChildren(owner).find((c) => typeOf(c) !== 'label_name') : owner;
     if (inner?.id === scope.id) {
-      leaks.push(endOf(container));
+      leaks.push(...exitLeaks(flow, container));
       return leaks;
     }
     const label = typeOf(owner) === 'labeled_statement' ? owner.childForFieldName('label')?.text : undefined;
     const loop = hasType(inner, 'for_statement');
     const breakable = loop || hasType(inner, 'select_statement') || SWITCHES.has(typeOf(inner) ?? '');
     let falls = false;
-    const carried: string[] = [];
-    for (const e of flow.exits) {
+    const carried = new Map<string, readonly Node[]>();
+    for (const [e, nodes] of flow.exits) {
       const [kind, target] = parseExit(e);
       const here = !target || target === label;
       if (kind === FALL || (here && ((kind === 'break' && breakable) || (kind === 'continue' && loop)))) falls = true;
-      else carried.push(e);
+      else addExit(carried, e, nodes);
     }
     cur = owner;
     const next = falls ? walker.list(statementsAfter(owner)) : ENDED;
-    flow = carried.length ? { leaks: next.leaks, exits: new Set([...next.exits, ...carried]) } : next;
+    if (carried.size) for (const [e, nodes] of next.exits) addExit(carried, e, nodes);
+    flow = carried.size ? { leaks: next.leaks, exits: carried } : next;
   }
 }
 
@@ -430,7 +514,7 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
 
 export type Branch = 'consequence' | 'alternative';
 
-/** The `if err != nil` right after an acquisition and the branch of it that runs on failure. */
+/** The `if err != nil { … }` right after an acquisition and the branch of it that runs on failure. */
 export interface ErrCheck {
   stmt: Node;
   failure: Branch;
@@ -466,44 +550,60 @@ export interface Ownership {
 
 const OWNED: Ownership = { state: 'owned', leaks: [] };
 
-/** `x != nil` / `x == nil` as an if condition: the name tested and the branch where `x` is nil (memoized). */
-const nilTest = nodeMemo(computeNilTest);
-
-function computeNilTest(ifStmt: Node): { name: string; nilBranch: Branch } | undefined {
-  const cond = ifParts(ifStmt).condition;
-  const test = cond && unparen(cond);
-  if (!test || typeOf(test) !== 'binary_expression') return undefined;
-  // Its named children are the operands; the operator is a token between them.
-  const [left, right] = namedChildren(test);
-  if (!left || typeOf(left) !== 'identifier' || !right || typeOf(right) !== 'nil') return undefined;
-  const op = test.childForFieldName('operator')?.text;
-  if (op === '!=') return { name: left.text, nilBranch: 'alternative' };
-  if (op === '==') return { name: left.text, nilBranch: 'consequence' };
-  return undefined;
-}
-
 const otherBranch = (b: Branch): Branch => (b === 'consequence' ? 'alternative' : 'consequence');
 
 /**
- * The branch of `ifStmt` on which the resource bound to `name` by `stmt` does not exist: where
- * the call's error (`errNames`) is non-nil, or the resource is nil. A check after the error was
- * reassigned on the way to it tests another error, and an `if` with its own initializer tests
- * something else (`if err := f(); err != nil`).
+ * The branch of an `if` (or the body of a `for`, as its consequence) on which the resource bound
+ * to `name` by `acq` does not exist, as its condition tells: the call's error (`errNames`) is
+ * non-nil (`err != nil`, `err != nil && retry`, `err == io.EOF`, `errors.Is(err, x)`), or the
+ * resource is nil. A check after the error was reassigned on the way to it tests another error,
+ * and an `if` with its own initializer tests something else (`if err := f(); err != nil`).
  */
-function deadBranchOf(ifStmt: Node, stmt: Node, name: string, errNames: readonly string[], body: Node): Branch | undefined {
-  if (typeOf(ifStmt) !== 'if_statement') return undefined;
-  const init = ifParts(ifStmt).initializer;
-  if (init && init.id !== stmt.id) return undefined;
-  const test = nilTest(ifStmt);
-  if (!test) return undefined;
-  if (test.name === name) return test.nilBranch;
-  if (!errNames.includes(test.name)) return undefined;
+function deadBranchOf(file: GoFile, stmt: Node, acq: Node, name: string, errNames: readonly string[], body: Node): Branch | undefined {
+  let condition: Node | null | undefined;
+  if (typeOf(stmt) === 'if_statement') {
+    const { initializer, condition: c } = ifParts(stmt);
+    if (initializer && initializer.id !== acq.id) return undefined;
+    condition = c;
+  } else if (typeOf(stmt) === 'for_statement') condition = loopCondition(stmt);
+  if (!condition) return undefined;
   // A reassignment nested in an earlier branch happens on some paths only; give the check the benefit of the doubt.
-  const reassigned = mentionsBetween(body, test.name, stmt.endIndex, ifStmt.startIndex).some((id) => {
-    const list = positionOf(id).kind === 'target' ? parentOf(enclosingStatement(id)) : undefined;
-    return !!list && isInside(ifStmt, list);
-  });
-  return reassigned ? undefined : otherBranch(test.nilBranch);
+  const reassigned = (err: string) =>
+    mentionsBetween(body, err, acq.endIndex, stmt.startIndex).some((id) => {
+      const list = positionOf(id).kind === 'target' ? parentOf(enclosingStatement(id)) : undefined;
+      return !!list && isInside(stmt, list);
+    });
+  const errorTested = (n: Node) => typeOf(n) === 'identifier' && errNames.includes(n.text) && !reassigned(n.text);
+  /** True when `e` having the value `truth` means the resource does not exist. */
+  const dead = (e: Node, truth: boolean): boolean => {
+    e = unparen(e);
+    const type = typeOf(e);
+    if (type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
+      const operand = e.childForFieldName('operand');
+      return !!operand && dead(operand, !truth);
+    }
+    if (type === 'call_expression') {
+      // errors.Is(err, target) holds only for a non-nil err.
+      const parts = callParts(e);
+      return truth && !!parts?.args[0] && file.isPkgCall(e, 'errors', ['Is']) && errorTested(unparen(parts.args[0]));
+    }
+    if (type !== 'binary_expression') return false;
+    const [left, right] = namedChildren(e);
+    const op = e.childForFieldName('operator')?.text;
+    if (!left || !right) return false;
+    if (op === '&&') return truth ? dead(left, true) || dead(right, true) : dead(left, false) && dead(right, false);
+    if (op === '||') return truth ? dead(left, true) && dead(right, true) : dead(left, false) || dead(right, false);
+    if (op !== '==' && op !== '!=') return false;
+    const [operand, other] = typeOf(left) === 'nil' ? [right, left] : [left, right];
+    const equal = (op === '==') === truth;
+    const isNil = typeOf(other) === 'nil';
+    if (typeOf(operand) === 'identifier' && operand.text === name) return isNil && equal;
+    // The call's error: non-nil, or equal to a non-nil value (`err == io.EOF`), means no resource.
+    if (errorTested(operand)) return isNil ? !equal : equal;
+    return false;
+  };
+  if (dead(condition, true)) return 'consequence';
+  return dead(condition, false) ? otherBranch('consequence') : undefined;
 }
 
 /** Names a statement or loop header declares: `a, b := …`, `var a, b …`, `for i := …`, `for k, v := range …`. */
@@ -527,7 +627,7 @@ function declaredNames(node: Node): string[] {
  * Where the variable that `stmt` assigns with `=` was declared: the block (or the if/for/switch
  * whose header declares it), 'result' for a named result, 'outside' when not in its function.
  */
-function declarationScope(name: string, stmt: Node): Node | 'outside' | 'result' {
+export function declarationScope(name: string, stmt: Node): Node | 'outside' | 'result' {
   for (let child = stmt, p = parentOf(stmt); p; child = p, p = parentOf(p)) {
     if (typeOf(p) === 'statement_list') {
       const before = namedChildren(p).filter((s) => s.endIndex <= child.startIndex);
@@ -559,6 +659,45 @@ export function boundResult(
   return target ? { target, pos, multi } : undefined;
 }
 
+/** The `defer` statement `node` is part of, when that defer runs in `fn` itself. */
+function deferOf(node: Node, fn: Node): Node | undefined {
+  for (let p = parentOf(node); p && p.id !== fn.id; p = parentOf(p)) {
+    if (typeOf(p) === 'defer_statement') return enclosingFunction(p)?.id === fn.id ? p : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * True when a `defer` that runs before `stmt` in the same function releases the resource when the
+ * function returns: `defer tx.Rollback()` above a query on tx. With `late`, only through a deferred
+ * closure, which reads the variable when it runs (`defer func() { cancel() }()`), not when deferred.
+ */
+function releasedByEarlierDefer(name: string, releases: (ident: Node) => boolean, stmt: Node, fn: Node, body: Node, late: boolean): boolean {
+  return mentionsBetween(body, name, body.startIndex, stmt.startIndex).some((id) => {
+    const d = deferOf(id, fn);
+    if (!d || !isInside(stmt, parentOf(d) ?? d) || !releases(id)) return false;
+    return !late || enclosingFunction(id)?.id !== fn.id;
+  });
+}
+
+/**
+ * True when a closure written before `stmt` calls the release on the variable (a cancel kept in an
+ * outer variable and called from a callback or another branch's closure): the closure reads
+ * whatever the variable holds when it runs.
+ */
+function releasedByEarlierClosure(name: string, kind: ResourceKind, file: GoFile, stmt: Node, fn: Node, body: Node): boolean {
+  if (!mayHoldClosures(body)) return false;
+  return mentionsBetween(body, name, body.startIndex, stmt.startIndex).some(
+    (id) => enclosingFunction(id)?.id !== fn.id && useKind(id, kind, file, body) === 'release',
+  );
+}
+
+/** A variable whose mentions the walk follows, and what each mention does to the resource. */
+interface Tracked {
+  name: string;
+  use(ident: Node): UseKind;
+}
+
 /**
  * Decides who owns the resource `call` returns (`call` is the acquiring call, e.g. time.NewTicker(…)).
  */
@@ -573,7 +712,7 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
     if (use.field === kind.releasePath[0]) return OWNED;
     const stmt = enclosingStatement(call);
     if (!stmt) return OWNED;
-    const leaks = leaksFrom(new PathWalker(file, () => false), stmt, true, body, body);
+    const leaks = leaksFrom(new PathWalker(file, () => undefined), stmt, true, body, body);
     return leaks.length ? { state: 'leaks', leaks, fn } : OWNED;
   }
   const bound = boundResult(call, kind.slot);
@@ -587,52 +726,85 @@ export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): 
   const up = parentOf(stmt);
   const inHeader = !!up && typeOf(up) === 'if_statement' && ifParts(up).initializer?.id === stmt.id;
   const deadBranches = new Map<number, Branch | undefined>();
-  const deadBranch = (ifStmt: Node) => {
-    if (!deadBranches.has(ifStmt.id)) deadBranches.set(ifStmt.id, deadBranchOf(ifStmt, stmt, name, errNames, body));
-    return deadBranches.get(ifStmt.id);
+  const deadBranch = (s: Node) => {
+    if (!deadBranches.has(s.id)) deadBranches.set(s.id, deadBranchOf(file, s, stmt, name, errNames, body));
+    return deadBranches.get(s.id);
   };
   const checked = inHeader ? parentOf(stmt)! : nextStatement(stmt);
-  const failure = checked && typeOf(checked) === 'if_statement' && nilTest(checked)?.name !== name ? deadBranch(checked) : undefined;
+  // The error check proper: a branch dead by the error alone, not by a nil test of the resource.
+  const failure = checked && typeOf(checked) === 'if_statement' ? deadBranchOf(file, checked, stmt, '', errNames, body) : undefined;
   const errCheck = checked && failure ? { stmt: checked, failure } : undefined;
-  const binding: Omit<Binding, 'handedOn' | 'inClosure'> = { target, stmt, declares, errCheck };
-  if (name === '_') return { state: 'discarded', leaks: [], binding: { ...binding, handedOn: false, inClosure: false }, fn };
+  const discarded = name === '_';
+  const binding = { target, stmt, declares, errCheck, handedOn: false, inClosure: false };
+  const companions = kind.companions?.(call, file, fn) ?? [];
+  if (companions.some((c) => releasedByEarlierDefer(c.name, (id) => c.use(id) === 'release', stmt, fn, body, false))) return OWNED;
 
   let scope: Node | undefined;
-  if (declares) scope = inHeader ? parentOf(stmt)! : parentOf(parentOf(stmt)) ?? undefined;
+  if (discarded) scope = body;
+  else if (declares) scope = inHeader ? parentOf(stmt)! : parentOf(parentOf(stmt)) ?? undefined;
   else {
     const declared = declarationScope(name, stmt);
     if (declared === 'outside' || declared === 'result') return OWNED; // stored in an outer variable or a named result
+    if (releasedByEarlierClosure(name, kind, file, stmt, fn, body)) return OWNED;
     scope = declared;
   }
-  if (!scope || (!inHeader && !hasType(parentOf(stmt), 'statement_list'))) return OWNED;
+  const DISCARDED: Ownership = { state: 'discarded', leaks: [], binding, fn };
+  if (!scope || (!inHeader && !hasType(parentOf(stmt), 'statement_list'))) return discarded ? DISCARDED : OWNED;
 
+  const tracked: Tracked[] = [...companions];
+  if (!discarded) tracked.push({ name, use: (id) => useKind(id, kind, file, body) });
   // A mention is the name itself: its end needs no question to the tree.
-  const uses = mentionsBetween(body, name, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.startIndex + name.length }));
-  const kinds = new Map<number, UseKind>();
-  const kindOf = (u: Node) => {
-    let k = kinds.get(u.id);
-    if (!k) kinds.set(u.id, (k = useKind(u, kind, file, body)));
-    return k;
-  };
+  const uses = tracked.flatMap((t) =>
+    mentionsBetween(body, t.name, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.startIndex + t.name.length, t, kind: undefined as UseKind | undefined })),
+  );
+  const kindOf = (u: (typeof uses)[number]) => (u.kind ??= u.t.use(u.node));
+  const overwrites = (u: (typeof uses)[number]) => u.t.name === name && overwritesResource(u.node, fn, scope!);
   // Statements are asked in source order and most hold no use: compare offsets before the tree.
-  const settles = (node: Node) => {
+  const settles = (node: Node): Settle => {
     const start = node.startIndex;
-    if (!uses.some((u) => u.start >= start)) return false;
+    if (!uses.some((u) => u.start >= start)) return undefined;
     const end = node.endIndex;
-    return uses.some((u) => u.start >= start && u.end <= end && kindOf(u.node) !== 'none');
+    let lost = false;
+    for (const u of uses) {
+      if (u.start < start || u.end > end) continue;
+      const k = kindOf(u);
+      if (k === 'rebind' && overwrites(u)) lost = true;
+      else if (k !== 'none') return 'settled';
+    }
+    return lost ? 'lost' : undefined;
   };
-  const walker = new PathWalker(file, settles, deadBranch);
+  const exhausts = (condition: Node) => {
+    const parts = kind.exhaustedBy ? callParts(unparen(condition)) : undefined;
+    return !!parts?.operand && parts.name === kind.exhaustedBy && typeOf(parts.operand) === 'identifier' && parts.operand.text === name;
+  };
+  const walker = new PathWalker(file, settles, deadBranch, exhausts);
   let leaks: readonly LeakPoint[];
-  if (inHeader) {
+  if (inHeader && !discarded) {
+    // `if v, err := f(); …`: the variable lives in the if statement.
     const flow = walker.stmt(parentOf(stmt)!);
-    leaks = flow.exits.size ? [...flow.leaks, endOf(parentOf(stmt)!)] : flow.leaks;
+    leaks = [...flow.leaks, ...exitLeaks(flow, parentOf(stmt)!)];
   } else {
-    leaks = leaksFrom(walker, stmt, false, scope, body);
+    leaks = inHeader ? leaksFrom(walker, parentOf(stmt)!, true, scope, body) : leaksFrom(walker, stmt, false, scope, body);
   }
   if (leaks.length === 0) return OWNED;
-  const handedOn = uses.some((u) => kindOf(u.node) === 'handoff');
-  const inClosure = uses.some((u) => enclosingFunction(u.node)?.id !== fn.id);
+  if (discarded) return DISCARDED;
+  const own = uses.filter((u) => u.t.name === name);
+  const handedOn = own.some((u) => kindOf(u) === 'handoff');
+  const inClosure = own.some((u) => enclosingFunction(u.node)?.id !== fn.id);
   return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn, inClosure }, fn };
+}
+
+/**
+ * True when assigning to the variable at `ident` overwrites the one holding the resource: a plain
+ * assignment in the function itself, or `:=` in the variable's own block (which reuses it). A `:=`
+ * in a nested block or a closure's assignment is left alone (another variable, or another time).
+ */
+function overwritesResource(ident: Node, fn: Node, scope: Node): boolean {
+  const list = parentOf(ident);
+  const stmt = hasType(list, 'expression_list') ? parentOf(list) : null;
+  if (!stmt || enclosingFunction(stmt)?.id !== fn.id) return false;
+  if (typeOf(stmt) === 'assignment_statement') return true;
+  return typeOf(stmt) === 'short_var_declaration' && parentOf(parentOf(stmt))?.id === scope.id;
 }
 
 function dedupe(leaks: readonly LeakPoint[]): LeakPoint[] {
@@ -653,10 +825,34 @@ function nextStatement(stmt: Node): Node | undefined {
   return statementsAfter(stmt).next().value ?? undefined;
 }
 
+/**
+ * Where the paths from the statement binding `name` (holding a resource of `kind`) leave one
+ * iteration of `loop` without releasing it, as if the variable lived in the loop body: the points
+ * a fix releases it at.
+ */
+export function iterationExits(file: GoFile, stmt: Node, loop: Node, name: string, kind: ResourceKind): LeakPoint[] {
+  const loopBody = loop.childForFieldName('body');
+  const fn = enclosingFunction(stmt);
+  const body = fn && functionBody(fn);
+  if (!loopBody || !body) return [];
+  const uses = name ? mentionsBetween(body, name, stmt.endIndex) : [];
+  const settles = (node: Node): Settle =>
+    uses.some((u) => isInside(u, node) && !['none', 'rebind'].includes(useKind(u, kind, file, body))) ? 'settled' : undefined;
+  return dedupe(leaksFrom(new PathWalker(file, settles), stmt, false, loopBody, body));
+}
+
 /** True when control can leave `fn` normally: some `return` or the end of the body is reachable. */
 export function canReturn(file: GoFile, fn: Node): boolean {
   const body = functionBody(fn);
   if (!body) return true;
-  const flow = new PathWalker(file, () => false).list(statementsOf(body));
+  const flow = new PathWalker(file, () => undefined).list(statementsOf(body));
   return flow.leaks.length > 0 || flow.exits.has(FALL);
+}
+
+/**
+ * True when every path through `stmts` returns, ends the goroutine or breaks out to `label`:
+ * none falls off their end or takes another jump.
+ */
+export function alwaysLeaves(file: GoFile, stmts: readonly Node[], label?: string): boolean {
+  return [...new PathWalker(file, () => undefined).list(stmts).exits.keys()].every((e) => !!label && e === `break:${label}`);
 }

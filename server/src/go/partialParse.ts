@@ -9,13 +9,17 @@
  */
 import type { Range, Tree } from 'web-tree-sitter';
 import { declChunks, type Chunk } from './declChunks';
+import type { PackageIndex } from './packageIndex';
 import { parseGo } from './parser';
 import type { GoRule } from './rule';
 import { checksEveryDeclaration, rulesRead } from './rulePlan';
 
-/** A tree of `text` holding at least every declaration `rules` read. The caller must delete() it. */
-export function parseForRules(text: string, rules: readonly GoRule[]): Tree {
-  const ranges = rangesToParse(text, rules);
+/**
+ * A tree of `text` holding at least every declaration `rules` read (with the triggers `pkg`, the
+ * file's package, adds). The caller must delete() it.
+ */
+export function parseForRules(text: string, rules: readonly GoRule[], pkg?: PackageIndex): Tree {
+  const ranges = rangesToParse(text, rules, pkg);
   if (ranges) {
     const tree = parseGo(text, undefined, ranges);
     if (!tree.rootNode.hasError) return tree;
@@ -25,12 +29,12 @@ export function parseForRules(text: string, rules: readonly GoRule[]): Tree {
 }
 
 /** The ranges to parse, merged where chunks touch; undefined when all of the text is needed. */
-function rangesToParse(text: string, rules: readonly GoRule[]): Range[] | undefined {
+function rangesToParse(text: string, rules: readonly GoRule[], pkg: PackageIndex | undefined): Range[] | undefined {
   if (checksEveryDeclaration(rules)) return undefined;
   const chunks = declChunks(text);
   if (!chunks) return undefined;
   // The first chunk is always kept too: tree-sitter reads an empty list of ranges as the whole text.
-  const kept = chunks.filter((c, k) => k === 0 || !c.keyword || c.keyword === 'import' || rulesRead(rules, text.slice(c.start, c.end)));
+  const kept = chunks.filter((c, k) => k === 0 || !c.keyword || c.keyword === 'import' || rulesRead(rules, text.slice(c.start, c.end), pkg));
   if (kept.length === chunks.length) return undefined;
   const ranges: Range[] = [];
   for (const c of kept) {

@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix, Range, ReportOptions, RuleMeta } from '../engine/types';
 import type { GoFile } from './file';
 import type { DeclIndex } from './declIndex';
+import type { PackageIndex } from './packageIndex';
 
 /**
  * What a Go rule may add to a finding. The fix is a function: building edits walks more of the
@@ -31,8 +32,8 @@ export interface GoRule extends RuleMeta {
   fileScoped?: boolean;
   /**
    * Words a file-scoped rule looks for in every declaration, not just those it checks (`Shutdown`
-   * anywhere in the file): a lint run that parses only the declarations rules check keeps those
-   * holding one of these too.
+   * anywhere in the file), or tokens that are not words (`<-`): a lint run that parses only the
+   * declarations rules check keeps those holding one of these too.
    */
   readsAnywhere?: readonly string[];
   /**
@@ -44,5 +45,10 @@ export interface GoRule extends RuleMeta {
   triggers?: readonly string[];
   /** Words that must all appear as well (e.g. `for` for rules about loops); same prefilter, same test. */
   alsoRequires?: readonly string[];
+  /**
+   * More triggers that the file's package declares: the names of its own functions the rule treats
+   * like its trigger callees (a wrapper that returns an *http.Response, see packageIndex.ts).
+   */
+  packageTriggers?(pkg: PackageIndex): readonly string[];
   check(ctx: GoRuleContext): void;
 }

@@ -1,20 +1,17 @@
-/** What the timer and ticker rules share: Go-version-aware severity and select races. */
+/** What the timer and ticker rules share: whether unreferenced timers are collected, and select races. */
 import { hasType, parentOf } from './syntax';
 import type { Node } from 'web-tree-sitter';
-import type { Severity } from '../engine/types';
 import type { GoFile } from './file';
 import { communicationCases, hasDefaultCase } from './flow';
 
-/** Under Go >= 1.23 timers (without asynctimerchan=1) unstopped timers are collected: only a hint. */
-export function timerSeverity(file: GoFile): Severity | undefined {
-  return file.semantics.timersCollected ? 'hint' : undefined;
-}
-
-/** Appended to timer findings under Go >= 1.23 to say why they are only hints. */
-export function timerNote(file: GoFile): string {
-  return file.semantics.timersCollected
-    ? ' (since Go 1.23 an unstopped timer or ticker is garbage-collected once unreachable; stopping it still releases it promptly)'
-    : '';
+/**
+ * True when the file's Go (>= 1.23, without asynctimerchan=1) collects timers and tickers nobody
+ * references any more, stopped or not: the timer rules then have nothing to report. A timer or
+ * ticker that stays referenced (stored, or used by a goroutine that lives on) is handed on, which
+ * those rules do not flag in the first place.
+ */
+export function timersCollected(file: GoFile): boolean {
+  return file.semantics.timersCollected;
 }
 
 function climbParens(node: Node): Node {

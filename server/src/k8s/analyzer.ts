@@ -5,13 +5,14 @@
 import { isNode, isPair, isScalar, stringify, type Node } from 'yaml';
 import { defaultConfig, effectiveSeverity, rulesOn, sectionEnabled, type LeakLensConfig } from '../engine/config';
 import { DirectiveReader } from '../engine/suppress';
-import { compareFindings, findingOf, type Finding, type RuleErrorHandler, type Severity } from '../engine/types';
+import { compareFindings, findingOf, type Finding, type Notice, type RuleErrorHandler, type Severity } from '../engine/types';
+import { batchFixes } from './fixBatches';
 import { HelmTemplates } from './helm';
 import {
   indexManifest,
+  indexObjects,
   isManifestIndex,
-  podTemplatesOf,
-  PodTemplateSet,
+  WorkspaceObjects,
   type ManifestIndex,
   type ManifestInput,
   type PodTemplateInfo,
@@ -36,15 +37,26 @@ export type WorkspaceManifest = ManifestInput | ManifestIndex;
 
 /**
  * Findings per target path. Cross-file rules (k8s/dangling-service) see the targets and `workspace`
- * together; a workspace entry with a target's path is ignored (the target's text is newer).
+ * together; a workspace entry with a target's path is ignored (the target's text is newer). A Go
+ * template is skipped with a notice: Helm charts go through analyzeManifestSet (manifestSet.ts),
+ * which renders or masks their templates first.
  */
 export function analyzeManifests(
   targets: readonly ManifestInput[],
   config: LeakLensConfig,
   onError: RuleErrorHandler,
-  workspace: readonly WorkspaceManifest[] = [],
+  options: AnalyzeOptions = {},
 ): Map<string, Finding[]> {
-  return analyzeManifestsWith(k8sRules, targets, config, onError, workspace);
+  return analyzeManifestsWith(k8sRules, targets, config, onError, options);
+}
+
+export interface AnalyzeOptions {
+  /** Manifests seen by cross-file rules and not reported on. */
+  workspace?: readonly WorkspaceManifest[];
+  /** Told about each file not linted (a Go template). */
+  onNotice?: (notice: Notice) => void;
+  /** False: findings without fixes, for output that shows none (text, SARIF): building edits costs. */
+  fixes?: boolean;
 }
 
 /** `analyzeManifests` with a chosen rule set (tests run a rule that throws next to the real ones). */
@@ -53,39 +65,43 @@ export function analyzeManifestsWith(
   targets: readonly ManifestInput[],
   config: LeakLensConfig,
   onError: RuleErrorHandler,
-  workspace: readonly WorkspaceManifest[] = [],
+  { workspace = [], onNotice = () => {}, fixes = true }: AnalyzeOptions = {},
 ): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>(targets.map((t) => [t.path, []]));
   if (!sectionEnabled(config, K8S_SECTION)) return out;
   const rules = rulesOn(config, allRules);
+  const readKinds = new Set(rules.flatMap((r) => r.kinds));
   const local = rules.filter((r) => !r.crossFile);
   const cross = rules.filter((r) => r.crossFile);
   const helm = new HelmTemplates();
-  const targetPods: PodTemplateInfo[] = [];
+  const targetIndexes: ManifestIndex[] = [];
   const deferred: { file: ManifestFile; raw: RawFinding[] }[] = [];
   for (const t of targets) {
-    if (helm.isTemplate(t.path, t.text)) continue;
-    const file = parseManifest(t, onError);
+    const file = parseManifest(t, onError, readKinds);
     if (!file) continue;
-    targetPods.push(...podTemplatesOf(file));
-    const raw = runRules(file, local, noPodTemplates, onError);
+    if (file.isGoTemplate) {
+      onNotice({ file: t.path, kind: 'skipped', message: 'not linted: a Go template outside a Helm chart (no Chart.yaml above its templates/ directory)' });
+      continue;
+    }
+    targetIndexes.push(indexObjects(file.path, file.objects));
+    const raw = runRules(file, local, noWorkspace, onError, fixes);
     // Only files holding objects a cross-file rule reads stay in memory until every target is indexed.
     if (cross.some((r) => file.objects.some((o) => r.crossFile!.kinds.includes(o.kind)))) deferred.push({ file, raw });
     else out.set(file.path, finalize(file, raw, config));
   }
   if (deferred.length > 0) {
     const targetPaths = new Set(targets.map((t) => t.path));
-    const pods = new PodTemplateSet([...targetPods, ...workspacePods(workspace, targetPaths, helm, onError)]);
+    const seen = new WorkspaceObjects([...targetIndexes, ...workspaceIndexes(workspace, targetPaths, helm, onError)]);
     for (const { file, raw } of deferred) {
-      out.set(file.path, finalize(file, [...raw, ...runRules(file, cross, () => pods, onError)], config));
+      out.set(file.path, finalize(file, [...raw, ...runRules(file, cross, () => seen, onError, fixes)], config));
     }
   }
   return out;
 }
 
-/** What rules that are not cross-file get for `podTemplates()`: asking is a bug in the rule. */
-const noPodTemplates = (): PodTemplateSet => {
-  throw new Error('podTemplates() is only available to rules with crossFile set');
+/** What rules that are not cross-file get for `workspace()`: asking is a bug in the rule. */
+const noWorkspace = (): WorkspaceObjects => {
+  throw new Error('workspace() is only available to rules with crossFile set');
 };
 
 /** A rule-level view of one finding of `lintObject`. */
@@ -118,12 +134,12 @@ export function lintObject(
   const file = parseManifest({ path: 'object.yaml', text }, onError);
   if (!file) return [];
   const rules = rulesOn(config, k8sRules).filter((r) => !r.crossFile);
-  return finalize(file, runRules(file, rules, noPodTemplates, onError), config).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
+  return finalize(file, runRules(file, rules, noWorkspace, onError, false), config).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
 }
 
-function parseManifest(input: ManifestInput, onError: RuleErrorHandler): ManifestFile | undefined {
+function parseManifest(input: ManifestInput, onError: RuleErrorHandler, readKinds?: ReadonlySet<string>): ManifestFile | undefined {
   try {
-    return new ManifestFile(input.path, input.text);
+    return new ManifestFile(input.path, input.text, { readKinds });
   } catch (err) {
     // The parser reports errors as data; this guards against the unexpected so one file never stops a run.
     onError('k8s/yaml-syntax', err);
@@ -131,23 +147,23 @@ function parseManifest(input: ManifestInput, onError: RuleErrorHandler): Manifes
   }
 }
 
-/** Pod templates of the workspace files that are not targets. */
-function workspacePods(
+/** Indexes of the workspace files that are not targets. */
+function workspaceIndexes(
   workspace: readonly WorkspaceManifest[],
   targetPaths: ReadonlySet<string>,
   helm: HelmTemplates,
   onError: RuleErrorHandler,
-): PodTemplateInfo[] {
-  const pods: PodTemplateInfo[] = [];
+): ManifestIndex[] {
+  const out: ManifestIndex[] = [];
   for (const entry of workspace) {
     if (targetPaths.has(entry.path)) continue;
     try {
-      pods.push(...(isManifestIndex(entry) ? entry : indexManifest(entry, helm)).podTemplates);
+      out.push(isManifestIndex(entry) ? entry : indexManifest(entry, helm));
     } catch (err) {
       onError('k8s/dangling-service', err);
     }
   }
-  return pods;
+  return out;
 }
 
 interface RawFinding {
@@ -159,17 +175,18 @@ interface RawFinding {
 function runRules(
   file: ManifestFile,
   rules: readonly K8sRule[],
-  podTemplates: () => PodTemplateSet,
+  workspace: () => WorkspaceObjects,
   onError: RuleErrorHandler,
+  fixes = true,
 ): RawFinding[] {
   const raw: RawFinding[] = [];
-  const edits = new YamlEditor(file);
+  const edits = new YamlEditor(file, { enabled: fixes });
   for (const rule of rules) {
     const ctx: K8sRuleContext = {
       file,
       objects: file.objects,
       edits,
-      podTemplates,
+      workspace,
       report(at, message, options) {
         const { start, end } = locate(file, at);
         raw.push({
@@ -201,6 +218,7 @@ function finalize(file: ManifestFile, raw: readonly RawFinding[], config: LeakLe
     if (!severity || commented(finding) || (object && silencedFor(object).has(finding.rule))) continue;
     out.push(severity === finding.severity ? finding : { ...finding, severity });
   }
+  batchFixes(out, new YamlEditor(file));
   return out.sort(compareFindings);
 }
 

@@ -27,17 +27,27 @@ export class ManifestFile {
   readonly syntaxErrors: SyntaxProblem[] = [];
   /** JSON manifests get JSON-style fixes (quoted keys, no block syntax). */
   readonly isJson: boolean;
+  /**
+   * `{{` where YAML reads structure or a plain value: a Go template (Helm, or any other) that is not
+   * YAML until rendered. A `{{` in a quoted or block scalar (a dashboard in a ConfigMap) is ordinary text.
+   */
+  readonly isGoTemplate: boolean;
   private readonly commentTokens: CST.SourceToken[];
   private trailingByLine?: Map<number, number>;
 
   constructor(
     readonly path: string,
     readonly text: string,
+    /** The kinds some rule reads: documents of other kinds keep only their header (absent: parse all). */
+    options: { readKinds?: ReadonlySet<string> } = {},
   ) {
     this.isJson = path.toLowerCase().endsWith('.json');
-    const cst = Array.from(new Parser(this.lines.addNewLine).parse(text));
+    const parsed = options.readKinds ? blankUnreadDocuments(text, options.readKinds) : text;
+    const cst = Array.from(new Parser(this.lines.addNewLine).parse(parsed));
     this.documents = Array.from(new Composer(PARSE_OPTIONS).compose(cst, true, text.length));
-    const { comments, hasAlias } = scanCst(cst);
+    const { comments, hasAlias, literals } = scanCst(cst, parsed.includes('{{'));
+    // Of the text parsed: actions in a document only its header was kept of are not seen.
+    this.isGoTemplate = literals !== undefined && hasActionOutside(parsed, literals);
     this.commentTokens = comments;
     const broken: Document.Parsed[] = [];
     for (const doc of this.documents) {
@@ -123,6 +133,77 @@ export class ManifestFile {
 
 }
 
+/** Smaller documents are parsed whole anyway: cheap, and their syntax gets checked. */
+const BLANK_ABOVE_BYTES = 2048;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t].*)?$/gm;
+const TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m;
+
+/**
+ * The text to parse: a document over 2 KB whose top-level `kind:` no rule reads (a CRD schema, a
+ * dashboard ConfigMap, a bundle of RBAC) keeps only its top-level `apiVersion`, `kind` and
+ * `metadata` lines and its comments at column 0; the rest becomes blank block scalars of the same
+ * length (see blankBody), so offsets and lines stay those of the file and the parser has next to
+ * nothing to build. Its syntax is then not checked. Documents with no top-level `kind:` line (JSON, flow style) and lists are parsed whole.
+ */
+function blankUnreadDocuments(text: string, readKinds: ReadonlySet<string>): string {
+  if (text.length < BLANK_ABOVE_BYTES) return text;
+  const starts = [0, ...Array.from(text.matchAll(DOCUMENT_MARKER), (m) => m.index)];
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const end = starts[i + 1] ?? text.length;
+    if (end - start < BLANK_ABOVE_BYTES) continue;
+    const doc = text.slice(start, end);
+    const kind = TOP_LEVEL_KIND.exec(doc)?.[1];
+    if (!kind || readKinds.has(kind) || kind.endsWith('List')) continue;
+    out += text.slice(copied, start) + blankBody(doc);
+    copied = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * A document with only its marker, top-level apiVersion/kind, its metadata block and its comment
+ * lines at column 0 left. Each run of other lines becomes one block scalar under a key of its own
+ * (`z0: |1`, then spaces): the lexer reads the run as one token instead of a token per line.
+ */
+function blankBody(doc: string): string {
+  const parts: string[] = [];
+  let inMetadata = false;
+  let inRun = false;
+  let runs = 0;
+  for (let start = 0; start < doc.length; ) {
+    const nl = doc.indexOf('\n', start);
+    const end = nl < 0 ? doc.length : nl;
+    const first = doc.charCodeAt(start);
+    const topLevel = end > start && first !== 0x20 && first !== 0x09 && first !== 0x23 && first !== 0x0d;
+    if (topLevel) inMetadata = doc.startsWith('metadata:', start);
+    const keep =
+      (start === 0 && (doc.startsWith('---', 0) || doc.startsWith('...', 0))) ||
+      (topLevel && (inMetadata || doc.startsWith('apiVersion:', start) || doc.startsWith('kind:', start))) ||
+      (!topLevel && inMetadata) ||
+      first === 0x23;
+    const cr = end > start && doc.charCodeAt(end - 1) === 0x0d;
+    const width = end - start - (cr ? 1 : 0);
+    if (keep) {
+      parts.push(doc.slice(start, end));
+      inRun = false;
+    } else {
+      const header: string = inRun ? '' : `z${runs}: |1`;
+      // A line too short for the header stays blank (and the run goes on as blank lines).
+      const opens: boolean = header !== '' && width >= header.length && topLevel;
+      if (opens) runs++;
+      inRun ||= opens;
+      parts.push((opens ? header : '') + ' '.repeat(width - (opens ? header.length : 0)) + (cr ? '\r' : ''));
+    }
+    if (nl < 0) break;
+    parts.push('\n');
+    start = nl + 1;
+  }
+  return parts.join('');
+}
+
 function syntaxProblem(error: YAMLParseError, text: string): SyntaxProblem {
   const [start, end] = error.pos;
   return {
@@ -138,14 +219,26 @@ const CHILD_FIELDS = ['start', 'key', 'sep', 'value', 'end', 'props', 'items'] a
  * One pass over the CST: its comment tokens in source order, and whether it uses aliases. Iterative,
  * since flow collections can nest arbitrarily deep.
  */
-function scanCst(tokens: readonly CST.Token[]): { comments: CST.SourceToken[]; hasAlias: boolean } {
+const LITERAL_SCALARS = new Set(['single-quoted-scalar', 'double-quoted-scalar', 'block-scalar']);
+
+/**
+ * One pass over the CST: its comment tokens in source order, whether it uses aliases and, when
+ * asked, the offsets of its quoted and block scalars. Iterative, since flow collections can nest
+ * arbitrarily deep.
+ */
+function scanCst(
+  tokens: readonly CST.Token[],
+  withLiterals: boolean,
+): { comments: CST.SourceToken[]; hasAlias: boolean; literals?: [number, number][] } {
   const comments: CST.SourceToken[] = [];
+  const literals: [number, number][] | undefined = withLiterals ? [] : undefined;
   let hasAlias = false;
   const stack: unknown[] = [...tokens];
   while (stack.length > 0) {
     const t = stack.pop() as Record<string, unknown>;
     if (t.type === 'comment') comments.push(t as unknown as CST.SourceToken);
     else if (t.type === 'alias') hasAlias = true;
+    else if (literals && LITERAL_SCALARS.has(t.type as string)) literals.push(literalRange(t as unknown as CST.FlowScalar | CST.BlockScalar));
     for (const field of CHILD_FIELDS) {
       const v = t[field];
       if (Array.isArray(v)) for (const c of v) stack.push(c);
@@ -153,5 +246,19 @@ function scanCst(tokens: readonly CST.Token[]): { comments: CST.SourceToken[]; h
     }
   }
   comments.sort((a, b) => a.offset - b.offset);
-  return { comments, hasAlias };
+  return { comments, hasAlias, literals };
+}
+
+/** Offsets of a quoted scalar, or of a block scalar from its `|`/`>` header to the end of its content. */
+function literalRange(t: CST.FlowScalar | CST.BlockScalar): [number, number] {
+  if (t.type !== 'block-scalar') return [t.offset, t.offset + t.source.length];
+  const header = t.props.reduce((n, p) => n + ('source' in p ? p.source.length : 0), 0);
+  return [t.offset, t.offset + header + t.source.length];
+}
+
+function hasActionOutside(text: string, literals: readonly [number, number][]): boolean {
+  for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 2)) {
+    if (!literals.some(([s, e]) => s <= at && at < e)) return true;
+  }
+  return false;
 }

@@ -9,7 +9,7 @@ interface WorkloadKind {
   groups: readonly string[];
   /** Path from the object to the mapping holding the pod's `metadata` and `spec`. */
   templatePath: readonly string[];
-  /** Pods that exit when done (Job, CronJob): no probes expected. */
+  /** Pods that exit when done (Job, CronJob; a Pod whose restartPolicy is not Always): no probes expected. */
   runsToCompletion: boolean;
 }
 
@@ -27,6 +27,9 @@ const WORKLOADS: Record<string, WorkloadKind> = {
   CronJob: { groups: ['batch'], templatePath: ['spec', 'jobTemplate', 'spec', 'template'], runsToCompletion: true },
   Rollout: { groups: ['argoproj.io'], templatePath: ['spec', 'template'], runsToCompletion: false },
 };
+
+/** Every kind with a pod template. */
+export const WORKLOAD_KINDS: readonly string[] = Object.keys(WORKLOADS);
 
 export function isKind(obj: K8sObject, kind: string, groups: readonly string[]): boolean {
   return obj.kind === kind && groups.includes(obj.group);
@@ -57,7 +60,10 @@ export function podSpecOf(object: K8sObject): PodSpecRef | undefined {
   const template = workload.templatePath.length ? mapAt(object.node, ...workload.templatePath) : object.node;
   const spec = mapAt(template, 'spec');
   if (!template || !spec) return undefined;
-  return { object, template, metadata: mapAt(template, 'metadata'), spec, runsToCompletion: workload.runsToCompletion };
+  // A Pod with restartPolicy Never or OnFailure runs to completion like a Job's (workload controllers only allow Always).
+  const restartPolicy = stringOf(pairOf(spec, 'restartPolicy')?.value);
+  const runsToCompletion = workload.runsToCompletion || (object.kind === 'Pod' && (restartPolicy === 'Never' || restartPolicy === 'OnFailure'));
+  return { object, template, metadata: mapAt(template, 'metadata'), spec, runsToCompletion };
 }
 
 export function podSpecsOf(objects: readonly K8sObject[]): PodSpecRef[] {
@@ -99,9 +105,12 @@ export type InheritedSecurityKey = 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' |
 
 /** A security setting as the container runs with it: the container's securityContext overrides the pod's. */
 export function effectiveSecurity(c: ContainerRef, key: InheritedSecurityKey): YamlNode | undefined {
-  const own = pairOf(mapAt(c.node, 'securityContext'), key);
-  if (own) return deref(own.value);
-  return deref(pairOf(mapAt(c.pod.spec, 'securityContext'), key)?.value);
+  return deref(effectiveSecurityPair(c, key)?.value);
+}
+
+/** The pair that sets `key` for the container: its own securityContext's, else the pod's. */
+export function effectiveSecurityPair(c: ContainerRef, key: InheritedSecurityKey): Pair | undefined {
+  return pairOf(mapAt(c.node, 'securityContext'), key) ?? pairOf(mapAt(c.pod.spec, 'securityContext'), key);
 }
 
 /** A container-only security setting (readOnlyRootFilesystem, privileged, ...) as its pair. */

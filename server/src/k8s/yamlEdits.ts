@@ -97,7 +97,11 @@ export class YamlEditor {
   /** Style of the document the current public call edits (set on entry: edits never span documents). */
   private style!: EditStyle;
 
-  constructor(private readonly file: ManifestFile) {
+  /** `enabled: false` makes no edit at all (every call answers undefined): findings then carry no fix. */
+  constructor(
+    private readonly file: ManifestFile,
+    private readonly options: { enabled?: boolean } = {},
+  ) {
     this.styles = new FileStyles(file);
   }
 
@@ -110,22 +114,47 @@ export class YamlEditor {
    * value merges into an existing mapping: only the keys it lacks are added, the others are set.
    */
   set(map: YAMLMap, path: readonly string[], value: YamlValue): TextEdit[] | undefined {
+    if (this.options.enabled === false) return undefined;
     this.enter(map);
-    return this.walk(map, path, value, (pair, parent) => this.setPairValue(pair, parent, value));
+    return intended(map, nest(path, value), this.walk(map, path, value, (pair, parent) => this.setPairValue(pair, parent, value)));
   }
 
   /** Adds `item` to the sequence at `map[path...]`, creating the sequence (and mappings) when missing. */
   addToSeq(map: YAMLMap, path: readonly string[], item: YamlValue): TextEdit[] | undefined {
+    if (this.options.enabled === false) return undefined;
     this.enter(map);
-    return this.walk(map, path, [item], (pair, parent) => {
-      const value = pair.value as Node | null;
-      if (isSeq(value)) return this.appendItem(value, item);
-      return isNullish(value) ? this.fill(pair, parent, [item]) : undefined;
-    });
+    const append = new Append([item]);
+    return intended(map, nestTree(path, append), this.walk(map, path, [item], (pair, parent) => this.setPairValue(pair, parent, append)));
+  }
+
+  /** The mapping an edit list of `set`/`addToSeq` adds to (undefined for other edits). */
+  targetOf(edits: readonly TextEdit[]): YAMLMap | undefined {
+    return intentOf.get(edits)?.map;
+  }
+
+  /**
+   * One edit list doing what several lists returned by `set`/`addToSeq` on the same mapping do, as
+   * if each were applied in turn: keys they all create go in one insertion (two fixes adding
+   * `resources.requests` and `resources.limits` to a container make one `resources:`). Undefined
+   * when they do not target one mapping or set one key to different values.
+   */
+  compose(lists: readonly (readonly TextEdit[])[]): TextEdit[] | undefined {
+    const intents = lists.map((l) => intentOf.get(l));
+    const map = intents[0]?.map;
+    if (!map || intents.some((i) => i?.map !== map)) return undefined;
+    let tree: Tree = {};
+    for (const i of intents) {
+      const merged = mergeTrees(tree, i!.tree);
+      if (merged === undefined) return undefined;
+      tree = merged;
+    }
+    this.enter(map);
+    return this.merge(map, tree as TreeRecord);
   }
 
   /** Deletes a scalar-valued pair from a mapping. */
   removePair(map: YAMLMap, pair: Pair): TextEdit[] | undefined {
+    if (this.options.enabled === false) return undefined;
     this.enter(map);
     const index = map.items.indexOf(pair);
     const key = pair.key as Node | null;
@@ -170,23 +199,24 @@ export class YamlEditor {
     return undefined;
   }
 
-  private setPairValue(pair: Pair, parent: YAMLMap, value: YamlValue): TextEdit[] | undefined {
+  private setPairValue(pair: Pair, parent: YAMLMap, value: Tree): TextEdit[] | undefined {
     const node = pair.value as Node | null;
-    if (isNullish(node) && !isAliasLike(node)) return this.fill(pair, parent, value);
+    if (isNullish(node) && !isAliasLike(node)) return this.fill(pair, parent, plain(value));
+    if (value instanceof Append) return isSeq(node) ? this.appendItems(node, value.items) : undefined;
     if (isMap(node) && isRecord(value)) return this.merge(node, value);
     if (!isScalar(node) || !node.range || !isScalarValue(value)) return undefined;
     return [this.edit(node.range[0], node.range[1], this.scalar(value))];
   }
 
   /** Adds the entries a mapping lacks (in one insertion) and sets the ones it has. */
-  private merge(map: YAMLMap, entries: Readonly<Record<string, YamlValue>>): TextEdit[] | undefined {
+  private merge(map: YAMLMap, entries: TreeRecord): TextEdit[] | undefined {
     const edits: TextEdit[] = [];
     const missing: Record<string, YamlValue> = {};
     for (const [key, value] of Object.entries(entries)) {
       const pair = map.items.find((p) => keyName(p) === key);
       if (!pair) {
         if (pairOf(map, key)) return undefined;
-        missing[key] = value;
+        missing[key] = plain(value);
         continue;
       }
       const set = this.setPairValue(pair, map, value);
@@ -230,12 +260,12 @@ export class YamlEditor {
     return this.insertLines(this.afterLastLine(map), this.mapEntries(entries, this.file.columnOf(first.range[0])));
   }
 
-  private appendItem(seq: YAMLSeq, item: YamlValue): TextEdit[] | undefined {
-    if (seq.flow) return this.insertFlowItem(seq, this.flow(item));
+  private appendItems(seq: YAMLSeq, items: readonly YamlValue[]): TextEdit[] | undefined {
+    if (seq.flow) return this.insertFlowItem(seq, items.map((i) => this.flow(i)).join(', '));
     if (!seq.range) return undefined;
     // A block sequence's range starts at its first `-`.
     const col = this.file.columnOf(seq.range[0]);
-    return this.insertLines(this.afterLastLine(seq), this.seqItems([item], col));
+    return this.insertLines(this.afterLastLine(seq), this.seqItems(items, col));
   }
 
   private insertFlowItem(collection: YAMLMap | YAMLSeq, itemText: string): TextEdit[] | undefined {
@@ -305,8 +335,11 @@ export class YamlEditor {
 
   private scalar(value: string | number | boolean): string {
     if (this.style.json) return JSON.stringify(value);
+    if (typeof value !== 'string') return String(value);
+    // Words, quantities and durations (100m, 128Mi, 10s, RuntimeDefault) are plain: no emitter needed.
+    if (PLAIN_SAFE.test(value)) return value;
     // The YAML 1.1 emitter quotes what a YAML 1.1 reader (Kubernetes) would not read back as a string.
-    return typeof value === 'string' ? stringify(value, { version: '1.1' }).trimEnd() : String(value);
+    return stringify(value, { version: '1.1' }).trimEnd();
   }
 
   private key(key: string): string {
@@ -320,17 +353,72 @@ export class YamlEditor {
   }
 }
 
+/**
+ * Strings a YAML 1.1 reader takes back as the same string: a letter first (no number, no
+ * indicator), then letters, digits, `.`, `_`, `-`, `/`; and not one of 1.1's booleans or null.
+ */
+const PLAIN_SAFE = /^(?!(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$)[A-Za-z][A-Za-z0-9._/-]*$/;
+
 /** `['a', 'b'], v` -> `{a: {b: v}}`. */
 function nest(path: readonly string[], leaf: YamlValue): YamlValue {
   return path.reduceRight<YamlValue>((acc, key) => ({ [key]: acc }), leaf);
 }
 
-function isScalarValue(v: YamlValue): v is string | number | boolean {
+/** Items to add to a sequence (or to make it with, when it is missing). */
+class Append {
+  constructor(readonly items: readonly YamlValue[]) {}
+}
+
+/** What an edit wants a mapping to hold: values to set, with `Append` where items join a sequence. */
+type Tree = YamlValue | Append | TreeRecord;
+interface TreeRecord {
+  readonly [key: string]: Tree;
+}
+
+function nestTree(path: readonly string[], leaf: Tree): Tree {
+  return path.reduceRight<Tree>((acc, key) => ({ [key]: acc }), leaf);
+}
+
+/** The value as written when its key is new: an `Append` becomes the sequence of its items. */
+function plain(v: Tree): YamlValue {
+  if (v instanceof Append) return v.items;
+  if (isScalarValue(v) || Array.isArray(v)) return v as YamlValue;
+  return Object.fromEntries(Object.entries(v as TreeRecord).map(([k, x]) => [k, plain(x)]));
+}
+
+/** Both trees at once; undefined when they set one key to different values. */
+function mergeTrees(a: Tree, b: Tree): Tree | undefined {
+  if (a instanceof Append && b instanceof Append) return new Append([...a.items, ...b.items.filter((i) => !a.items.includes(i))]);
+  if (isTreeRecord(a) && isTreeRecord(b)) {
+    const out: Record<string, Tree> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      const merged = k in out ? mergeTrees(out[k], v) : v;
+      if (merged === undefined) return undefined;
+      out[k] = merged;
+    }
+    return out;
+  }
+  return isScalarValue(a) && a === b ? a : undefined;
+}
+
+function isTreeRecord(v: Tree): v is TreeRecord {
+  return typeof v === 'object' && !Array.isArray(v) && !(v instanceof Append);
+}
+
+/** The intent behind each edit list `set`/`addToSeq` returned, for `compose`. */
+const intentOf = new WeakMap<readonly TextEdit[], { map: YAMLMap; tree: Tree }>();
+
+function intended(map: YAMLMap, tree: Tree, edits: TextEdit[] | undefined): TextEdit[] | undefined {
+  if (edits) intentOf.set(edits, { map, tree });
+  return edits;
+}
+
+function isScalarValue(v: Tree): v is string | number | boolean {
   return typeof v !== 'object';
 }
 
-function isRecord(v: YamlValue): v is Readonly<Record<string, YamlValue>> {
-  return typeof v === 'object' && !Array.isArray(v);
+function isRecord(v: Tree): v is TreeRecord {
+  return isTreeRecord(v);
 }
 
 function isEmptyValue(v: YamlValue): boolean {

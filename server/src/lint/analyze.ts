@@ -8,6 +8,7 @@ import type { Finding, RuleErrorHandler } from '../engine/types';
 import { analyzeGoFile, goFileTraits, type GoAnalysisOptions } from '../go/analyzer';
 import { GoFile, type GoSemantics } from '../go/file';
 import { goVersionAtLeast, GoModLocator } from '../go/gomod';
+import { packageIndexFor, type PackageLocator } from '../go/packageIndex';
 import { loadGo, parseGo } from '../go/parser';
 import { parseForRules } from '../go/partialParse';
 import type { GoRule } from '../go/rule';
@@ -35,14 +36,23 @@ export async function initEngine(): Promise<void> {
   await loadGo();
 }
 
-/** Go semantics for a file: the configured version wins over the nearest go.mod. */
-export function goSemanticsFor(file: string, config: LeakLensConfig, goMods: GoModLocator): GoSemantics {
+/**
+ * Go semantics for a file: the configured version wins over the nearest go.mod; with `packages`,
+ * what the other files of its package declare.
+ */
+export function goSemanticsFor(file: string, config: LeakLensConfig, goMods: GoModLocator, packages?: PackageLocator): GoSemantics {
   const mod = goMods.forFile(file);
   const goVersion = configuredGoVersion(config) ?? mod?.goVersion;
-  return { goVersion, timersCollected: goVersionAtLeast(goVersion, 1, 23) && !mod?.asyncTimerChan };
+  const semantics: GoSemantics = { goVersion, timersCollected: goVersionAtLeast(goVersion, 1, 23) && !mod?.asyncTimerChan };
+  const packageDecls = packages?.siblingsOf(file);
+  if (packageDecls?.length) semantics.packageDecls = packageDecls;
+  return semantics;
 }
 
-/** The Go rules the configuration leaves on for `file` (test files get the rules that check test code). */
+/**
+ * The Go rules the configuration leaves on for `file` (test files get the rules that check test
+ * code), by its name: analyzeGoFile drops more once the imports show a test helper.
+ */
 export function goRulesFor(file: string, config: LeakLensConfig, rules: readonly GoRule[] = goRules): GoRule[] {
   return rulesOn(config, rules, goFileTraits(file));
 }
@@ -50,6 +60,8 @@ export function goRulesFor(file: string, config: LeakLensConfig, rules: readonly
 export interface GoTextOptions extends GoAnalysisOptions {
   /** Parse all of the file, as the editor does for a document it opens, not only what the rules read. */
   wholeFile?: boolean;
+  /** Reads what the other files of each file's package declare (same-package wrappers); without it, only the file's own. */
+  packages?: PackageLocator;
 }
 
 /**
@@ -65,7 +77,7 @@ export function analyzeGoSource(
   onError: RuleErrorHandler,
   options: GoTextOptions = {},
 ): Finding[] {
-  const tree = options.wholeFile ? parseGo(text) : parseForRules(text, rules);
+  const tree = options.wholeFile ? parseGo(text) : parseForRules(text, rules, packageIndexFor(file, text, semantics));
   try {
     return analyzeGoFile(new GoFile(file, text, tree, semantics), rules, config, onError, options);
   } finally {
@@ -82,7 +94,7 @@ export function analyzeGoText(
   onError: RuleErrorHandler,
   options: GoTextOptions = {},
 ): Finding[] {
-  return analyzeGoSource(file, text, goSemanticsFor(file, config, goMods), goRulesFor(file, config), config, onError, options);
+  return analyzeGoSource(file, text, goSemanticsFor(file, config, goMods, options.packages), goRulesFor(file, config), config, onError, options);
 }
 
 export { analyzeManifests, type GoAnalysisOptions, type ManifestInput, type RuleErrorHandler };

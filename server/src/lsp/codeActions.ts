@@ -1,22 +1,26 @@
 /**
  * Code actions for LeakLens findings: a quick fix per fix of every finding in the requested range
- * (the finding's preferred fix marked isPreferred), "Suppress <rule> on this line", and
- * "Fix all LeakLens findings" (kind source.fixAll.leaklens, for editor.codeActionsOnSave).
+ * or named in the request's diagnostics (the finding's preferred fix marked isPreferred); one
+ * suppression entry ("Suppress <rule> on this line", or "Suppress…" asking which when several
+ * rules are concerned); and "Fix all LeakLens findings" (kind source.fixAll.leaklens, for
+ * editor.codeActionsOnSave).
  */
 import {
   CodeActionKind,
   type CodeAction,
   type CodeActionParams,
+  type Diagnostic,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { preferredFix } from '../engine/fixAll';
-import type { Position, Range } from '../engine/types';
-import { toDiagnostic, type DiagnosticsPublisher } from './diagnostics';
-import type { Diagnostic } from 'vscode-languageserver/node';
+import type { Fix, Position, Range } from '../engine/types';
+import type { DiagnosticsPublisher } from './diagnostics';
 import type { EngineFinding } from './engine/messages';
+import { combineSuppressions } from './engine/suppressEdits';
 import { isAnalyzed, type OpenDocument, type OpenDocuments } from './openDocuments';
 import { FIX_ALL_KIND } from './protocol';
+import { SUPPRESS_COMMAND, type SuppressArgs } from './suppressCommand';
 
 export interface EditTarget {
   uri: string;
@@ -45,38 +49,82 @@ function intersects(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-/** Quick fixes and suppressions for the findings in `params.range`; `diagnostic` is each finding's diagnostic as published. */
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/**
+ * The findings a request is about: those in its range, and those its diagnostics name whatever
+ * the range (Neovim sends a line's diagnostics with the cursor before their start).
+ */
+function requested(params: CodeActionParams, findings: readonly EngineFinding[]): EngineFinding[] {
+  const named = (params.context.diagnostics ?? []).filter((d: Diagnostic) => d.source === 'leaklens');
+  return findings.filter((f) => intersects(f.range, params.range) || named.some((d) => d.code === f.rule && sameRange(d.range, f.range)));
+}
+
+/** A fix's title, marked with why it is risky when it can change how the program or workload runs. */
+export function quickFixTitle(fix: Fix): string {
+  return fix.changesBehavior ? `${fix.title} (changes behavior: ${fix.changesBehavior})` : fix.title;
+}
+
+/**
+ * Quick fixes for the requested findings, then one suppression entry for all of them;
+ * `diagnostic` is each finding's diagnostic as published (with its runtime evidence).
+ */
 export function quickFixes(
   params: CodeActionParams,
   target: EditTarget,
   findings: readonly EngineFinding[],
-  diagnostic: (f: EngineFinding) => Diagnostic = (f) => toDiagnostic(target.uri, f),
+  diagnostic: (f: EngineFinding) => Diagnostic,
 ): CodeAction[] {
   if (!wants(params.context.only, CodeActionKind.QuickFix)) return [];
   const actions: CodeAction[] = [];
-  for (const f of findings) {
-    if (!intersects(f.range, params.range)) continue;
+  const selected = requested(params, findings);
+  for (const f of selected) {
     const diagnostics = [diagnostic(f)];
     const preferred = preferredFix(f);
     for (const fix of f.fixes) {
       actions.push({
-        title: fix.title,
+        title: quickFixTitle(fix),
         kind: CodeActionKind.QuickFix,
         diagnostics,
-        isPreferred: fix === preferred,
+        // A preferred action may be applied without a look (VS Code's Auto Fix): never one that changes behavior.
+        isPreferred: fix === preferred && !fix.changesBehavior,
         edit: workspaceEdit(target, fix.edits),
       });
     }
-    if (f.suppress) {
-      actions.push({
-        title: `Suppress ${f.rule} on this line`,
-        kind: CodeActionKind.QuickFix,
-        diagnostics,
-        edit: workspaceEdit(target, [f.suppress]),
-      });
-    }
   }
+  const suppression = suppressAction(target, selected, diagnostic);
+  if (suppression) actions.push(suppression);
   return actions;
+}
+
+/**
+ * "Suppress <rule> on this line" when the findings are of one rule; otherwise one "Suppress…"
+ * whose command asks: all of them, or one rule (see suppressCommand.ts).
+ */
+function suppressAction(
+  target: EditTarget,
+  selected: readonly EngineFinding[],
+  diagnostic: (f: EngineFinding) => Diagnostic,
+): CodeAction | undefined {
+  const suppressible = selected.filter((f): f is EngineFinding & { suppress: TextEdit } => !!f.suppress);
+  const rules = [...new Set(suppressible.map((f) => f.rule))];
+  if (rules.length === 0) return undefined;
+  const diagnostics = suppressible.map(diagnostic);
+  const editFor = (only: readonly string[]) =>
+    workspaceEdit(target, combineSuppressions(suppressible.filter((f) => only.includes(f.rule)).map((f) => ({ rule: f.rule, edit: f.suppress }))));
+  const lines = [...new Set(suppressible.map((f) => f.range.start.line + 1))];
+  const where = lines.length === 1 ? 'this line' : 'these lines';
+  if (rules.length === 1) {
+    return { title: `Suppress ${rules[0]} on ${where}`, kind: CodeActionKind.QuickFix, diagnostics, edit: editFor(rules) };
+  }
+  const args: SuppressArgs = {
+    prompt: `Suppress which LeakLens finding on ${lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`}?`,
+    choices: [{ title: `All ${rules.length}: ${rules.join(', ')}`, edit: editFor(rules) }, ...rules.map((r) => ({ title: r, edit: editFor([r]) }))],
+  };
+  const title = `Suppress ${rules.length} LeakLens findings on ${where}…`;
+  return { title, kind: CodeActionKind.QuickFix, diagnostics, command: { title, command: SUPPRESS_COMMAND, arguments: [args] } };
 }
 
 /** The data of an unresolved fix-all action. */

@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import { ruleDocsUrl } from '../lint/registry';
-import type { Finding, Severity } from '../engine/types';
+import { SEVERITIES, type Finding, type Severity } from '../engine/types';
 import type { EngineFinding } from './engine/messages';
 import { pathOfUri } from './openDocuments';
 import { FindingCountNotification } from './protocol';
@@ -20,6 +20,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 const COUNT_DEBOUNCE_MS = 50;
+
+function severityCounts(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
 
 export function toDiagnostic(uri: string, f: Finding): Diagnostic {
   const diagnostic: Diagnostic = {
@@ -49,9 +55,13 @@ export class DiagnosticsPublisher {
   private readonly latest = new Map<string, { version: number; findings: EngineFinding[] }>();
   /**
    * Per file path, open or not: the findings last published (kept to publish them again with new
-   * runtime evidence) and their count; `seq` orders publications (see staleSince).
+   * runtime evidence), their count and their count per severity; `seq` orders publications (see
+   * staleSince).
    */
-  private readonly counts = new Map<string, { uri: string; count: number; seq: number; open: boolean; version?: number; findings: readonly Finding[] }>();
+  private readonly counts = new Map<
+    string,
+    { uri: string; count: number; bySeverity: Record<Severity, number>; seq: number; open: boolean; version?: number; findings: readonly Finding[] }
+  >();
   private readonly evidence = new RuntimeEvidenceStore();
   private seq = 0;
   private readonly waiters = new Map<string, Waiter[]>();
@@ -151,7 +161,7 @@ export class DiagnosticsPublisher {
     this.publish(uri, version, findings);
     const key = pathOfUri(uri);
     if (findings.length === 0 && !open) this.counts.delete(key);
-    else this.counts.set(key, { uri, count: findings.length, seq: ++this.seq, open, version, findings });
+    else this.counts.set(key, { uri, count: findings.length, bySeverity: severityCounts(findings), seq: ++this.seq, open, version, findings });
     this.scheduleCount();
   }
 
@@ -161,14 +171,16 @@ export class DiagnosticsPublisher {
       this.countTimer = undefined;
       let total = 0;
       let files = 0;
-      for (const { count } of this.counts.values()) {
+      const bySeverity = severityCounts([]);
+      for (const { count, bySeverity: own } of this.counts.values()) {
         total += count;
         if (count > 0) files++;
+        for (const s of SEVERITIES) bySeverity[s] += own[s];
       }
-      const key = `${total}/${files}`;
+      const key = JSON.stringify([total, files, bySeverity]);
       if (key === this.lastCount) return;
       this.lastCount = key;
-      void this.connection.sendNotification(FindingCountNotification, { total, files });
+      void this.connection.sendNotification(FindingCountNotification, { total, files, bySeverity });
     }, COUNT_DEBOUNCE_MS);
   }
 }

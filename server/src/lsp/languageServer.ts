@@ -30,6 +30,7 @@ import { exceedsSize, isAnalyzed, OpenDocuments, pathOfUri, type OpenDocument } 
 import { FixAllRequest, LintWorkspaceRequest, ServerStatusRequest, FIX_ALL_KIND, type ServerStatus } from './protocol';
 import { guarded, installProcessGuards } from './robustness';
 import { RuntimeEvidenceNotification, validItems } from './runtimeEvidence';
+import { runSuppressCommand, SUPPRESS_COMMAND } from './suppressCommand';
 import { DEFAULT_MAX_FILE_SIZE, type Settings } from './settings';
 import { minimalEdits } from './textDiff';
 import { foldersOf, WorkspaceConfig } from './workspaceConfig';
@@ -61,7 +62,7 @@ class LeakLensServer {
   private readonly publisher: DiagnosticsPublisher;
   private config!: WorkspaceConfig;
   private support!: ClientSupport;
-  private settings: Settings = { overrides: {}, scope: 'workspace', maxFileSize: DEFAULT_MAX_FILE_SIZE };
+  private settings: Settings = { overrides: {}, scope: 'workspace', maxFileSize: DEFAULT_MAX_FILE_SIZE, helm: {} };
   private engineSettings?: EngineSettings;
   /** Engine messages held back until the first configuration is loaded. */
   private outbox: ToEngine[] | undefined = [];
@@ -107,6 +108,13 @@ class LeakLensServer {
     });
     c.onCodeAction(guarded(c, 'codeAction', (p) => codeActionsFor(p, actionContext()), []));
     c.onCodeActionResolve(guarded(c, 'codeAction/resolve', (a) => this.resolveCodeAction(a), (a) => a));
+    c.onExecuteCommand(
+      guarded(c, 'executeCommand', async (p) => {
+        if (p.command !== SUPPRESS_COMMAND) throw new Error(`unknown command ${p.command}`);
+        await runSuppressCommand(c, p.arguments);
+        return null;
+      }, null),
+    );
     c.onRequest(FixAllRequest, guarded(c, FixAllRequest.method, (p) => this.fixAllRequest(p.uri), null));
     c.onRequest(LintWorkspaceRequest, guarded(c, LintWorkspaceRequest.method, () => this.scans.run(true).then(() => null), null));
     c.onRequest(ServerStatusRequest, guarded(c, ServerStatusRequest.method, () => this.status()));
@@ -141,6 +149,7 @@ class LeakLensServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+        executeCommandProvider: { commands: [SUPPRESS_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'leaklens', version },

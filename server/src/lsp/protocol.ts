@@ -3,6 +3,7 @@
  * for the VS Code client; docs/language-server.md documents them for other editors).
  */
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver/node';
+import type { Severity } from '../engine/types';
 import type { EngineStatus } from './engine/messages';
 
 /** Every preferred fix in one document, repeated until nothing is left to fix; null when there is none. */
@@ -14,6 +15,8 @@ export const LintWorkspaceRequest = new RequestType0<null, void>('leaklens/lintW
 export interface FindingCount {
   total: number;
   files: number;
+  /** Findings per severity: the Problems view shows errors, warnings and infos; hints only in the editor. */
+  bySeverity: Record<Severity, number>;
 }
 
 /** Sent whenever the number of findings across the workspace changes (for a status bar). */

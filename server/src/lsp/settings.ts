@@ -5,6 +5,7 @@
  */
 import { readRuleSetting, type LeakLensConfig, type SectionValues } from '../engine/config';
 import { configSchema, GO_SECTION, K8S_SECTION, readGoVersion } from '../lint/config';
+import type { HelmOptions } from '../k8s/helm';
 import type { Scope } from './engine/messages';
 
 export const DEFAULT_MAX_FILE_SIZE = 2_000_000;
@@ -14,6 +15,8 @@ export interface Settings {
   overrides: Partial<LeakLensConfig>;
   scope: Scope;
   maxFileSize: number;
+  /** `leaklens.helm.path` and `leaklens.helm.values`: how saved chart templates are rendered. */
+  helm: HelmOptions;
 }
 
 export interface SettingProblem {
@@ -86,7 +89,15 @@ export function parseSettings(raw: unknown): { settings: Settings; problems: Set
   if (typeof rawMax === 'number' && rawMax >= 0) maxFileSize = rawMax;
   else if (rawMax != null) problems.push({ key: 'leaklens.maxFileSize', message: 'expected a number of bytes' });
 
-  return { settings: { overrides, scope, maxFileSize }, problems };
+  const helm: HelmOptions = {};
+  const helmPath = get('helm.path');
+  if (typeof helmPath === 'string' && helmPath.trim() !== '') helm.binary = helmPath.trim();
+  else if (helmPath != null && helmPath !== '') problems.push({ key: 'leaklens.helm.path', message: 'expected the path of a helm binary' });
+  const values = get('helm.values');
+  if (Array.isArray(values) && values.every((v) => typeof v === 'string')) helm.values = values;
+  else if (values != null) problems.push({ key: 'leaklens.helm.values', message: 'expected a list of values files' });
+
+  return { settings: { overrides, scope, maxFileSize, helm }, problems };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

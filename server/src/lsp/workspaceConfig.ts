@@ -60,8 +60,8 @@ export class WorkspaceConfig {
       folders.push({ folder: folder.path, config: mergeConfig(mergeConfig(defaultConfig(folder.path), file.config), own.settings.overrides) });
     });
     this.report(fileErrors, problems);
-    const { scope, maxFileSize } = global.settings;
-    return { engine: { folders, scope, maxFileSize }, settings: global.settings };
+    const { scope, maxFileSize, helm } = global.settings;
+    return { engine: { folders, scope, maxFileSize, helm }, settings: global.settings };
   }
 
   /** The `leaklens` section: the window's first, then each folder's. */

@@ -49,15 +49,18 @@ function serverPid(): number | undefined {
   return undefined;
 }
 
-function workspaceTotals(): FindingCount {
+function workspaceTotals(): Required<FindingCount> {
   let total = 0;
   let files = 0;
+  const bySeverity = { error: 0, warning: 0, info: 0, hint: 0 };
+  const names = { [vscode.DiagnosticSeverity.Error]: 'error', [vscode.DiagnosticSeverity.Warning]: 'warning', [vscode.DiagnosticSeverity.Information]: 'info', [vscode.DiagnosticSeverity.Hint]: 'hint' } as const;
   for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
-    const n = diagnostics.filter((d) => d.source === 'leaklens').length;
-    total += n;
-    if (n > 0) files++;
+    const ours = diagnostics.filter((d) => d.source === 'leaklens');
+    total += ours.length;
+    if (ours.length > 0) files++;
+    for (const d of ours) bySeverity[names[d.severity]]++;
   }
-  return { total, files };
+  return { total, files, bySeverity };
 }
 
 describe('LeakLens in VS Code', () => {
@@ -92,7 +95,7 @@ describe('LeakLens in VS Code', () => {
     await waitForFindings(clients, 'go/http-client-no-timeout', 2);
     const count = await waitFor('the status bar count to match the Problems view', () => {
       const [reported, shown] = [api.findingCount(), workspaceTotals()];
-      return reported?.total === shown.total && reported.files === shown.files && reported;
+      return JSON.stringify(reported) === JSON.stringify(shown) && reported;
     });
     assert.ok(count.files >= 5, `findings in ${count.files} files`);
   });

@@ -5,19 +5,82 @@ import { ownStatements } from '../flow';
 import { boundResult } from '../ownership';
 import { cancelFunc } from '../resources';
 import type { GoRule, GoRuleContext } from '../rule';
-import { callParts, enclosingLoop, hasType, namedChildren, type Node, parentOf, typeOf } from '../syntax';
+import { caseReceivedChannel, isTimeoutChannel } from '../channels';
+import { fileScope } from '../goroutines/summaries';
+import { callParts, enclosingLoop, hasType, isFunctionNode, namedChildren, type Node, parentOf, textOf, typeOf, unparen } from '../syntax';
 
 /** Methods whose deferred call releases something: t.Stop(), f.Close(), resp.Body.Close(), span.End(). */
 const RELEASE_METHODS = new Set(['Stop', 'Close', 'End']);
 
-/** Names this declaration binds to the cancel function of a context.With* call. */
+/**
+ * Names this declaration binds to the cancel function of a context.With* call, except those of
+ * WithTimeout and WithDeadline: such a context ends by itself when its time is up (and leaves its
+ * parent then), so deferring its cancel holds it no longer than its deadline.
+ */
 function cancelNames({ file, index }: GoRuleContext): Set<string> {
-  const names = new Set(['cancel']);
+  const names = new Set<string>();
+  let expiring = false;
   for (const call of index.callsNamed(cancelFunc.callees)) {
     const target = cancelFunc.acquiredBy(file, call) ? boundResult(call, cancelFunc.slot)?.target : undefined;
-    if (hasType(target, 'identifier')) names.add(target.text);
+    if (!hasType(target, 'identifier')) continue;
+    if (file.isPkgCall(call, 'context', EXPIRING)) expiring = true;
+    else names.add(target.text);
   }
+  // `cancel` by convention, unless a context of this declaration that expires by itself owns the name.
+  if (!expiring) names.add('cancel');
   return names;
+}
+
+/** Contexts that end by themselves when time is up. */
+const EXPIRING = ['WithTimeout', 'WithDeadline', 'WithTimeoutCause', 'WithDeadlineCause'];
+
+/**
+ * A loop that runs a number of times fixed in the code: `for i := 0; i < 3; i++` with a constant
+ * bound, or ranging over a literal list, a constant or a variable only ever given literal lists.
+ * What such a loop defers is bounded by design; loops over data (ids, paths, addresses) are not.
+ */
+function fixedTurns(file: GoFile, loop: Node, fnText: string): boolean {
+  const body = loop.childForFieldName('body');
+  const clause = namedChildren(loop).find((c) => c.id !== body?.id);
+  if (!clause) return false;
+  if (typeOf(clause) === 'for_clause') {
+    const bound = clause.childForFieldName('condition')?.childForFieldName('right');
+    return !!bound && isConstant(bound, file, fnText);
+  }
+  if (typeOf(clause) !== 'range_clause') return false;
+  const over = clause.childForFieldName('right');
+  const e = over && unparen(over);
+  if (!e) return false;
+  if (typeOf(e) === 'composite_literal' || isConstant(e, file, fnText)) return true;
+  // `networks := []string{"udp", "tcp"}` (or two such assignments) just above.
+  if (typeOf(e) !== 'identifier') return false;
+  const assigned = [...fnText.matchAll(new RegExp(`\\b${e.text}\\s*:?=\\s*([^\\n]*)`, 'g'))].map((m) => m[1].trim());
+  return assigned.length > 0 && assigned.every((v) => /^\[\d*\]\w+\{[^{}]*\}$/.test(v));
+}
+
+/** An integer literal, or a constant declared in the file or the function. */
+function isConstant(e: Node, file: GoFile, fnText: string): boolean {
+  const v = unparen(e);
+  if (typeOf(v) === 'int_literal') return true;
+  if (typeOf(v) !== 'identifier') return false;
+  return fileScope(file).options.constants.has(v.text) || new RegExp(`\\bconst\\s*\\(?[^)]*\\b${v.text}\\s*=`).test(fnText);
+}
+
+/** A `return` later in the defer's own block: the iteration that defers is the last one. */
+function returnsAfter(d: Node): boolean {
+  for (let s = d.nextNamedSibling; s; s = s.nextNamedSibling) if (typeOf(s) === 'return_statement') return true;
+  return false;
+}
+
+/** A defer in a select case on a timeout (`case <-timer.C:`): the case fires once, so does the defer. */
+function inTimeoutCase(file: GoFile, d: Node, fnText: string): boolean {
+  for (let p = parentOf(d); p && !isFunctionNode(p); p = parentOf(p)) {
+    if (typeOf(p) === 'communication_case') {
+      const ch = caseReceivedChannel(p);
+      return !!ch && isTimeoutChannel(file, ch, fnText);
+    }
+  }
+  return false;
 }
 
 const BREAKABLE = new Set(['for_statement', 'select_statement', 'expression_switch_statement', 'type_switch_statement']);
@@ -59,21 +122,25 @@ export const deferInLoop: GoRule = {
   title: 'defer of a release inside a loop',
   defaultSeverity: 'warning',
   fixable: true,
+  scope: {
+    tests: { checked: false, why: 'a test function returns soon, and its loops run over a few cases: what its defers hold is released when the test returns.' },
+  },
   triggers: ['defer'],
   alsoRequires: ['for'],
   docs: {
     description:
-      '`defer` runs when the function returns, not at the end of the loop iteration. A `defer cancel()`, `defer t.Stop()`, `defer f.Close()` or `defer span.End()` inside a loop keeps every iteration\'s context, ticker, file or span alive until the whole loop — and the function — is done; a long or endless loop leaks without bound. Run the body in a function literal so the defer fires per iteration, or release explicitly at the end of the iteration.',
-    bad: 'for _, id := range ids {\n\tctx, cancel := context.WithTimeout(ctx, time.Second)\n\tdefer cancel()\n\tfetch(ctx, id)\n}',
-    good: 'for _, id := range ids {\n\tfunc() {\n\t\tctx, cancel := context.WithTimeout(ctx, time.Second)\n\t\tdefer cancel()\n\t\tfetch(ctx, id)\n\t}()\n}',
+      '`defer` runs when the function returns, not at the end of the loop iteration. A `defer cancel()`, `defer t.Stop()`, `defer f.Close()` or `defer span.End()` inside a loop keeps every iteration\'s context, ticker, file or span alive until the whole loop — and the function — is done; a long or endless loop leaks without bound. Run the body in a function literal so the defer fires per iteration, or release explicitly at the end of the iteration. Not flagged: loops over a fixed list or a constant count, a defer followed by a `return` in its block (the iteration that defers is the last), a defer in a timeout\'s select case (it fires once), and the cancel of a `WithTimeout`/`WithDeadline` context, which ends by itself when its time is up.',
+    bad: 'for _, path := range paths {\n\tf, err := os.Open(path)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close()\n\tindex(f)\n}',
+    good: 'for _, path := range paths {\n\tif err := func() error {\n\t\tf, err := os.Open(path)\n\t\tif err != nil {\n\t\t\treturn err\n\t\t}\n\t\tdefer f.Close()\n\t\treturn index(f)\n\t}(); err != nil {\n\t\treturn err\n\t}\n}',
   },
   check(ctx) {
     let cancels: Set<string> | undefined;
+    const fnText = textOf(ctx.decl);
     for (const d of ctx.index.statements('defer')) {
       const loop = enclosingLoop(d);
       const call = namedChildren(d)[0];
       const parts = loop && call ? callParts(call) : undefined;
-      if (!loop || !parts) continue;
+      if (!loop || !parts || returnsAfter(d) || fixedTurns(ctx.file, loop, fnText) || inTimeoutCase(ctx.file, d, fnText)) continue;
       const releases = parts.operand
         ? RELEASE_METHODS.has(parts.name)
         : typeOf(parts.fn) === 'identifier' && (cancels ??= cancelNames(ctx)).has(parts.name);

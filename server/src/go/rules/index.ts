@@ -1,5 +1,6 @@
 /** Every Go rule, one module each. */
 import type { GoRule } from '../rule';
+import { blocksForever } from './blocksForever';
 import { contextBackground } from './contextBackground';
 import { contextInStruct } from './contextInStruct';
 import { deferInLoop } from './deferInLoop';
@@ -17,14 +18,16 @@ import { selectNoCancel } from './selectNoCancel';
 import { serverNoShutdown } from './serverNoShutdown';
 import { signalNotifyUnbuffered } from './signalNotifyUnbuffered';
 import { spanNotEnded } from './spanNotEnded';
+import { strandedReceiver } from './strandedReceiver';
+import { strandedSender } from './strandedSender';
 import { tickerNotStopped } from './tickerNotStopped';
 import { timeAfterInLoop } from './timeAfterInLoop';
 import { timerNotStopped } from './timerNotStopped';
 import { timeTick } from './timeTick';
-import { unbufferedSendLeak } from './unbufferedSendLeak';
 import { waitgroupAddInGoroutine } from './waitgroupAddInGoroutine';
 
 export const goRules: readonly GoRule[] = [
+  blocksForever,
   contextBackground,
   contextInStruct,
   deferInLoop,
@@ -42,10 +45,11 @@ export const goRules: readonly GoRule[] = [
   serverNoShutdown,
   signalNotifyUnbuffered,
   spanNotEnded,
+  strandedReceiver,
+  strandedSender,
   tickerNotStopped,
   timeAfterInLoop,
   timeTick,
   timerNotStopped,
-  unbufferedSendLeak,
   waitgroupAddInGoroutine,
 ];

@@ -1,6 +1,98 @@
-import { checkResource, calleeText } from '../resourceRule';
-import { cancelFunc } from '../resources';
-import type { GoRule } from '../rule';
+import type { Fix, TextEdit } from '../../engine/types';
+import { freeName, insertLinesAfter, insertLinesBefore, replaceNode } from '../edits';
+import { mentionsWord } from '../words';
+import { declarationScope, iterationExits, type LeakPoint } from '../ownership';
+import { checkResource, calleeText, type Acquired } from '../resourceRule';
+import { cancelFunc, releaseCall } from '../resources';
+import type { GoRule, GoRuleContext } from '../rule';
+import { enclosingLoop, expressionsOf, hasType, type Node, parentOf, statementsOf, typeOf } from '../syntax';
+
+/**
+ * Names the cancel func where it is discarded: `ctx, _ :=` becomes `ctx, cancel :=`; `ctx, _ =`
+ * becomes `ctx, cancel :=` when every other variable it assigns was declared in the same block
+ * (so `:=` reuses them), else `var cancel context.CancelFunc` goes before it.
+ */
+function nameCancel(ctx: GoRuleContext, { call, own }: Acquired): { name: string; edits: TextEdit[] } | undefined {
+  const b = own.binding!;
+  if (b.target.text !== '_') return { name: b.target.text, edits: [] };
+  const name = freeName(ctx.decl, 'cancel');
+  const edits = [replaceNode(b.target, name)];
+  if (b.declares) return { name, edits };
+  const block = parentOf(parentOf(b.stmt));
+  const others = expressionsOf(b.stmt.childForFieldName('left')).filter((t) => t.id !== b.target.id && t.text !== '_');
+  const sameBlock = others.every((t) => typeOf(t) === 'identifier' && declarationScope(t.text, b.stmt) === block);
+  const operator = b.stmt.children.find((c) => hasType(c, '='));
+  if (sameBlock && operator) return { name, edits: [...edits, replaceNode(operator, ':=')] };
+  const pkg = ctx.file.localNameOf('context');
+  const type = ctx.file.isPkgCall(call, 'context', ['WithCancelCause']) ? 'CancelCauseFunc' : 'CancelFunc';
+  if (!pkg && !ctx.file.hasDotImport('context')) return undefined;
+  return { name, edits: [...edits, insertLinesBefore(ctx.file, b.stmt, [`var ${name} ${pkg ? `${pkg}.` : ''}${type}`])] };
+}
+
+/** The context variable the call binds (`ctx` in `ctx, cancel := …`), when it is one. */
+function contextName({ own }: Acquired): string | undefined {
+  const first = expressionsOf(own.binding!.stmt.childForFieldName('left'))[0];
+  return first && typeOf(first) === 'identifier' && first.text !== '_' ? first.text : undefined;
+}
+
+/**
+ * `cancel()` where a path leaves the loop iteration without it: before each `return`, `break` and
+ * `continue` that does, and at the end of the body when control falls off it. Cancelling before a
+ * return or an assignment that still reads the context changes what it computes.
+ */
+function iterationEdits(ctx: GoRuleContext, found: Acquired, loop: Node, release: string): { edits: TextEdit[]; readsContext?: string } | undefined {
+  const b = found.own.binding!;
+  const exits = iterationExits(ctx.file, b.stmt, loop, b.target.text === '_' ? '' : b.target.text, found.resource);
+  if (exits.length === 0) return undefined;
+  const ctxName = contextName(found);
+  const edits: TextEdit[] = [];
+  let readsContext: string | undefined;
+  for (const exit of exits) {
+    const at = insertionPoint(exit);
+    if (!at) return undefined;
+    if (at.before && ctxName && exit.how !== 'jump' && mentionsWord(at.before.text, ctxName)) readsContext ??= at.before.text.split('\n')[0];
+    edits.push(at.before ? insertLinesBefore(ctx.file, at.before, [release]) : insertLinesAfter(ctx.file, at.after!, [release]));
+  }
+  return { edits, readsContext };
+}
+
+/** Where `cancel()` goes for one exit: before the statement that leaves, or after the last statement of the block it falls off. */
+function insertionPoint(exit: LeakPoint): { before?: Node; after?: Node } | undefined {
+  if (exit.stmt) return hasType(parentOf(exit.stmt), 'statement_list') ? { before: exit.stmt } : undefined;
+  const last = exit.block ? statementsOf(exit.block).at(-1) : undefined;
+  return last ? { after: last } : undefined;
+}
+
+/**
+ * Every lost cancel gets a fix: the cancel func named where it was discarded, then `defer
+ * cancel()` right after the call — or, in a loop, `cancel()` wherever the iteration ends without
+ * it. Marked as changing behaviour when the context may still be in use after the release: handed
+ * to a goroutine or a caller, or read by the statement the release goes before.
+ */
+function cancelFix(ctx: GoRuleContext, found: Acquired): Fix | undefined {
+  const b = found.own.binding;
+  if (!b || !hasType(parentOf(b.stmt), 'statement_list')) return undefined;
+  const named = nameCancel(ctx, found);
+  if (!named) return undefined;
+  const release = releaseCall(ctx.file, found.resource, found.call, named.name);
+  const loop = enclosingLoop(b.stmt);
+  let edits: TextEdit[];
+  let changesBehavior: string | undefined;
+  let title: string;
+  if (loop) {
+    const at = iterationEdits(ctx, found, loop, release);
+    if (!at) return undefined;
+    edits = at.edits;
+    title = `Call ${release} wherever the loop iteration ends`;
+    if (at.readsContext) changesBehavior = `the context is cancelled before \`${at.readsContext}\` reads it`;
+  } else {
+    edits = [insertLinesAfter(ctx.file, b.stmt, [`defer ${release}`])];
+    title = `Add defer ${release}`;
+  }
+  if (b.handedOn || b.inClosure) changesBehavior ??= 'the context is now cancelled while code it was handed to (a goroutine, a caller) may still use it';
+  if (b.target.text === '_') title = `Name it ${named.name}; ${title[0].toLowerCase()}${title.slice(1)}`;
+  return { title, preferred: !changesBehavior, edits: [...named.edits, ...edits], ...(changesBehavior ? { changesBehavior } : {}) };
+}
 
 export const lostCancel: GoRule = {
   id: 'go/lost-cancel',
@@ -9,16 +101,21 @@ export const lostCancel: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   peerNames: ['govet'],
+  scope: {
+    tests: { checked: true, why: 'each test that loses a cancel leaves its context (and its timer) registered with the parent for the rest of the test binary.' },
+  },
   triggers: cancelFunc.callees,
+  packageTriggers: (pkg) => pkg.wrapperNames('cancel'),
   docs: {
     description:
-      'context.WithCancel, WithTimeout and WithDeadline (and their Cause variants) return a cancel function that releases the context: its goroutine registration with the parent, its timer and its Done channel. If some path returns without calling it — `_` discards it, one branch forgets it, an early `return` comes before `defer cancel()` — the context lives until its parent is cancelled, which for a server-wide parent is never. Handing the cancel function on (returning it, storing it, passing it) makes the receiver responsible and is not flagged.',
+      'context.WithCancel, WithTimeout and WithDeadline (and their Cause variants) return a cancel function that releases the context: its goroutine registration with the parent, its timer and its Done channel. If some path returns without calling it — `_` discards it, one branch forgets it, an early `return` comes before `defer cancel()`, a new context overwrites it — the context lives until its parent is cancelled, which for a server-wide parent is never. A function of the same package that returns a `context.CancelFunc` it got from the context package counts like the standard call. Not flagged: a cancel handed on (returned, stored, passed, called by a closure kept elsewhere), a path on which the context is already done (`<-ctx.Done()`), a context derived from one this function cancels or from an HTTP request\'s context (released when the handler returns), a deadline already past, and the context package\'s own tests. The fix names a discarded cancel and adds `defer cancel()` — in a loop, `cancel()` wherever an iteration ends without it.',
     bad: 'func fetch(ctx context.Context, id string) error {\n\tctx, _ = context.WithTimeout(ctx, time.Second)\n\treturn load(ctx, id)\n}',
     good: 'func fetch(ctx context.Context, id string) error {\n\tctx, cancel := context.WithTimeout(ctx, time.Second)\n\tdefer cancel()\n\treturn load(ctx, id)\n}',
   },
   check(ctx) {
     checkResource(ctx, {
       resource: cancelFunc,
+      fix: cancelFix,
       message: (call, state) =>
         state === 'discarded'
           ? `the cancel function returned by ${calleeText(call)} is discarded: the context is released only when its parent is cancelled`

@@ -1,16 +1,10 @@
 import type { Fix } from '../../engine/types';
 import { pkgCalls } from '../callees';
 import { freeName, indentAt, insertLinesBefore, replaceNode } from '../edits';
-import type { GoFile } from '../file';
 import { canReturn, positionOf } from '../ownership';
 import type { GoRule, GoRuleContext } from '../rule';
 import { callParts, enclosingFunction, enclosingLoop, hasType, type Node, parentOf, typeOf } from '../syntax';
-import { selectReceiving, timerNote, timerSeverity } from '../timers';
-
-/** `func main` of package main: returning ends the process, and the ticker with it. */
-function isProgramMain(file: GoFile, fn: Node): boolean {
-  return typeOf(fn) === 'function_declaration' && fn.childForFieldName('name')?.text === 'main' && file.packageName === 'main';
-}
+import { selectReceiving, timersCollected } from '../timers';
 
 /**
  * The statement a ticker must be created before: `tick := time.Tick(d)`, `for range time.Tick(d)`
@@ -54,21 +48,25 @@ export const timeTick: GoRule = {
   title: 'time.Tick in a function that returns',
   defaultSeverity: 'warning',
   fixable: true,
+  scope: {
+    tests: { checked: true, why: 'each call leaves a ticker firing for the rest of the test binary.' },
+    processLifetime: 'in code that runs for the whole process (main, init) the ticker lives exactly as long as it is needed.',
+  },
   triggers: ['Tick'],
   docs: {
     description:
-      '`time.Tick` returns only the channel of a ticker that can never be stopped. In a function that returns, the ticker outlives it and keeps firing — before Go 1.23 for the life of the process, one more each call. Use `time.NewTicker` and `defer t.Stop()`. Not flagged in functions that never return (a forever-loop goroutine) or in `main` of package main.',
+      '`time.Tick` returns only the channel of a ticker that can never be stopped. In a function that returns, the ticker outlives it and keeps firing — before Go 1.23 for the life of the process, one more each call. Use `time.NewTicker` and `defer t.Stop()`. Not flagged in functions that never return (a forever-loop goroutine) or in code that runs for the whole process (`main`, `init`). Since Go 1.23 the garbage collector reclaims a ticker nobody references, so `time.Tick` is fine there: in modules whose `go` line is 1.23 or later (without `godebug asynctimerchan=1`) the rule reports nothing.',
     bad: 'func waitReady(ctx context.Context, ready func() bool) error {\n\tfor range time.Tick(time.Second) {\n\t\tif ready() {\n\t\t\treturn nil\n\t\t}\n\t}\n\treturn nil\n}',
     good: 'func waitReady(ctx context.Context, ready func() bool) error {\n\tticker := time.NewTicker(time.Second)\n\tdefer ticker.Stop()\n\tfor range ticker.C {\n\t\tif ready() {\n\t\t\treturn nil\n\t\t}\n\t}\n\treturn nil\n}',
   },
   check(ctx) {
     const { file, index, report } = ctx;
+    if (timersCollected(file)) return;
     for (const call of pkgCalls(file, index, 'time', ['Tick'])) {
       const fn = enclosingFunction(call);
-      if (!fn || isProgramMain(file, fn) || !canReturn(file, fn)) continue;
-      report(call, 'time.Tick creates a ticker that can never be stopped: it keeps firing after this function returns' + timerNote(file), {
+      if (!fn || !canReturn(file, fn)) continue;
+      report(call, 'time.Tick creates a ticker that can never be stopped: it keeps firing after this function returns', {
         fix: () => newTickerFix(ctx, call),
-        severity: timerSeverity(file),
       });
     }
   },

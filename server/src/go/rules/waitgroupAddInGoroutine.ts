@@ -4,6 +4,7 @@ import type { GoFile } from '../file';
 import { ownDescendants, ownStatements } from '../flow';
 import { positionOf } from '../ownership';
 import type { GoRule } from '../rule';
+import { declaredTypeOf } from '../varTypes';
 import {
   callParts,
   functionBody,
@@ -46,6 +47,16 @@ function addsForGoroutinesItStarts(body: Node, add: Node, wg: string): boolean {
   });
 }
 
+/**
+ * The receiver is declared with a type other than sync.WaitGroup (a purpose-built group that
+ * accepts Add racing Wait): its Add may run in the goroutine. Unknown types count as WaitGroups.
+ */
+function otherGroupType(file: GoFile, wg: Node): boolean {
+  const e = unparen(wg);
+  const type = typeOf(e) === 'identifier' ? declaredTypeOf(e.text, e) : undefined;
+  return !!type && !file.isPkgType(type, 'sync', 'WaitGroup');
+}
+
 /** Names the literal declares: its parameters and every variable assigned inside it. */
 function namesDeclaredIn(lit: Node): Set<string> {
   const names = new Set(parametersOf(lit).map((p) => p.name));
@@ -77,10 +88,13 @@ export const waitgroupAddInGoroutine: GoRule = {
   title: 'WaitGroup.Add inside the goroutine it counts',
   defaultSeverity: 'warning',
   fixable: true,
+  scope: {
+    tests: { checked: true, why: 'a test whose Wait returns early checks results that are not there yet and flakes.' },
+  },
   triggers: ['Add'],
   docs: {
     description:
-      '`wg.Add` must happen before the goroutine starts. Called inside it, `wg.Wait` can run first, see a zero counter and return while the goroutine is still working — its results are lost or read half-written, and whatever it holds outlives the caller. Call `wg.Add(1)` before the `go` statement.',
+      '`wg.Add` must happen before the goroutine starts. Called inside it, `wg.Wait` can run first, see a zero counter and return while the goroutine is still working — its results are lost or read half-written, and whatever it holds outlives the caller. Call `wg.Add(1)` before the `go` statement. Not flagged when the variable is declared with another type than sync.WaitGroup (a group built to accept Add racing Wait).',
     bad: 'for _, job := range jobs {\n\tgo func() {\n\t\twg.Add(1)\n\t\tdefer wg.Done()\n\t\trun(job)\n\t}()\n}\nwg.Wait()',
     good: 'for _, job := range jobs {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\trun(job)\n\t}()\n}\nwg.Wait()',
   },
@@ -96,7 +110,7 @@ export const waitgroupAddInGoroutine: GoRule = {
         const wg = parts.operand.text;
         // It accounts for this goroutine when the same goroutine calls Done on it, unless it
         // goes on to start goroutines that call Done: then the Add counts those.
-        if (!dones.has(wg) || addsForGoroutinesItStarts(body, call, wg)) continue;
+        if (!dones.has(wg) || addsForGoroutinesItStarts(body, call, wg) || otherGroupType(file, parts.operand)) continue;
         report(call, `${wg}.Add inside the goroutine it accounts for: ${wg}.Wait can run before it and return too early`, {
           fix: () => moveBeforeGoFix(file, go, lit, call),
         });

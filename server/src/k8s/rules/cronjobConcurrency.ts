@@ -5,6 +5,7 @@ import { fixIf, type K8sRule } from '../rule';
 export const cronjobConcurrency: K8sRule = {
   id: 'k8s/cronjob-concurrency',
   language: 'k8s',
+  kinds: ['CronJob'],
   title: 'CronJob allows overlapping runs',
   defaultSeverity: 'warning',
   fixable: true,

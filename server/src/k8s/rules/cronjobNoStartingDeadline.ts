@@ -6,6 +6,7 @@ const STARTING_DEADLINE_SECONDS = 300;
 export const cronjobNoStartingDeadline: K8sRule = {
   id: 'k8s/cronjob-no-starting-deadline',
   language: 'k8s',
+  kinds: ['CronJob'],
   title: 'CronJob without startingDeadlineSeconds',
   defaultSeverity: 'warning',
   fixable: true,

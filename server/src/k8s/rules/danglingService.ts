@@ -1,11 +1,12 @@
 import { describeSelector, equalitySelectorOf, isEmptySelector } from '../labels';
 import { mapAt, pairOf, stringOf } from '../nodes';
-import { isKind } from '../podSpec';
+import { isKind, WORKLOAD_KINDS } from '../podSpec';
 import type { K8sRule } from '../rule';
 
 export const danglingService: K8sRule = {
   id: 'k8s/dangling-service',
   language: 'k8s',
+  kinds: ['Service', ...WORKLOAD_KINDS],
   title: 'Service selects no pods',
   defaultSeverity: 'warning',
   fixable: false,
@@ -16,14 +17,14 @@ export const danglingService: K8sRule = {
     bad: 'kind: Service\nspec:\n  selector:\n    app: web-frontend   # pods are labelled app: frontend',
     good: 'kind: Service\nspec:\n  selector:\n    app: frontend',
   },
-  check({ objects, podTemplates, report }) {
+  check({ objects, workspace, report }) {
     for (const o of objects) {
       if (!isKind(o, 'Service', [''])) continue;
       const spec = mapAt(o.node, 'spec');
       const pair = pairOf(spec, 'selector');
       const selector = equalitySelectorOf(mapAt(spec, 'selector'));
       if (!pair || isEmptySelector(selector) || stringOf(pairOf(spec, 'type')?.value) === 'ExternalName') continue;
-      if (!podTemplates().anySelected(selector, o.namespace)) report(pair, `Service selector ${describeSelector(selector)} matches no pod template among the manifests checked`);
+      if (!workspace().anySelected(selector, o.namespace)) report(pair, `Service selector ${describeSelector(selector)} matches no pod template among the manifests checked`);
     }
   },
 };

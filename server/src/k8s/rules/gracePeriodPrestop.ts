@@ -1,5 +1,5 @@
 import { asMap, asSeq, mapAt, numberOf, pairOf, textOf, type Pair, type YAMLMap } from '../nodes';
-import { containersOf, describeContainer, podSpecsOf } from '../podSpec';
+import { containersOf, describeContainer, podSpecsOf, WORKLOAD_KINDS } from '../podSpec';
 import { fixIf, type K8sRule } from '../rule';
 
 const DEFAULT_GRACE_SECONDS = 30;
@@ -38,6 +38,7 @@ function preStopSleep(handler: YAMLMap | undefined): number | undefined {
 export const gracePeriodPrestop: K8sRule = {
   id: 'k8s/grace-period-prestop',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'preStop sleep outlasts the termination grace period',
   defaultSeverity: 'warning',
   fixable: true,

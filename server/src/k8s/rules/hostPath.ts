@@ -1,10 +1,11 @@
 import { asSeq, mapsIn, pairOf, stringOf, asMap } from '../nodes';
-import { podSpecsOf } from '../podSpec';
+import { podSpecsOf, WORKLOAD_KINDS } from '../podSpec';
 import type { K8sRule } from '../rule';
 
 export const hostPath: K8sRule = {
   id: 'k8s/host-path',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'hostPath volume',
   defaultSeverity: 'warning',
   fixable: false,

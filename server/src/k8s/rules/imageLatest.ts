@@ -1,5 +1,5 @@
 import { pairOf, stringOf } from '../nodes';
-import { allContainers, describeContainer } from '../podSpec';
+import { allContainers, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import type { K8sRule } from '../rule';
 
 /** The tag of an image reference, or undefined (a `:` before the last `/` belongs to a registry port). */
@@ -11,6 +11,7 @@ function tagOf(image: string): string | undefined {
 export const imageLatest: K8sRule = {
   id: 'k8s/image-latest',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Image without a pinned tag',
   defaultSeverity: 'warning',
   fixable: false,

@@ -23,6 +23,17 @@ import { selectorMismatch } from './selectorMismatch';
 import { singleReplica } from './singleReplica';
 import { writableRootFs } from './writableRootFs';
 import { yamlSyntax } from './yamlSyntax';
+import { dangerousCapabilities } from './dangerousCapabilities';
+import { deprecatedApi } from './deprecatedApi';
+import { destinationRuleNoCircuitBreaker } from './destinationRuleNoCircuitBreaker';
+import { hostPort } from './hostPort';
+import { hpaReplicas } from './hpaReplicas';
+import { httpRouteNoTimeout } from './httpRouteNoTimeout';
+import { istioRetryBudget } from './istioRetryBudget';
+import { istioRouteNoTimeout } from './istioRouteNoTimeout';
+import { noDisruptionBudget } from './noDisruptionBudget';
+import { seccompProfile } from './seccompProfile';
+import { serviceAccountToken } from './serviceAccountToken';
 
 export const k8sRules: readonly K8sRule[] = [
   yamlSyntax,
@@ -48,4 +59,15 @@ export const k8sRules: readonly K8sRule[] = [
   danglingService,
   selectorMismatch,
   probePort,
+  seccompProfile,
+  dangerousCapabilities,
+  hostPort,
+  serviceAccountToken,
+  noDisruptionBudget,
+  hpaReplicas,
+  deprecatedApi,
+  istioRouteNoTimeout,
+  istioRetryBudget,
+  destinationRuleNoCircuitBreaker,
+  httpRouteNoTimeout,
 ];

@@ -6,6 +6,7 @@ const DEADLINE_SECONDS = 3600;
 export const jobNoDeadline: K8sRule = {
   id: 'k8s/job-no-deadline',
   language: 'k8s',
+  kinds: ['Job', 'CronJob'],
   title: 'Job without activeDeadlineSeconds',
   defaultSeverity: 'warning',
   fixable: true,

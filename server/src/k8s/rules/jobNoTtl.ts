@@ -6,6 +6,7 @@ const TTL_SECONDS = 86400;
 export const jobNoTtl: K8sRule = {
   id: 'k8s/job-no-ttl',
   language: 'k8s',
+  kinds: ['Job', 'CronJob'],
   title: 'Job without ttlSecondsAfterFinished',
   defaultSeverity: 'warning',
   fixable: true,

@@ -1,4 +1,4 @@
-import { allContainers, describeContainer } from '../podSpec';
+import { allContainers, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import { doubleQuantity, resourceValue } from '../resources';
 import { fixIf, type K8sRule } from '../rule';
 
@@ -7,6 +7,7 @@ const DEFAULT_LIMIT = '256Mi';
 export const noMemoryLimit: K8sRule = {
   id: 'k8s/no-memory-limit',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Container without a memory limit',
   defaultSeverity: 'warning',
   fixable: true,

@@ -1,4 +1,4 @@
-import { allContainers, describeContainer, isLongRunning } from '../podSpec';
+import { allContainers, describeContainer, isLongRunning, WORKLOAD_KINDS } from '../podSpec';
 import { probeFixes, probeFixHint } from '../probes';
 import type { K8sRule } from '../rule';
 import { isNullish, valueOf } from '../nodes';
@@ -6,6 +6,7 @@ import { isNullish, valueOf } from '../nodes';
 export const noReadinessProbe: K8sRule = {
   id: 'k8s/no-readiness-probe',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Long-running container without a readiness probe',
   defaultSeverity: 'warning',
   fixable: true,

@@ -1,4 +1,4 @@
-import { allContainers, describeContainer } from '../podSpec';
+import { allContainers, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import { resourceValue } from '../resources';
 import { fixIf, type K8sRule } from '../rule';
 
@@ -7,6 +7,7 @@ const DEFAULT_REQUESTS = { cpu: '100m', memory: '128Mi' } as const;
 export const noResourceRequests: K8sRule = {
   id: 'k8s/no-resource-requests',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Container without CPU or memory requests',
   defaultSeverity: 'warning',
   fixable: true,

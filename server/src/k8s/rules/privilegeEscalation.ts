@@ -1,10 +1,11 @@
 import { boolOf } from '../nodes';
-import { allContainers, containerSecurityPair, describeContainer } from '../podSpec';
+import { allContainers, containerSecurityPair, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import { fixIf, type K8sRule } from '../rule';
 
 export const privilegeEscalation: K8sRule = {
   id: 'k8s/privilege-escalation',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Container allows privilege escalation',
   defaultSeverity: 'warning',
   fixable: true,

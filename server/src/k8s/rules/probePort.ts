@@ -1,10 +1,11 @@
-import { allContainers, describeContainer } from '../podSpec';
+import { allContainers, describeContainer, WORKLOAD_KINDS } from '../podSpec';
 import { containerPorts, probePorts } from '../probes';
 import type { K8sRule } from '../rule';
 
 export const probePort: K8sRule = {
   id: 'k8s/probe-port',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Probe on a port the container does not define',
   defaultSeverity: 'error',
   fixable: false,

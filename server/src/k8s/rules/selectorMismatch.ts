@@ -1,7 +1,7 @@
 import { describeSelector, equalitySelectorOf, isEmptySelector, labelSelectorOf, selectorMatches } from '../labels';
 import { mapAt, pairOf } from '../nodes';
 import { labelsOf } from '../objects';
-import { podSpecsOf } from '../podSpec';
+import { podSpecsOf, WORKLOAD_KINDS } from '../podSpec';
 import type { K8sRule } from '../rule';
 
 /** Kinds whose `spec.selector` must select their own template; ReplicationController uses a plain label map. */
@@ -10,6 +10,7 @@ const SELECTING_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Dae
 export const selectorMismatch: K8sRule = {
   id: 'k8s/selector-mismatch',
   language: 'k8s',
+  kinds: WORKLOAD_KINDS,
   title: 'Workload selector does not match its pod template',
   defaultSeverity: 'error',
   fixable: false,

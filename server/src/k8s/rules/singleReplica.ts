@@ -5,6 +5,7 @@ import type { K8sRule } from '../rule';
 export const singleReplica: K8sRule = {
   id: 'k8s/single-replica',
   language: 'k8s',
+  kinds: ['Deployment', 'StatefulSet'],
   title: 'Workload pinned to one replica',
   defaultSeverity: 'hint',
   fixable: false,

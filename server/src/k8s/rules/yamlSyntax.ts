@@ -3,6 +3,7 @@ import type { K8sRule } from '../rule';
 export const yamlSyntax: K8sRule = {
   id: 'k8s/yaml-syntax',
   language: 'k8s',
+  kinds: [],
   title: 'Manifest is not valid YAML',
   defaultSeverity: 'error',
   fixable: false,

@@ -118,7 +118,14 @@ export class Engine implements ScanHost {
           if (path.basename(change.path) === 'go.mod') {
             this.analyzer.goMods.clear();
             this.reanalyzeOpen((d) => d.language === 'go');
-          } else if (languageOf(change.path)) this.scheduleFile(change.path);
+          } else if (languageOf(change.path)) {
+            // A sibling's declarations (same-package wrappers) feed the analysis of the package's open files.
+            if (languageOf(change.path) === 'go' && this.analyzer.packages.refresh(change.path)) {
+              this.reanalyzeOpen((d) => d.language === 'go' && path.dirname(d.path) === path.dirname(change.path));
+            }
+            this.scheduleFile(change.path);
+            this.rerenderChart(change.path);
+          }
         }
         return;
       case 'fixAll':
@@ -152,6 +159,12 @@ export class Engine implements ScanHost {
   }
 
   // ---- open documents -------------------------------------------------------------------------
+
+  /** A chart file was saved: its open templates render again from what is now on disk. */
+  private rerenderChart(file: string): void {
+    const chart = this.analyzer.chartHolding(file);
+    if (chart) this.reanalyzeOpen((d) => d.language === 'k8s' && this.analyzer.chartOf(d.path) === chart);
+  }
 
   private reanalyzeOpen(which: (d: OpenDoc) => boolean): void {
     for (const d of this.docs.values()) {

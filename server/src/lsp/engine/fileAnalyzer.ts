@@ -8,15 +8,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeGoSource, goRulesFor, goSemanticsFor, languageEnabled, type FileLanguage } from '../../lint/analyze';
 import { defaultConfig, excludeMatcher, type LeakLensConfig } from '../../engine/config';
-import { fixAllEdits } from '../../engine/fixAll';
-import { applyEdits, LineIndex } from '../../engine/text';
+import { fixText } from '../../engine/fixAll';
+import { LineIndex } from '../../engine/text';
 import type { Finding } from '../../engine/types';
 import { readSource } from '../../cli/lintFiles';
 import type { GoSemantics } from '../../go/file';
 import { GoModLocator } from '../../go/gomod';
+import { PackageLocator } from '../../go/packageIndex';
 import type { GoRule } from '../../go/rule';
 import { goRules } from '../../go/rules';
-import { analyzeManifests } from '../../k8s/analyzer';
+import { HelmTemplates } from '../../k8s/helm';
+import { analyzeManifestSet } from '../../k8s/manifestSet';
 import { ManifestFile } from '../../k8s/manifestFile';
 import { withInjectedFaults } from './faults';
 import type { EngineFinding, EngineSettings } from './messages';
@@ -24,18 +26,20 @@ import type { RuleGuard } from './ruleGuard';
 import { SuppressionEdits } from './suppressEdits';
 import { WorkspaceManifests } from './workspaceManifests';
 
-/** Fix-all applies fixes, re-analyzes and repeats until nothing is left to fix, at most this often. */
-const MAX_FIX_PASSES = 10;
-
 export class FileAnalyzer {
   settings: EngineSettings = { folders: [], scope: 'workspace', maxFileSize: 2_000_000 };
   readonly goMods = new GoModLocator();
+  /** What the files of each package declare, read from disk; refreshed by file-change notifications, re-listed every few seconds. */
+  readonly packages = new PackageLocator(5000);
   /** The workspace's manifests, for cross-file rules. */
   readonly manifests = new WorkspaceManifests();
   /** Every Go rule, guarded (and with injected faults in robustness tests). */
   readonly rules: readonly GoRule[];
-  readonly fileScoped: ReadonlySet<string> = new Set(goRules.filter((r) => r.fileScoped).map((r) => r.id));
+  /** Rules whose findings depend on other declarations: file-scoped ones, and those scoped out of process-lifetime code (which callers decide). */
+  readonly fileScoped: ReadonlySet<string> = new Set(goRules.filter((r) => r.fileScoped || r.scope?.processLifetime).map((r) => r.id));
   private readonly excluders = new WeakMap<LeakLensConfig, (file: string) => boolean>();
+  private readonly helmTemplates = new HelmTemplates();
+  private readonly logged = new Set<string>();
 
   constructor(
     readonly guard: RuleGuard,
@@ -72,7 +76,7 @@ export class FileAnalyzer {
   }
 
   goSemantics(file: string, config: LeakLensConfig): GoSemantics {
-    return goSemanticsFor(file, config, this.goMods);
+    return goSemanticsFor(file, config, this.goMods, this.packages);
   }
 
   /** A whole text parsed from scratch. */
@@ -80,26 +84,49 @@ export class FileAnalyzer {
     return language === 'go' ? this.goText(file, text, config) : this.manifestText(file, text, config, false);
   }
 
-  /** One manifest, seen together with the workspace's others; `suppressible` adds the suppression edits. */
+  /**
+   * One manifest, seen together with the workspace's others; `suppressible` adds the suppression
+   * edits. A Helm template is rendered only as saved (helm reads the chart from disk): with unsaved
+   * changes it is read with its actions masked.
+   */
   manifestText(file: string, text: string, config: LeakLensConfig, suppressible: boolean): EngineFinding[] {
     const withoutDisabled = { ...config, rules: { ...config.rules } };
     for (const rule of this.guard.disabledRules) withoutDisabled.rules[rule] = 'off';
-    const found = analyzeManifests([{ path: file, text }], withoutDisabled, this.guard.errorHandler(file), this.manifests.all()).get(file) ?? [];
+    const helm = this.chartOf(file) ? { ...this.settings.helm, render: this.read(file) === text } : this.settings.helm;
+    const found =
+      analyzeManifestSet([{ path: file, text }], withoutDisabled, this.guard.errorHandler(file), {
+        workspace: this.manifests.all(),
+        helm,
+        onNotice: (n) => this.logOnce(`${n.file}: ${n.message}`),
+      }).get(file) ?? [];
     // JSON has no comments to suppress with.
     if (!suppressible || found.length === 0 || file.toLowerCase().endsWith('.json')) return found;
     const suppress = new SuppressionEdits(new LineIndex(text), new ManifestFile(file, text).comments(), '# ');
     return found.map((f) => ({ ...f, suppress: suppress.editFor(f) }));
   }
 
+  /** The Helm chart whose templates hold `file`, if any. */
+  chartOf(file: string): string | undefined {
+    return this.helmTemplates.chartOf(file);
+  }
+
+  /** The Helm chart `file` is part of: a template, or the chart's own Chart.yaml or values.yaml. */
+  chartHolding(file: string): string | undefined {
+    return this.helmTemplates.chartHolding(file);
+  }
+
+  /** Logs a message the first time it comes (notices repeat on every keystroke). */
+  private logOnce(message: string): void {
+    if (this.logged.has(message)) return;
+    this.logged.add(message);
+    this.log(message);
+  }
+
   /** Applies every preferred fix, re-analyzes and repeats; returns the final text. */
   fixAll(file: string, language: FileLanguage, text: string): string {
     const config = this.configFor(file);
-    for (let pass = 0; pass < MAX_FIX_PASSES && this.shouldAnalyze(file, language, config); pass++) {
-      const edits = fixAllEdits(text, this.analyzeText(file, language, text, config));
-      if (edits.length === 0) break;
-      text = applyEdits(text, edits);
-    }
-    return text;
+    if (!this.shouldAnalyze(file, language, config)) return text;
+    return fixText(text, (t) => this.analyzeText(file, language, t, config)).text;
   }
 
   /** A file's text from disk; undefined when it is gone, unreadable, binary or over leaklens.maxFileSize. */
@@ -107,7 +134,7 @@ export class FileAnalyzer {
     if (!fs.existsSync(file)) return undefined;
     const source = readSource(file, this.settings.maxFileSize);
     if ('text' in source) return source.text;
-    this.log(source.problem);
+    this.log(`${file}: ${source.skipped}`);
     return undefined;
   }
 

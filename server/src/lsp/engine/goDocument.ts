@@ -18,6 +18,7 @@ import type { LineComment } from '../../engine/suppress';
 import type { Finding } from '../../engine/types';
 import { checkDecl, finalizeFindings, type RuleErrorHandler } from '../../go/analyzer';
 import { GoFile, type GoSemantics } from '../../go/file';
+import { packageIndexOf } from '../../go/packageIndex';
 import { parseGo } from '../../go/parser';
 import type { GoRule } from '../../go/rule';
 import { DirtySpans, mapFinding, toTreeEdit, type ContentEdit } from './contentEdit';
@@ -76,6 +77,8 @@ export class GoDocument implements TreeOwner {
   /** False until units are read from a tree, and whenever they may no longer match it. */
   private unitsKnown = false;
   private headerText = '';
+  /** The file's own functions that return a resource, as last analyzed (rules treat calls of them as acquisitions). */
+  private ownDecls = '';
   /** Rules and semantics the cached findings were computed with. */
   private cacheKey = '';
   private current?: View;
@@ -217,8 +220,11 @@ export class GoDocument implements TreeOwner {
     this.unitsKnown = true;
     // New imports change what every declaration refers to (GoFile.header() is where rules read them).
     const headerText = view.file.header().filter((n) => n.type !== 'comment').map((n) => n.text).join('\n');
-    if (headerText !== this.headerText) {
+    // So do the file's own functions that return a resource: calls of them anywhere in the file acquire it.
+    const ownDecls = packageIndexOf(view.file).ownKey;
+    if (headerText !== this.headerText || ownDecls !== this.ownDecls) {
       this.headerText = headerText;
+      this.ownDecls = ownDecls;
       this.forgetFindings();
     }
     return (this.current = view);

@@ -7,6 +7,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textd
 import type { LeakLensConfig } from '../../engine/config';
 import type { FileLanguage } from '../../lint/analyze';
 import type { Finding, TextEdit } from '../../engine/types';
+import type { HelmOptions } from '../../k8s/helm';
 
 export type Scope = 'workspace' | 'openFiles';
 
@@ -21,6 +22,8 @@ export interface EngineSettings {
   folders: FolderConfig[];
   scope: Scope;
   maxFileSize: number;
+  /** How saved Helm chart templates are rendered (absent: helm on PATH, the chart's values only). */
+  helm?: HelmOptions;
 }
 
 /** A finding as published: with the edit that suppresses it on its line. */

@@ -49,3 +49,23 @@ export class SuppressionEdits {
     return { range: { start: at, end: at }, newText: `,${rule}` };
   }
 }
+
+/**
+ * One edit per place for several rules whose suppression edits land at the same place (the
+ * findings of one line): `leaklens:ignore a,b` rather than two directives, which could not both
+ * stand above the line.
+ */
+export function combineSuppressions(edits: readonly { rule: string; edit: TextEdit }[]): TextEdit[] {
+  const byPlace = new Map<string, { edit: TextEdit; rule: string; rules: string[] }>();
+  for (const { rule, edit } of edits) {
+    const key = JSON.stringify(edit.range);
+    const group = byPlace.get(key);
+    if (!group) byPlace.set(key, { edit, rule, rules: [rule] });
+    else if (!group.rules.includes(rule)) group.rules.push(rule);
+  }
+  return [...byPlace.values()].map(({ edit, rule, rules }) => {
+    // Both edit forms end with the rule id: the directive line or the `,rule` appended to one.
+    const at = edit.newText.lastIndexOf(rule);
+    return { range: edit.range, newText: edit.newText.slice(0, at) + rules.join(',') + edit.newText.slice(at + rule.length) };
+  });
+}

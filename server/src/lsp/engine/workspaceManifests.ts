@@ -1,6 +1,7 @@
 /**
- * The workspace's manifests as cross-file rules (k8s/dangling-service) see them: one small index
- * per file (its pod templates), from disk, or from the editor's text while the file is open.
+ * The workspace's manifests as cross-file rules (k8s/dangling-service, ...) see them: one small index
+ * per file (pod templates, disruption budgets, autoscaler targets), from disk, or from the editor's
+ * text while the file is open.
  */
 import { indexManifest, type ManifestIndex } from '../../k8s/analyzer';
 
@@ -13,17 +14,17 @@ export class WorkspaceManifests {
     try {
       index = indexManifest({ path, text });
     } catch {
-      index = { path, podTemplates: [] };
+      index = { path, podTemplates: [], disruptionBudgets: [], scaleTargets: [] };
     }
     const before = this.indexes.get(path);
     this.indexes.set(path, index);
-    return JSON.stringify(before?.podTemplates ?? []) !== JSON.stringify(index.podTemplates);
+    return JSON.stringify(crossFileFacts(before)) !== JSON.stringify(crossFileFacts(index));
   }
 
   delete(path: string): boolean {
     const before = this.indexes.get(path);
     this.indexes.delete(path);
-    return (before?.podTemplates.length ?? 0) > 0;
+    return !!before && JSON.stringify(crossFileFacts(before)) !== JSON.stringify(crossFileFacts(undefined));
   }
 
   paths(): string[] {
@@ -33,4 +34,9 @@ export class WorkspaceManifests {
   all(): ManifestIndex[] {
     return [...this.indexes.values()];
   }
+}
+
+/** What other files see of an index (everything but its path). */
+function crossFileFacts(index: ManifestIndex | undefined) {
+  return [index?.podTemplates ?? [], index?.disruptionBudgets ?? [], index?.scaleTargets ?? []];
 }

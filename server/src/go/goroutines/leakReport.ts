@@ -1,0 +1,33 @@
+/** How the goroutine rules tell a leak: where its path leaves, and the places a reader needs to see. */
+import type { RelatedLocation, Range } from '../../engine/types';
+import { functionBody, hasType, nodeRange, typeOf, type Node } from '../syntax';
+import type { ChannelLeak } from './model';
+
+/** The closing brace of a block-bodied node (a function or a loop), where control falls off it. */
+function closingBrace(node: Node): Range {
+  const body = typeOf(node) === 'for_statement' ? node.childForFieldName('body') : functionBody(node);
+  const brace = body?.child(body.childCount - 1);
+  return nodeRange(hasType(brace, '}') ? brace : (body ?? node));
+}
+
+/** The place the leaving path leaves: the return, the end of the function, or the end of the loop iteration. */
+export function exitRange(leak: ChannelLeak): Range {
+  const { node, kind } = leak.exit;
+  return kind === 'return' && typeOf(node) === 'return_statement' ? nodeRange(node) : closingBrace(node);
+}
+
+/** "the path that returns at line 12", "the path that reaches the end of the function", "an iteration that ends at line 30". */
+export function exitPhrase(leak: ChannelLeak): string {
+  const line = exitRange(leak).start.line + 1;
+  if (leak.exit.kind === 'iteration') return `a loop iteration that ends at line ${line}`;
+  if (typeOf(leak.exit.node) === 'return_statement') return `the path that returns at line ${line}`;
+  return `the path that reaches the end of the function (line ${line})`;
+}
+
+/** The channel's make and the leaving path, for relatedInformation. */
+export function leakRelated(leak: ChannelLeak, exitMessage: string): RelatedLocation[] {
+  const out: RelatedLocation[] = [];
+  if (leak.made) out.push({ range: nodeRange(leak.made), message: `${leak.channel} is made here` });
+  out.push({ range: exitRange(leak), message: exitMessage });
+  return out;
+}

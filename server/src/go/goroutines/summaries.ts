@@ -1,0 +1,395 @@
+/**
+ * What a goroutine or a call does to the channels it is handed, in the caller's names: how many
+ * values it sends and receives, whether it closes them, lets them escape or drains them, where it
+ * blocks waiting, and which goroutines it starts. Func literals are read where they stand; named
+ * functions and methods are read from their declarations in the same file.
+ */
+import type { Node } from 'web-tree-sitter';
+import { isStopKey } from '../channels';
+import type { GoFile } from '../file';
+import { namedChildren, resultsOf, typeOf } from '../syntax';
+import { isZero, key as countKey, MANY, max, ZERO, type Count } from './counts';
+import { buildFunctionIR, FRESH, NIL, readConstants, typeName, type BuildOptions, type ChanKey, type FunctionIR, type Start, type Stmt } from './ir';
+import { factsOf, walkFunction, type Exit, type Resolver, type Started } from './paths';
+
+/** What a function does to one channel, over all the paths that leave it. */
+export interface ChanEffect {
+  /** Values it sends or receives on every path (the least over paths). */
+  minSends: Count;
+  minRecvs: Count;
+  /** Sends on the path with the most: blocking ones (what can be stranded), and all (what may reach a receiver). */
+  maxBlockingSends: Count;
+  maxSends: Count;
+  maxRecvs: Count;
+  /** Closes it on every path / on some path. */
+  closesAlways: boolean;
+  closesSometimes: boolean;
+  escapes: boolean;
+  /** Receives from it until it is closed, or forever. */
+  drains: boolean;
+}
+
+/** A place where a function blocks until one of `keys` is sent on or closed. */
+export interface Wait {
+  /** 'recv': a receive or a select of receives; 'range': ranging (needs a close); 'exit': a loop whose only ways out are these receives. */
+  kind: 'recv' | 'range' | 'exit';
+  keys: readonly ChanKey[];
+  node: Node;
+}
+
+/** One way through a function: the blocking sends it makes, and the channels it signals (sends on or closes). */
+export interface PathEffect {
+  blockingSends: ReadonlyMap<ChanKey, Count>;
+  signals: ReadonlySet<ChanKey>;
+}
+
+export interface Summary {
+  effects: ReadonlyMap<ChanKey, ChanEffect>;
+  /**
+   * Its paths one by one, so that a caller who saw one of its signals (received from a `done` it
+   * closes on success) knows which path it took (the one that did not also send an error).
+   */
+  paths: readonly PathEffect[];
+  waits: readonly Wait[];
+  /** Goroutines a call starts (`w.Start()`): they outlive it. */
+  starts: readonly Started[];
+  /** A `for` with no way out at all: the function never returns once there. */
+  loopsForever?: Node;
+}
+
+/** The file-wide facts summaries read: declarations by name and constant values. */
+export interface FileScope {
+  file: GoFile;
+  options: BuildOptions;
+  functions: ReadonlyMap<string, Node>;
+  /** Methods by receiver type and name: `Pool.run`. */
+  methods: ReadonlyMap<string, Node>;
+}
+
+const scopes = new WeakMap<GoFile, FileScope>();
+
+/** The declarations and constants of a file, read once per analysis of it. */
+export function fileScope(file: GoFile): FileScope {
+  let scope = scopes.get(file);
+  if (scope) return scope;
+  const functions = new Map<string, Node>();
+  const methods = new Map<string, Node>();
+  const constants = new Map<string, number>();
+  for (const decl of file.topLevelDecls()) {
+    const type = typeOf(decl);
+    const name = decl.childForFieldName('name')?.text;
+    if (type === 'function_declaration' && name) functions.set(name, decl);
+    else if (type === 'method_declaration' && name) {
+      const receiver = decl.childForFieldName('receiver');
+      const owner = receiver && typeName(namedChildren(receiver)[0]?.childForFieldName('type'));
+      if (owner) methods.set(`${owner}.${name}`, decl);
+    }
+    else if (type === 'const_declaration') readConstants(decl, constants);
+  }
+  const declared = new Set([...functions.keys(), ...[...methods.keys()].map((m) => m.slice(m.indexOf('.') + 1))]);
+  const resultTypes = new Map<string, string>();
+  for (const [name, decl] of functions) {
+    const type = typeName(resultsOf(decl)[0]);
+    if (type) resultTypes.set(name, type);
+  }
+  scope = { file, functions, methods, options: { file, constants, declared, resultTypes } };
+  scopes.set(file, scope);
+  return scope;
+}
+
+/** Calls nested this deep are not followed: recursion and long call chains stay cheap. */
+const MAX_CALL_DEPTH = 3;
+
+/** Summaries of a file's functions, each computed once in its own names and mapped to each caller's. */
+export class Summaries {
+  private readonly own = new Map<FunctionIR, Summary | null>();
+  private readonly inProgress = new Set<FunctionIR>();
+  private readonly declared = new Map<Node, FunctionIR>();
+
+  constructor(private readonly scope: FileScope) {}
+
+  /** A resolver for walking a function: goroutines and calls mapped into its names. */
+  resolver(depth = 0): Resolver {
+    return (start) => this.forStart(start, depth);
+  }
+
+  /** The function a `go` or call runs: its func literal, or its declaration in the file. */
+  targetOf(start: Start): FunctionIR | undefined {
+    return start.literal ?? this.declarationOf(start);
+  }
+
+  /** What running `start` does, in the caller's names; undefined when unknown. */
+  forStart(start: Start, depth: number): Summary | undefined {
+    const target = this.targetOf(start);
+    if (!target || depth >= MAX_CALL_DEPTH) return undefined;
+    const own = this.summaryOf(target, depth + 1);
+    if (!own) return undefined;
+    return mapSummary(own, bindings(target, start), !!start.literal);
+  }
+
+  private declarationOf(start: Start): FunctionIR | undefined {
+    if (!start.name) return undefined;
+    const decl = start.receiver
+      ? start.receiverType && this.scope.methods.get(`${start.receiverType}.${start.name}`)
+      : this.scope.functions.get(start.name);
+    if (!decl) return undefined;
+    let ir = this.declared.get(decl);
+    if (!ir) this.declared.set(decl, (ir = buildFunctionIR(decl, this.scope.options).root));
+    return ir;
+  }
+
+  /** A function's summary in its own names. */
+  summaryOf(ir: FunctionIR, depth: number): Summary | undefined {
+    if (this.own.has(ir)) return this.own.get(ir) ?? undefined;
+    if (this.inProgress.has(ir)) return undefined;
+    this.inProgress.add(ir);
+    const exits = walkFunction(ir, this.resolver(depth));
+    this.inProgress.delete(ir);
+    const summary = exits ? summarize(ir, exits) : undefined;
+    this.own.set(ir, summary ?? null);
+    return summary;
+  }
+}
+
+/** Folds a function's exits into a summary. */
+function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
+  const leaving = exits.filter((e) => e.kind !== 'iteration');
+  const returning = leaving.filter((e) => e.kind === 'return');
+  const keys = new Set(leaving.flatMap((e) => [...e.state.chans.keys()]));
+  const effects = new Map<ChanKey, ChanEffect>();
+  for (const ch of keys) {
+    if (ch === FRESH || ch === NIL) continue;
+    const all = leaving.map((e) => factsOf(e.state, ch));
+    const ret = returning.map((e) => factsOf(e.state, ch));
+    // Made here: a channel of this function's own, not one it was handed.
+    if (all.some((f) => f.made)) continue;
+    effects.set(ch, {
+      minSends: ret.length ? ret.map((f) => f.sends).reduce(minCount) : ZERO,
+      minRecvs: ret.length ? ret.map((f) => f.recvs).reduce(minCount) : ZERO,
+      maxBlockingSends: all.map((f) => f.blockingSends).reduce(max, ZERO),
+      maxSends: all.map((f) => f.sends).reduce(max, ZERO),
+      maxRecvs: all.map((f) => f.recvs).reduce(max, ZERO),
+      closesAlways: ret.length > 0 && ret.every((f) => f.closed),
+      closesSometimes: all.some((f) => f.closed),
+      escapes: all.some((f) => f.escaped),
+      drains: all.some((f) => f.drained),
+    });
+  }
+  const starts = new Map<Node, Started>();
+  for (const e of leaving) for (const g of e.state.started) if (!starts.has(g.go)) starts.set(g.go, g);
+  const { waits, forever } = waitsOf(ir.body);
+  return { effects, paths: pathEffects(leaving, effects), waits, starts: [...starts.values()], loopsForever: forever };
+}
+
+/** The distinct paths of a function, as the channels it was handed see them. */
+function pathEffects(leaving: readonly Exit[], handed: ReadonlyMap<ChanKey, ChanEffect>): PathEffect[] {
+  const seen = new Map<string, PathEffect>();
+  for (const e of leaving) {
+    const blockingSends = new Map<ChanKey, Count>();
+    const signals = new Set<ChanKey>();
+    for (const ch of handed.keys()) {
+      const f = factsOf(e.state, ch);
+      if (!isZero(f.blockingSends)) blockingSends.set(ch, f.blockingSends);
+      if (f.closed || !isZero(f.sends) || !isZero(f.blockingSends)) signals.add(ch);
+    }
+    const id = [...blockingSends].map(([k, c]) => `${k}=${countKey(c)}`).join(',') + '|' + [...signals].sort().join(',');
+    seen.set(id, { blockingSends, signals });
+  }
+  return [...seen.values()];
+}
+
+/** The smaller of two counts, when one is known to be smaller; otherwise the exact part of the smaller. */
+function minCount(a: Count, b: Count): Count {
+  if (a.inf && !b.inf) return b;
+  if (b.inf && !a.inf) return a;
+  if (a.syms.length === 0 && b.syms.length === 0) return a.n <= b.n ? a : b;
+  return a.n <= b.n && a.syms.every((s) => b.syms.includes(s)) ? a : b.n <= a.n && b.syms.every((s) => a.syms.includes(s)) ? b : ZERO;
+}
+
+/** How a callee's parameter and receiver names meet the caller's keys. */
+function bindings(target: FunctionIR, start: Start): Map<string, ChanKey | undefined> {
+  const map = new Map<string, ChanKey | undefined>();
+  target.params.forEach((p, i) => {
+    if (p !== '_') map.set(p, start.args[i]);
+  });
+  if (target.receiver && target.receiver !== '_') map.set(target.receiver, start.receiver);
+  return map;
+}
+
+/**
+ * A key of the callee in the caller's names: a parameter or the receiver (and fields of them) map
+ * to what was passed; for a func literal other names are the caller's own (captured). Undefined
+ * for names the caller cannot see.
+ */
+function mapKey(ch: ChanKey, bound: Map<string, ChanKey | undefined>, captures: boolean): ChanKey | undefined {
+  const dot = ch.indexOf('.');
+  const root = dot < 0 ? ch : ch.slice(0, dot);
+  if (bound.has(root)) {
+    const to = bound.get(root);
+    return to === undefined ? undefined : to + ch.slice(root.length);
+  }
+  return captures ? ch : undefined;
+}
+
+function mapSummary(own: Summary, bound: Map<string, ChanKey | undefined>, captures: boolean): Summary {
+  const mapped = (ch: ChanKey) => mapKey(ch, bound, captures);
+  // Counts named after the callee's own names (`#items` for its `range items`) are the caller's
+  // only when the name maps; otherwise they are unknown: none as a lower bound, many as an upper one.
+  const count = (c: Count, bound: 'low' | 'high'): Count => {
+    if (c.syms.length === 0) return c;
+    const syms = c.syms.map((sym) => (sym.startsWith('#') ? mapped(sym.slice(1)) : undefined));
+    if (syms.every((sym): sym is ChanKey => !!sym)) return { ...c, syms: syms.map((sym) => `#${sym}`).sort() };
+    return bound === 'low' ? ZERO : MANY;
+  };
+  const effects = new Map<ChanKey, ChanEffect>();
+  for (const [ch, e] of own.effects) {
+    const to = mapped(ch);
+    if (!to) continue;
+    effects.set(to, {
+      ...e,
+      minSends: count(e.minSends, 'low'),
+      minRecvs: count(e.minRecvs, 'low'),
+      maxSends: count(e.maxSends, 'high'),
+      maxBlockingSends: count(e.maxBlockingSends, 'high'),
+      maxRecvs: count(e.maxRecvs, 'high'),
+    });
+  }
+  const waits: Wait[] = [];
+  for (const w of own.waits) {
+    const keys = w.keys.map(mapped);
+    if (keys.every((k): k is ChanKey => !!k)) waits.push({ ...w, keys });
+  }
+  const starts = own.starts.map((g) => ({ ...g, times: count(g.times, 'high'), summary: mapSummary(g.summary, bound, captures) }));
+  const paths = own.paths.map((p) => ({
+    blockingSends: new Map([...p.blockingSends].flatMap(([ch, c]): [ChanKey, Count][] => (mapped(ch) ? [[mapped(ch)!, count(c, 'high')]] : []))),
+    signals: new Set([...p.signals].map(mapped).filter((ch): ch is ChanKey => !!ch)),
+  }));
+  return { effects, paths, waits, starts, loopsForever: own.loopsForever };
+}
+
+/**
+ * Where a function blocks waiting on channels (a path-insensitive look: every receive, select and
+ * range it may reach), and the first loop it can never leave.
+ */
+export function waitsOf(body: readonly Stmt[]): { waits: Wait[]; forever?: Node } {
+  const waits: Wait[] = [];
+  let forever: Node | undefined;
+  // `stops`: the exit channels of the loops around; a select on one of them is the loop's own wait, already said.
+  const visit = (stmts: readonly Stmt[], stops: ReadonlySet<ChanKey>) => {
+    for (const s of stmts) {
+      switch (s.k) {
+        case 'recv':
+          waits.push({ kind: 'recv', keys: [s.ch], node: s.node });
+          break;
+        case 'select': {
+          const ops = s.cases.map((c) => c.op);
+          if (!s.hasDefault && ops.length > 0 && ops.every((op) => op?.kind === 'recv') && !ops.some((op) => stops.has(op!.ch))) {
+            waits.push({ kind: 'recv', keys: ops.map((op) => op!.ch), node: s.node });
+          }
+          for (const c of s.cases) visit(c.body, stops);
+          break;
+        }
+        case 'if':
+          visit(s.then, stops);
+          visit(s.else, stops);
+          break;
+        case 'switch':
+          for (const c of s.cases) visit(c, stops);
+          break;
+        case 'defer':
+        case 'scope':
+          visit(s.body, stops);
+          break;
+        case 'loop': {
+          let inner = stops;
+          if (s.count.kind === 'over') waits.push({ kind: 'range', keys: [s.count.ch], node: s.node });
+          if (s.count.kind === 'forever') {
+            const ways = waysOut(s.body, s.label);
+            // A loop that receives from a stop-like channel (`<-s.quit`, `ctx.Done()`) is meant to end by it.
+            if (ways.length === 0 && ![...receivedIn(s.body)].some(isStopKey)) forever ??= s.node;
+            else if (ways.length > 0 && ways.every((w) => w !== undefined)) {
+              const keys = [...new Set(ways as ChanKey[])];
+              waits.push({ kind: 'exit', keys, node: s.node });
+              inner = new Set([...stops, ...keys]);
+            }
+          }
+          visit(s.body, inner);
+          break;
+        }
+      }
+    }
+  };
+  visit(body, new Set());
+  return { waits, forever };
+}
+
+/** The channels a body receives from, plainly or in select cases (nested blocks included). */
+function receivedIn(body: readonly Stmt[], into = new Set<ChanKey>()): Set<ChanKey> {
+  for (const s of body) {
+    switch (s.k) {
+      case 'recv':
+        into.add(s.ch);
+        break;
+      case 'select':
+        for (const c of s.cases) {
+          if (c.op?.kind === 'recv') into.add(c.op.ch);
+          receivedIn(c.body, into);
+        }
+        break;
+      case 'if':
+        receivedIn(s.then, into);
+        receivedIn(s.else, into);
+        break;
+      case 'switch':
+        for (const c of s.cases) receivedIn(c, into);
+        break;
+      case 'loop':
+        if (s.count.kind === 'over') into.add(s.count.ch);
+        receivedIn(s.body, into);
+        break;
+      case 'scope':
+        receivedIn(s.body, into);
+        break;
+    }
+  }
+  return into;
+}
+
+/**
+ * The ways out of a `for {}` body: for each return, break out of it, or end of the path (panic,
+ * os.Exit), the channel whose select case it sits in (undefined when it does not sit in one).
+ */
+function waysOut(body: readonly Stmt[], label: string | undefined): (ChanKey | undefined)[] {
+  const out: (ChanKey | undefined)[] = [];
+  const visit = (stmts: readonly Stmt[], via: ChanKey | undefined, loops: number, breakables: number) => {
+    for (const s of stmts) {
+      switch (s.k) {
+        case 'return':
+        case 'end':
+          out.push(via);
+          break;
+        // A `return` in a func literal run in place leaves only the literal.
+        case 'scope':
+          break;
+        case 'jump':
+          if (s.kind === 'break' && ((s.label && s.label === label) || (!s.label && loops === 0 && breakables === 0))) out.push(via);
+          break;
+        case 'if':
+          visit(s.then, via, loops, breakables);
+          visit(s.else, via, loops, breakables);
+          break;
+        case 'switch':
+          for (const c of s.cases) visit(c, via, loops, breakables + 1);
+          break;
+        case 'select':
+          for (const c of s.cases) visit(c.body, c.op?.kind === 'recv' ? c.op.ch : via, loops, breakables + 1);
+          break;
+        case 'loop':
+          visit(s.body, via, loops + 1, breakables);
+          break;
+      }
+    }
+  };
+  visit(body, undefined, 0, 0);
+  return out;
+}

@@ -1,0 +1,69 @@
+import type { Fix } from '../../engine/types';
+import { insertLinesAfter } from '../edits';
+import type { GoFile } from '../file';
+import { exitPhrase, leakRelated } from '../goroutines/leakReport';
+import { goroutineModel, type ChannelLeak } from '../goroutines/model';
+import type { GoRule } from '../rule';
+import { enclosingStatement, hasType, parentOf } from '../syntax';
+
+function message(leak: ChannelLeak): string {
+  const ch = leak.channel;
+  switch (leak.shape) {
+    case 'range':
+      return `goroutine ranges over ${ch}, but ${exitPhrase(leak)} never closes it: the range never ends and the goroutine leaks`;
+    case 'stop':
+      return `goroutine runs until ${ch} is closed or sent on, but ${exitPhrase(leak)} does neither: the goroutine never exits`;
+    case 'owner':
+      return `receiving from ${ch} blocks forever: nothing sends on it or closes it`;
+    default:
+      return `goroutine waits to receive from ${ch}, but on ${exitPhrase(leak)} nothing sends on it or closes it: the goroutine blocks forever`;
+  }
+}
+
+/**
+ * `defer close(ch)` right after the statement that makes ch: the goroutines ranging over it or
+ * waiting for it to close are released when the function returns, on every path. Offered when
+ * the function makes the channel with `:=` in its own block (so the close is in scope) and
+ * nothing else closes or sends on it (a send after the close would panic).
+ */
+function deferCloseFix(file: GoFile, leak: ChannelLeak): Fix | undefined {
+  if ((leak.shape !== 'range' && leak.shape !== 'stop') || !leak.ownerAloneSends || leak.exit.kind === 'iteration') return undefined;
+  const stmt = leak.made && enclosingStatement(leak.made);
+  if (!stmt || !hasType(parentOf(stmt), 'statement_list') || leak.channel.includes('.')) return undefined;
+  return {
+    title: `Close ${leak.channel} when the function returns (defer close(${leak.channel}))`,
+    preferred: true,
+    changesBehavior: `goroutines waiting on ${leak.channel} now stop when the function returns`,
+    edits: [insertLinesAfter(file, stmt, [`defer close(${leak.channel})`])],
+  };
+}
+
+export const strandedReceiver: GoRule = {
+  id: 'go/stranded-receiver',
+  language: 'go',
+  title: 'Goroutine stranded on a receive',
+  defaultSeverity: 'warning',
+  fixable: true,
+  fileScoped: true,
+  scope: {
+    tests: { checked: true, why: 'a goroutine stranded in a test stays for the rest of the test binary, and goleak-style checks fail on it.' },
+    processLifetime: 'a goroutine stranded once in code that runs once for the whole process does not pile up.',
+  },
+  triggers: ['chan'],
+  readsAnywhere: ['close', 'select', 'go', 'Go', 'const', 'range', '<-'],
+  docs: {
+    description:
+      'A goroutine waits on a channel made by the function that started it, and on some path that function leaves without sending on it or closing it: a `done` or `ready` channel signalled only on success, a `for v := range jobs` whose channel is never closed (or not when the function returns early), a worker loop whose only way out is a stop channel nobody closes, or the function itself receiving from a channel nothing will ever send on. The goroutine blocks forever and leaks with everything it holds. Only channels that never leave the function are judged; sends and closes are followed through functions and methods of the same file (`w.Stop()`).',
+    bad: 'jobs := make(chan Job)\nfor i := 0; i < workers; i++ {\n\tgo func() {\n\t\tfor j := range jobs {\n\t\t\thandle(j)\n\t\t}\n\t}()\n}\nfor _, j := range todo {\n\tjobs <- j\n}',
+    good: 'jobs := make(chan Job)\ndefer close(jobs)\nfor i := 0; i < workers; i++ {\n\tgo func() {\n\t\tfor j := range jobs {\n\t\t\thandle(j)\n\t\t}\n\t}()\n}\nfor _, j := range todo {\n\tjobs <- j\n}',
+  },
+  check({ file, decl, report }) {
+    for (const leak of goroutineModel(file, decl).leaks) {
+      if (leak.shape === 'sender') continue;
+      report(leak.at, message(leak), {
+        related: leakRelated(leak, leak.shape === 'owner' ? 'the function leaves here' : 'this path leaves without sending or closing'),
+        fix: () => deferCloseFix(file, leak),
+      });
+    }
+  },
+};

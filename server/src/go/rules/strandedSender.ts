@@ -1,0 +1,86 @@
+import type { Fix } from '../../engine/types';
+import { replaceNode } from '../edits';
+import { describe, isExact, type Count } from '../goroutines/counts';
+import { exitPhrase, leakRelated } from '../goroutines/leakReport';
+import { goroutineModel, type ChannelLeak } from '../goroutines/model';
+import type { GoRule } from '../rule';
+import { callParts, enclosingLoop, namedChildren, type Node, typeOf, unparen } from '../syntax';
+
+/** The buffer that lets every send complete, as Go text: a number, or the count of the loop that starts the senders. */
+function neededBuffer(leak: ChannelLeak): string | undefined {
+  const { sends, taken } = leak;
+  if (!sends || !taken || !isExact(taken)) return undefined;
+  const [, size] = callParts(leak.made!)?.args ?? [];
+  const current = size ? Number(size.text) : 0;
+  if (isExact(sends)) return String(current + sends.n - taken.n);
+  // One goroutine per iteration of the loop around the `go`: a buffer as large as that loop.
+  if (sends.inf || sends.syms.length !== 1 || sends.n > 0 || taken.n > 0) return undefined;
+  const loop = enclosingLoop(leak.at);
+  const clause = loop && namedChildren(loop).find((c) => c.id !== loop.childForFieldName('body')?.id);
+  if (!clause) return undefined;
+  const sym = sends.syms[0];
+  if (typeOf(clause) === 'range_clause') {
+    const over = clause.childForFieldName('right');
+    return over && `#${over.text}` === sym ? `len(${over.text})` : undefined;
+  }
+  const bound = typeOf(clause) === 'for_clause' ? clause.childForFieldName('condition')?.childForFieldName('right') : undefined;
+  if (!bound) return undefined;
+  const b = unparen(bound);
+  const lenOf = typeOf(b) === 'call_expression' && callParts(b)?.name === 'len' ? callParts(b)!.args[0]?.text : undefined;
+  return `#${lenOf ?? b.text}` === sym ? b.text : undefined;
+}
+
+/** Gives the channel's `make` the buffer its senders need, when its size is written as a number (or absent). */
+function bufferFix(leak: ChannelLeak): Fix | undefined {
+  const make = leak.made;
+  const [type, size] = (make && callParts(make)?.args) ?? [];
+  if (!make || !type || (size && typeOf(size) !== 'int_literal')) return undefined;
+  const buffer = neededBuffer(leak);
+  if (!buffer) return undefined;
+  return {
+    title: `Give ${leak.channel} a buffer of ${buffer} so every send completes`,
+    preferred: true,
+    edits: [replaceNode(make, `make(${type.text}, ${buffer})`)],
+  };
+}
+
+function sendsText(sends: Count): string {
+  if (isExact(sends)) return sends.n === 1 ? 'a value' : `${sends.n} values`;
+  return sends.inf ? 'values without bound' : 'one value per loop iteration';
+}
+
+function takenText(taken: Count): string {
+  return isExact(taken) ? `room for only ${describe(taken)} (receives plus buffer)` : 'fewer receives than sends';
+}
+
+export const strandedSender: GoRule = {
+  id: 'go/stranded-sender',
+  language: 'go',
+  title: 'Goroutine stranded on a send',
+  defaultSeverity: 'warning',
+  fixable: true,
+  formerIds: ['go/unbuffered-send-leak'],
+  fileScoped: true,
+  scope: {
+    tests: { checked: true, why: 'a goroutine stranded in a test stays for the rest of the test binary, and goleak-style checks fail on it.' },
+    processLifetime: 'a goroutine stranded once in code that runs once for the whole process does not pile up.',
+  },
+  triggers: ['chan'],
+  readsAnywhere: ['close', 'select', 'go', 'Go', 'const', 'range', '<-'],
+  docs: {
+    description:
+      'A goroutine sends on a channel made by the function that started it, and on some path that function leaves without receiving enough: it returns early, a `select` takes the timeout or cancellation case (with or without `return`), it takes the first of N results, or it stops ranging before the senders are done. With no receiver left and no room in the buffer, the send blocks forever and the goroutine leaks with everything it holds. The model follows sends through functions and methods of the same file, counts goroutines started in loops, and judges only channels that never leave the function. Give the channel a buffer as large as the sends that can be left over, or let the sender give up (`select` with `ctx.Done()`).',
+    bad: 'result := make(chan Result)\ngo func() { result <- compute() }()\nselect {\ncase r := <-result:\n\tuse(r)\ncase <-time.After(time.Second):\n\thttp.Error(w, "slow", http.StatusGatewayTimeout)\n}',
+    good: 'result := make(chan Result, 1)\ngo func() { result <- compute() }()\nselect {\ncase r := <-result:\n\tuse(r)\ncase <-time.After(time.Second):\n\thttp.Error(w, "slow", http.StatusGatewayTimeout)\n}',
+  },
+  check({ file, decl, report }) {
+    for (const leak of goroutineModel(file, decl).leaks) {
+      if (leak.shape !== 'sender') continue;
+      const at: Node = leak.at;
+      report(at, `goroutine can block forever sending on ${leak.channel}: it sends ${sendsText(leak.sends!)}, but ${exitPhrase(leak)} leaves ${takenText(leak.taken!)}`, {
+        related: leakRelated(leak, 'this path leaves without receiving what the goroutine sends'),
+        fix: () => bufferFix(leak),
+      });
+    }
+  },
+};

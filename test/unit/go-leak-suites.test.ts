@@ -1,0 +1,32 @@
+/**
+ * Go's own goroutine-leak suites from GOROOT (runtime/testdata/testgoroutineleakprofile, Go >= 1.26):
+ * the goroutine rules must flag the runtime's channel leak patterns and its GoKer channel kernels,
+ * and nothing in the case that must show no leak. bench/goroutine-leaks.ts prints the same per case.
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { initEngine } from '../helpers/goEngine';
+import { leakCases, lintLeakCases, suiteDir, type CaseResult } from '../helpers/goLeakSuites';
+
+const dir = suiteDir();
+let results: CaseResult[] = [];
+
+before(async () => {
+  await initEngine();
+  if (dir) results = lintLeakCases(leakCases(dir));
+});
+
+const names = (cases: CaseResult[]) => cases.map((c) => c.name).join(', ');
+
+test('the runtime leak patterns on channels (commonpatterns.go, simple.go): at least 10 of the 12 flagged', { skip: !dir && 'GOROOT has no goroutine-leak test data' }, () => {
+  const patterns = results.filter((r) => r.suite !== 'goker' && r.channelOnly);
+  assert.equal(patterns.length, 12, `expected 12 channel patterns, read ${names(patterns)}`);
+  const missed = patterns.filter((r) => r.findings.length === 0);
+  assert.ok(missed.length <= 2, `missed: ${names(missed)}`);
+});
+
+test('the case that must show no leak (a goroutine on a package-level channel) is clean', { skip: !dir && 'GOROOT has no goroutine-leak test data' }, () => {
+  const clean = results.filter((r) => r.waits.length === 0);
+  assert.ok(clean.length >= 1);
+  for (const r of clean) assert.deepEqual(r.findings.map((f) => `${f.rule}:${f.range.start.line + 1}`), [], r.name);
+});

@@ -1,0 +1,64 @@
+/**
+ * Precision on real code, held: every finding in test/real-code/judged.tsv was read by a reviewer
+ * and judged right or wrong. This re-lints the judged files (default configuration, the CLI's own
+ * file loop, one process) and fails on each finding judged wrong that comes back and each one
+ * judged right that disappears. Entries whose GOROOT version or module@version this machine lacks
+ * are skipped and counted. bench/real-code.ts prints the same comparison over the whole corpus.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { lintGoFiles, type LintOutcome } from '../../server/src/cli/lintFiles';
+import { defaultConfig } from '../../server/src/engine/config';
+import { initEngine } from '../../server/src/lint/analyze';
+import { findingKey, isTestPath, locateCorpus, placeOf, readJudged, type JudgedEntry } from '../helpers/realCode';
+
+const judged = readJudged();
+const corpus = locateCorpus();
+const rootOf = new Map(corpus.present.map((r) => [r.where, r]));
+const checkable = judged.filter((j) => rootOf.has(j.where));
+const skipped = judged.length - checkable.length;
+let found = new Set<string>();
+
+before(async () => {
+  await initEngine();
+  const files = [...new Set(checkable.map((j) => path.join(rootOf.get(j.where)!.dir, ...j.path.split('/'))))];
+  const outcome: LintOutcome = { findings: [], skipped: [], internalErrors: [] };
+  lintGoFiles(files, { config: defaultConfig(), maxFileSize: 2_000_000, fixes: false, jobs: 1 }, outcome);
+  assert.deepEqual([...outcome.skipped.map((n) => `${n.file}: ${n.message}`), ...outcome.internalErrors], [], 'judged files must lint without problems');
+  found = new Set(
+    outcome.findings.map((f) => {
+      const at = placeOf(f.file, corpus.present)!;
+      return findingKey({ ...at, line: f.range.start.line + 1, rule: f.rule });
+    }),
+  );
+});
+
+const coverage =
+  `${checkable.length} of ${judged.length} judged entries checked` +
+  (skipped ? `; ${skipped} skipped, their code is absent here (${[...new Set(judged.filter((j) => !rootOf.has(j.where)).map((j) => j.where))].join(', ')})` : '');
+
+const describeEntry = (j: JudgedEntry) => `${j.where} ${j.path}:${j.line} ${j.rule} — ${j.reason}`;
+
+test('the judged list is well formed: at least 150 entries over test and non-test files, no duplicates', () => {
+  assert.ok(judged.length >= 150, `${judged.length} judged findings`);
+  assert.ok(judged.some((j) => isTestPath(j.path)) && judged.some((j) => !isTestPath(j.path)));
+  const keys = judged.map(findingKey);
+  assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], 'duplicate entries');
+  for (const j of checkable) {
+    assert.ok(fs.existsSync(path.join(rootOf.get(j.where)!.dir, j.path)), `${j.where} has no ${j.path}`);
+  }
+});
+
+test('no finding judged wrong comes back', (t) => {
+  t.diagnostic(coverage);
+  const back = checkable.filter((j) => j.verdict === 'wrong' && found.has(findingKey(j)));
+  assert.equal(back.length, 0, `${back.length} findings judged wrong are reported again:\n${back.map(describeEntry).join('\n')}`);
+});
+
+test('every finding judged right is still reported', (t) => {
+  t.diagnostic(coverage);
+  const lost = checkable.filter((j) => j.verdict === 'right' && !found.has(findingKey(j)));
+  assert.equal(lost.length, 0, `${lost.length} findings judged right are no longer reported:\n${lost.map(describeEntry).join('\n')}`);
+});
