@@ -172,7 +172,7 @@ describe('goroutine profiles through the pod proxy', { skip: unavailable }, () =
     ]);
     // The range starts at the code, after the indentation.
     assert.equal(brokerItems[0].range.start.character, 1);
-    assert.match(brokerItems[1].message, /^8 goroutines blocked here on chan receive \(\+\d+(\.\d)?\/min\) in pod team-a\/leaky — growing: a leak; created at broker\/broker.go:21$/);
+    assert.match(brokerItems[1].message, new RegExp(`^8 goroutines blocked here on chan receive \\(\\+\\d+(\\.\\d)?/min\\) in pod team-a/leaky — growing: a leak; created at broker/broker.go:${brokerGo}$`));
     sessions.remove(target.key);
   });
 

@@ -15,9 +15,11 @@ import { LspClient, makeWorkspace, uriOf } from '../helpers/lspClient';
 
 const BROKER = `package broker
 
+import "context"
+
 type Event struct{ Name string }
 
-func Subscribe(events chan Event, handle func(Event)) {
+func Subscribe(ctx context.Context, events chan Event, handle func(Event)) {
 	go func() {
 		for {
 			select {
@@ -28,8 +30,8 @@ func Subscribe(events chan Event, handle func(Event)) {
 	}()
 }
 `;
-const GO_LINE = 5;
-const RECEIVE_LINE = 8;
+const GO_LINE = 7;
+const RECEIVE_LINE = 10;
 const QUIET = 'package broker\n\nfunc quiet() {}\n';
 
 const line = (n: number) => ({ start: { line: n, character: 1 }, end: { line: n, character: 10 } });
