@@ -2,7 +2,7 @@
  * Code that runs for the whole life of the process, where a goroutine, ticker or server that never
  * stops is how the program is meant to work rather than a leak: `func main` and `func init`,
  * entry points named `main` in other packages (a subcommand's `main(cmd, args)`), functions called
- * only from such code (in package main or beside such an entry point), `Example…` functions of
+ * only from such code and not in a loop there (in package main or beside such an entry point), `Example…` functions of
  * test files (documentation, never run as a service), and files built only by hand
  * (`//go:build ignore` generators). Rules whose scope names process lifetime do not run there
  * (see RuleScope.processLifetime).
@@ -70,11 +70,45 @@ function processFunctions(file: GoFile): { chunks: { start: number; end: number 
       const mentions = wordOffsets(text, name).filter((at) => (at < f.start || at >= f.end) && !onCommentLine(text, at));
       const calls = mentions.filter((at) => /^\s*\(/.test(text.slice(at + name.length, at + name.length + 8)));
       const holders = calls.map((at) => funcs.find((g) => g.start <= at && at < g.end));
-      if (calls.length > 0 && calls.length === mentions.length && holders.every((h) => !!h && process.has(h.start))) {
+      // A helper called in a loop runs again and again: what it leaks piles up (a poll every tick).
+      const once = calls.every((at, i) => !inLoopAt(text, holders[i]?.start ?? at, at));
+      if (calls.length > 0 && calls.length === mentions.length && once && holders.every((h) => !!h && process.has(h.start))) {
         process.add(f.start);
         grew = true;
       }
     }
   }
   return { chunks, process };
+}
+
+/**
+ * Whether offset `at` lies inside the body of a `for` statement that starts after `from` (the
+ * caller's declaration). A scan of braces that skips comments and literals; a brace opens a loop
+ * body when its statement begins with `for`.
+ */
+function inLoopAt(text: string, from: number, at: number): boolean {
+  // Per open brace: whether it is in a loop body, and where the statement holding it began (a
+  // composite literal in a for clause, `range []T{…} {`, closes back into that statement).
+  const open: { loop: boolean; statement: number }[] = [];
+  let statement = from;
+  for (let i = from; i < at; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') i = endOf(text.indexOf('\n', i), at) - 1;
+    else if (c === '/' && text[i + 1] === '*') i = endOf(text.indexOf('*/', i + 2), at) + 1;
+    else if (c === '`') i = endOf(text.indexOf('`', i + 1), at);
+    else if (c === '"' || c === "'") {
+      for (i++; i < at && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{') {
+      open.push({ loop: open[open.length - 1]?.loop === true || /^for\b/.test(text.slice(statement, i).trimStart()), statement });
+      statement = i + 1;
+    } else if (c === '}') {
+      statement = open.pop()?.statement ?? i + 1;
+    } else if (c === ';' || c === '\n') statement = i + 1;
+  }
+  return open[open.length - 1]?.loop === true;
+}
+
+/** An index found by indexOf, or `limit` when there is none. */
+function endOf(found: number, limit: number): number {
+  return found < 0 ? limit : found;
 }
