@@ -108,9 +108,11 @@ describe('runtime evidence', () => {
     const opened = await client.waitForDiagnostics(broker, (p) => p.version === doc.version && runtime(p).length === 2);
     const merged = staticOn(opened, GO_LINE)!;
     assert.match(String(merged.message), /leak confirmed in pod team-a\/leaky/);
+    // The cursor on the go statement (the statement's range also covers the select, which
+    // go/select-no-cancel flags).
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: broker },
-      range: merged.range,
+      range: { start: merged.range.start, end: merged.range.start },
       context: { diagnostics: [merged] },
     })) as CodeAction[];
     const suppress = actions.find((a) => a.title.startsWith('Suppress go/goroutine-no-exit'));
@@ -121,6 +123,8 @@ describe('runtime evidence', () => {
     const edited = await client.waitForDiagnostics(broker, (p) => p.version === version);
     assert.equal(runtime(edited).length, 2, 'evidence stays until its source clears it');
     await client.close(doc);
+    // Closed, the file is reported from disk again (the edit was never saved), evidence included.
+    await client.waitForDiagnostics(broker, (p) => p.version === undefined && !!staticOn(p, GO_LINE) && runtime(p).length === 2, 'broker.go from disk');
   });
 
   test('clearing a source removes its diagnostics and restores the static message; other sources stay', async () => {
