@@ -43,6 +43,13 @@ func NewServer(addr string, h http.Handler) *http.Server {
 		Handler: h,
 	}
 }
+
+func pollOnce(parent context.Context) error {
+	ctx, _ := context.WithTimeout(parent, time.Second)
+	return ping(ctx)
+}
+
+func ping(context.Context) error { return nil }
 `;
 
 export const DEPLOYMENT_YAML = `apiVersion: apps/v1

@@ -79,26 +79,26 @@ describe('broken and huge inputs', () => {
 });
 
 describe('rules that throw or run too long', () => {
-  const server = serverForSuite({ settings: { scope: 'openFiles' }, env: { LEAKLENS_FAULTS: 'throw:go/http-server-no-timeout,slow:go/http-default-client' } });
+  const server = serverForSuite({ settings: { scope: 'openFiles' }, env: { LEAKLENS_FAULTS: 'throw:go/lost-cancel,slow:go/http-default-client' } });
 
   test('each is reported once in the log and switched off; the other rules and the server carry on', async () => {
     const doc = await server.client.open(path.join(server.root, 'service.go'), SERVICE_GO);
     await doc.diagnostics(30000);
     let published = await touch(doc);
     for (let i = 0; i < 4; i++) published = await touch(doc);
-    assert.ok(!rules(published).includes('go/http-server-no-timeout'));
+    assert.ok(!rules(published).includes('go/lost-cancel'));
     assert.ok(!rules(published).includes('go/http-default-client'));
     assert.ok(rules(published).includes('go/http-client-no-timeout'), 'other rules still report');
     assert.ok(rules(published).includes('go/time-after-in-loop'));
 
-    const threw = server.client.logs.filter((l) => l.message.includes('go/http-server-no-timeout'));
+    const threw = server.client.logs.filter((l) => l.message.includes('go/lost-cancel'));
     assert.equal(threw.length, 1, 'reported once');
     assert.match(threw[0].message, /threw/);
     assert.match(threw[0].message, /injected fault/);
     const slow = server.client.logs.filter((l) => l.message.includes('go/http-default-client'));
     assert.equal(slow.length, 1, 'reported once');
     assert.match(slow[0].message, /took \d+ ms/);
-    assert.deepEqual((await status(server.client)).disabledRules.sort(), ['go/http-default-client', 'go/http-server-no-timeout']);
+    assert.deepEqual((await status(server.client)).disabledRules.sort(), ['go/http-default-client', 'go/lost-cancel']);
 
     // Manifests are unaffected.
     const yaml = await server.client.open(path.join(server.root, 'web.yaml'), DEPLOYMENT_YAML);

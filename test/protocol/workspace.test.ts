@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FileChangeType } from 'vscode-languageserver-protocol/node';
+import { defaultConfig } from '../../server/src/engine/config';
 import { LineIndex } from '../../server/src/engine/text';
 import { initEngine, lintGo } from '../helpers/goEngine';
 import { LspClient, makeWorkspace, uriOf, writeFile } from '../helpers/lspClient';
@@ -34,7 +35,7 @@ describe('workspace scan', () => {
       'deploy/web-svc.yaml': SERVICE_YAML,
       'deploy/orphan-svc.yaml': ORPHAN_SERVICE,
     });
-    client = await LspClient.start({ root, settings: { scope: 'workspace' } });
+    client = await LspClient.start({ root, settings: { scope: 'workspace', rules: { 'go/context-in-struct': 'hint' } } });
   });
 
   after(async () => {
@@ -51,7 +52,7 @@ describe('workspace scan', () => {
 
     const published = await client.waitForDiagnostics(uriOf(path.join(root, 'service.go')), (p) => p.diagnostics.length > 0);
     assert.equal(published.version, undefined, 'files not open carry no version');
-    const expected = lintGo(path.join(root, 'service.go'), SERVICE_GO).map((f) => `${f.rule}@${f.range.start.line}`).sort();
+    const expected = lintGo(path.join(root, 'service.go'), SERVICE_GO, { ...defaultConfig(), rules: { 'go/context-in-struct': 'hint' } }).map((f) => `${f.rule}@${f.range.start.line}`).sort();
     assert.deepEqual(published.diagnostics.map((d) => `${d.code}@${d.range.start.line}`).sort(), expected);
     assert.ok(rulesOf('internal/store/store.go').length > 0, 'nested package scanned');
     for (const skipped of ['vendor/example.com/dep/dep.go', 'testdata/bad.go', 'node_modules/x/y.go']) {

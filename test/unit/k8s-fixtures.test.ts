@@ -87,6 +87,16 @@ for (const { rule, files } of dirs) {
     const texts = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
     const workspaceFor = (file: string) => files.filter((f) => f !== file).map((f) => ({ path: f, text: texts.get(f)! }));
 
+    if (k8sRules.find((r) => r.id === rule)?.fixable) {
+      // Issue 18: a rule documented as fixable offers a fix on its fixtures; findings without one are listed.
+      test('documented as fixable: its findings in the fixtures offer fixes', (t) => {
+        const found = files.flatMap((file) => lintManifest(file, texts.get(file)!, workspaceFor(file)).filter((f) => f.rule === rule).map((f) => ({ file, f })));
+        const without = found.filter(({ f }) => f.fixes.length === 0);
+        for (const { file, f } of without) t.diagnostic(`no fix: ${path.basename(file)}:${f.range.start.line + 1}`);
+        assert.ok(found.length > without.length, `${rule}: none of its ${found.length} findings offers a fix`);
+      });
+    }
+
     test('has at least 3 flagged lines and 3 clean objects', () => {
       let flagged = 0;
       let clean = 0;

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { defaultConfig } from '../../server/src/engine/config';
 import { LineIndex } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 import type { GoRule } from '../../server/src/go/rule';
@@ -27,7 +26,7 @@ function key(f: Finding): string {
 
 function envWith(rules: readonly GoRule[]): GoAnalysisEnv {
   return {
-    config: defaultConfig(),
+    config: everyRuleOn(),
     semantics: { timersCollected: false },
     rules,
     fileScoped: new Set(rules.filter((r) => r.fileScoped).map((r) => r.id)),
@@ -57,7 +56,7 @@ describe('incremental Go document', () => {
       for (let seed = 1; seed <= 8; seed++) {
         const text = TextDocument.create('file:///virtual/service.go', 'go', 1, SERVICE_GO);
         const doc = new GoDocument(text.uri, FILE, text, new TreeBudget(4, 1e7));
-        const env = envWith(goRulesFor(FILE, defaultConfig()));
+        const env = envWith(goRulesFor(FILE, everyRuleOn()));
         await analyze(doc, env);
         const random = seededRandom(seed);
         const snippets = ['\n', 'x', '}', '{', 'go func() {}()\n', 'context.', '"', '//', '\n\nfunc f() {\n\thttp.Get("u")\n}\n'];

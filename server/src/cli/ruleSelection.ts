@@ -1,5 +1,5 @@
 /** `--enable RULE`, `--disable RULE` and `--list-rules`: which rules run, on the command line. */
-import type { LeakLensConfig } from '../engine/config';
+import { ruleIsOn, type LeakLensConfig } from '../engine/config';
 import type { RuleMeta } from '../engine/types';
 import { allRules, ruleById, ruleDocsUrl } from '../lint/registry';
 
@@ -17,21 +17,23 @@ export function resolveRuleIds(values: readonly string[]): { ids: string[]; unkn
 
 /**
  * The configuration with `--enable` and `--disable` applied over it: an enabled rule that the
- * configuration switched off runs at its default severity; a disabled rule is off. Both name the
+ * configuration switched off, or that is off by default, runs at its default severity; a disabled
+ * rule is off. Both name the
  * same rule: the later flag on the command line wins (`order` lists them as given).
  */
 export function withRuleFlags(config: LeakLensConfig, order: readonly { enable: boolean; id: string }[]): LeakLensConfig {
   if (order.length === 0) return config;
   const rules = { ...config.rules };
   for (const { enable, id } of order) {
+    const rule = ruleById(id);
     if (!enable) rules[id] = 'off';
-    else if (rules[id] === 'off') delete rules[id];
+    else if (rules[id] === 'off' || rules[id] === undefined) rules[id] = rule!.defaultSeverity;
   }
   return { ...config, rules };
 }
 
 function effective(config: LeakLensConfig, rule: RuleMeta): string {
-  return config.rules[rule.id] ?? rule.defaultSeverity;
+  return ruleIsOn(config, rule) ? (config.rules[rule.id] ?? rule.defaultSeverity) : 'off';
 }
 
 /** Every rule with what the configuration makes of it: text columns, or JSON. */
@@ -41,7 +43,7 @@ export function listRules(config: LeakLensConfig, json: boolean): string {
       id: r.id,
       language: r.language,
       title: r.title,
-      enabled: config.rules[r.id] !== 'off',
+      enabled: ruleIsOn(config, r),
       severity: effective(config, r),
       defaultSeverity: r.defaultSeverity,
       fixable: r.fixable,

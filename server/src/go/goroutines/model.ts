@@ -11,13 +11,14 @@
  * model cannot see might send or receive.
  */
 import type { Node } from 'web-tree-sitter';
+import { declChunks } from '../declChunks';
 import type { GoFile } from '../file';
 import { add, canExceed, isExact, isZero, MANY, max, times, ZERO, type Count } from './counts';
 import { buildFunctionIR, forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
 import { factsOf, walkFunction, type Exit, type PathState, type Started } from './paths';
-import { fileScope, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
+import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
 import { isInside, textOf, typeOf } from '../syntax';
-import { wordFinder } from '../words';
+import { mentionsWord, wordFinder } from '../words';
 
 export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner';
 
@@ -71,7 +72,42 @@ export function goroutineModel(file: GoFile, decl: Node): GoroutineModel {
 
 const summariesOf = new WeakMap<GoFile, Summaries>();
 
+/**
+ * Without a `go` statement — its own, or one in a function of the file it calls, as far as calls
+ * are followed — nothing can leak or loop on its own; what is left to find is a channel that is nil
+ * for sure: declared without a value (`var c chan T`) or the literal nil.
+ */
+function startsNothing(file: GoFile, text: string): boolean {
+  if (mentionsWord(text, 'go') || /\bvar\b[^=\n]*\bchan\b|\bvar\s*\(|<-\s*nil\b|\bnil\s*<-/.test(text)) return false;
+  const starters = startersOf(file);
+  return starters.size === 0 || wordFinder([...starters])(text).size === 0;
+}
+
+const startersByFile = new WeakMap<GoFile, Set<string>>();
+
+/** Names of the file's functions and methods that start goroutines, directly or through calls (MAX_CALL_DEPTH levels). */
+function startersOf(file: GoFile): Set<string> {
+  let starters = startersByFile.get(file);
+  if (starters) return starters;
+  const funcs = (declChunks(file.text) ?? [])
+    .filter((c) => c.keyword === 'func')
+    .map((c) => {
+      const text = file.text.slice(c.start, c.end);
+      return { name: /^\s*func\s*(?:\([^)]*\)\s*)?(\w+)/m.exec(text)?.[1], text };
+    });
+  starters = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
+  for (let depth = 1; depth < MAX_CALL_DEPTH && starters.size > 0; depth++) {
+    const calls = wordFinder([...starters]);
+    const more = funcs.filter((f) => f.name && !starters!.has(f.name) && calls(f.text).size > 0);
+    if (more.length === 0) break;
+    for (const f of more) starters.add(f.name!);
+  }
+  startersByFile.set(file, starters);
+  return starters;
+}
+
 function buildModel(file: GoFile, decl: Node): GoroutineModel {
+  if (startsNothing(file, textOf(decl))) return { leaks: [], endless: [], blocked: [] };
   const scope = fileScope(file);
   let summaries = summariesOf.get(file);
   if (!summaries) summariesOf.set(file, (summaries = new Summaries(scope)));

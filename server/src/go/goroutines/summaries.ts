@@ -98,7 +98,7 @@ export function fileScope(file: GoFile): FileScope {
 }
 
 /** Calls nested this deep are not followed: recursion and long call chains stay cheap. */
-const MAX_CALL_DEPTH = 3;
+export const MAX_CALL_DEPTH = 3;
 
 /** Summaries of a file's functions, each computed once in its own names and mapped to each caller's. */
 export class Summaries {

@@ -82,6 +82,19 @@ function inCleanup(call: Node): boolean {
   return false;
 }
 
+/**
+ * Work after the received context is done (`<-ctx.Done()` earlier in the block, or in a
+ * `case <-ctx.Done():`): a shutdown or cleanup that the cancelled context would abort at once.
+ */
+function afterDone(call: Node, ctxName: string): boolean {
+  const done = new RegExp(`^(case\\s*)?<-\\s*${ctxName}\\.Done\\(\\)\\s*:?$`);
+  for (let n: Node | null = call; n && !isFunctionNode(n); n = parentOf(n)) {
+    if (hasType(n, 'communication_case') && done.test(n.childForFieldName('communication')?.text.replace(/\s+/g, '') ?? '')) return true;
+    for (let s = n.previousNamedSibling; s; s = s.previousNamedSibling) if (hasType(s, 'expression_statement') && done.test(s.text.replace(/\s+/g, ''))) return true;
+  }
+  return false;
+}
+
 export const contextBackground: GoRule = {
   id: 'go/context-background',
   language: 'go',
@@ -96,13 +109,13 @@ export const contextBackground: GoRule = {
   alsoRequires: ['Context'],
   docs: {
     description:
-      'A function that receives a context and starts work with `context.Background()` or `context.TODO()` cuts that work loose: cancellation and deadlines of the caller no longer reach it, so it runs on (and holds what it holds) after everyone stopped waiting. Pass the parameter on instead. Not flagged: a comparison with `context.Background()`, the fallback for a nil ctx (`if ctx == nil { ctx = context.Background() }`), work in a cleanup callback (`t.Cleanup`, `DeferCleanup`: it runs after the received context is done), a new context placed in a composite literal beside the received one (a type that keeps the caller\'s values but not its cancellation), and a new root `context.WithCancel(context.Background())` whose cancel is handed on (to a cleanup hook, a struct, the caller): a lifetime managed on purpose beyond the call.',
+      'A function that receives a context and starts work with `context.Background()` or `context.TODO()` cuts that work loose: cancellation and deadlines of the caller no longer reach it, so it runs on (and holds what it holds) after everyone stopped waiting. Pass the parameter on instead. Not flagged: a comparison with `context.Background()`, the fallback for a nil ctx (`if ctx == nil { ctx = context.Background() }`), work in a cleanup callback (`t.Cleanup`, `DeferCleanup`: it runs after the received context is done) or after `<-ctx.Done()` (a shutdown the cancelled context would abort), a new context placed in a composite literal beside the received one (a type that keeps the caller\'s values but not its cancellation), and a new root `context.WithCancel(context.Background())` whose cancel is handed on (to a cleanup hook, a struct, the caller): a lifetime managed on purpose beyond the call.',
     bad: 'func (s *Store) Load(ctx context.Context, id string) (*Item, error) {\n\treturn s.db.Get(context.Background(), id)\n}',
     good: 'func (s *Store) Load(ctx context.Context, id string) (*Item, error) {\n\treturn s.db.Get(ctx, id)\n}',
   },
   check(ctx) {
     for (const { call, ctxName } of callsIgnoringContext(ctx, 'context', ['Background', 'TODO'])) {
-      if (isComparison(call) || detachedBeside(call, ctxName) || ownedRoot(ctx.file, call) || nilFallback(call, ctxName) || inCleanup(call)) continue;
+      if (isComparison(call) || detachedBeside(call, ctxName) || ownedRoot(ctx.file, call) || nilFallback(call, ctxName) || inCleanup(call) || afterDone(call, ctxName)) continue;
       const name = callParts(call)?.name;
       ctx.report(call, `context.${name}() in a function that receives ${ctxName}: pass ${ctxName} so cancellation reaches this work`, {
         fix: () => ({ title: `Use ${ctxName}`, preferred: true, edits: [replaceNode(call, ctxName)] }),

@@ -89,12 +89,28 @@ function hasDialerTimeout(file: GoFile, expr: Node): boolean {
  */
 function boundedTransport(file: GoFile, client: Node): boolean {
   let transport = elementValue(client, 'Transport');
+  if (transport && clonesDefaultTransport(transport, client)) return true;
   if (transport && typeOf(unparen(transport)) === 'unary_expression') transport = unparen(transport).childForFieldName('operand') ?? undefined;
   const type = transport && typeOf(transport) === 'composite_literal' ? transport.childForFieldName('type') : null;
   if (!transport || !type || !file.isPkgType(type, 'net/http', 'Transport')) return false;
   if (elementValue(transport, 'ResponseHeaderTimeout')) return true;
   const dial = elementValue(transport, 'DialContext') ?? elementValue(transport, 'Dial');
   return !!elementValue(transport, 'TLSHandshakeTimeout') && !!dial && hasDialerTimeout(file, dial);
+}
+
+/**
+ * `http.DefaultTransport.(*http.Transport).Clone()`, directly or through a variable of the function
+ * given only that: a copy of the default transport, whose dialer times out after 30 s and whose TLS
+ * handshake after 10 s — a bounded transport like a literal that spells those out.
+ */
+function clonesDefaultTransport(transport: Node, client: Node): boolean {
+  const CLONE = String.raw`\w+\.DefaultTransport\.\(\*\w+\.Transport\)\.Clone\(\)`;
+  const t = unparen(transport);
+  if (new RegExp(`^${CLONE}$`).test(t.text)) return true;
+  if (!hasType(t, 'identifier')) return false;
+  const fnText = enclosingFunction(client)?.text ?? '';
+  const assigned = [...fnText.matchAll(new RegExp(String.raw`\b${t.text}\s*:?=\s*([^\n]*)`, 'g'))].map((m) => m[1].trim());
+  return assigned.length > 0 && assigned.every((v) => new RegExp(`^${CLONE}$`).test(v));
 }
 
 export const httpClientNoTimeout: GoRule = {
@@ -110,7 +126,7 @@ export const httpClientNoTimeout: GoRule = {
   },
   docs: {
     description:
-      'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included. Not flagged: a client whose every request carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`) or that is handed on together with one (`fetch(ctx, client, url)`, `context.WithValue(ctx, oauth2.HTTPClient, client)`), or that only opens a SPDY or websocket stream, which an overall Timeout would cut; programs run by hand (`//go:build ignore` or `generate` files, code generators that write `DO NOT EDIT` headers). Nor a client returned to the caller (a library\'s `NewClient`: the caller binds its requests), nor one whose `Transport` literal sets `ResponseHeaderTimeout`, or a dialer `Timeout` plus `TLSHandshakeTimeout`: it cannot hang on a dead peer, only on one that stalls later in the exchange, and such transports are set up on purpose for long transfers. Limits: uses are followed through the local variable the client is assigned to; a client stored in a struct or handed to other code is flagged on its literal alone.',
+      'An `http.Client` without `Timeout` waits forever for a server that accepts the connection but never answers: the calling goroutine, its connection and everything it holds stay alive. Set `Timeout` to bound the whole exchange, headers and body included. Not flagged: a client whose every request carries a context (built with `NewRequestWithContext`, bound with `WithContext` or `req.Cancel`) or that is handed on together with one (`fetch(ctx, client, url)`, `context.WithValue(ctx, oauth2.HTTPClient, client)`), or that only opens a SPDY or websocket stream, which an overall Timeout would cut; programs run by hand (`//go:build ignore` or `generate` files, code generators that write `DO NOT EDIT` headers). Nor a client returned to the caller (a library\'s `NewClient`: the caller binds its requests), nor one whose `Transport` literal sets `ResponseHeaderTimeout`, or a dialer `Timeout` plus `TLSHandshakeTimeout` (as a clone of `http.DefaultTransport` does): it cannot hang on a dead peer, only on one that stalls later in the exchange, and such transports are set up on purpose for long transfers. Limits: uses are followed through the local variable the client is assigned to; a client stored in a struct or handed to other code is flagged on its literal alone.',
     bad: 'client := &http.Client{Transport: transport}',
     good: 'client := &http.Client{Transport: transport, Timeout: 30 * time.Second}',
   },

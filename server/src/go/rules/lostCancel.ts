@@ -1,11 +1,29 @@
 import type { Fix, TextEdit } from '../../engine/types';
 import { freeName, insertLinesAfter, insertLinesBefore, replaceNode } from '../edits';
 import { mentionsWord } from '../words';
+import type { GoFile } from '../file';
+import { goFileTraits } from '../fileTraits';
+import { packageIndexOf } from '../packageIndex';
 import { declarationScope, iterationExits, type LeakPoint } from '../ownership';
 import { checkResource, calleeText, type Acquired } from '../resourceRule';
 import { cancelFunc, releaseCall } from '../resources';
 import type { GoRule, GoRuleContext } from '../rule';
-import { enclosingLoop, expressionsOf, hasType, type Node, parentOf, statementsOf, typeOf } from '../syntax';
+import { callParts, enclosingLoop, expressionsOf, hasType, type Node, parentOf, statementsOf, typeOf } from '../syntax';
+
+const EXPIRING = ['WithTimeout', 'WithDeadline', 'WithTimeoutCause', 'WithDeadlineCause'];
+
+/**
+ * In test code, a function of the package that returns only a timeout or deadline context's cancel:
+ * the context is freed by its timer within the test binary's short life. (A direct WithTimeout call
+ * stays reported, as go vet reports it.)
+ */
+function expiresInTest(file: GoFile, call: Node): boolean {
+  if (!goFileTraits(file.path, file.imports).testCode) return false;
+  const parts = callParts(call);
+  if (!parts || parts.operand) return false;
+  const decl = packageIndexOf(file).wrapper('cancel', parts.name, false, parts.args.length);
+  return !!decl && decl.sources.length > 0 && decl.sources.every((s) => EXPIRING.includes(s.name));
+}
 
 /**
  * Names the cancel func where it is discarded: `ctx, _ :=` becomes `ctx, cancel :=`; `ctx, _ =`
@@ -108,7 +126,7 @@ export const lostCancel: GoRule = {
   packageTriggers: (pkg) => pkg.wrapperNames('cancel'),
   docs: {
     description:
-      'context.WithCancel, WithTimeout and WithDeadline (and their Cause variants) return a cancel function that releases the context: its goroutine registration with the parent, its timer and its Done channel. If some path returns without calling it — `_` discards it, one branch forgets it, an early `return` comes before `defer cancel()`, a new context overwrites it — the context lives until its parent is cancelled, which for a server-wide parent is never. A function of the same package that returns a `context.CancelFunc` it got from the context package counts like the standard call. Not flagged: a cancel handed on (returned, stored, passed, called by a closure kept elsewhere), a path on which the context is already done (`<-ctx.Done()`), a context derived from one this function cancels or from an HTTP request\'s context (released when the handler returns), a deadline already past, and the context package\'s own tests. The fix names a discarded cancel and adds `defer cancel()` — in a loop, `cancel()` wherever an iteration ends without it.',
+      'context.WithCancel, WithTimeout and WithDeadline (and their Cause variants) return a cancel function that releases the context: its goroutine registration with the parent, its timer and its Done channel. If some path returns without calling it — `_` discards it, one branch forgets it, an early `return` comes before `defer cancel()`, a new context overwrites it — the context lives until its parent is cancelled, which for a server-wide parent is never. A function of the same package that returns a `context.CancelFunc` it got from the context package counts like the standard call. Not flagged: a cancel handed on (returned, stored, passed, called by a closure kept elsewhere), a path on which the context is already done (`<-ctx.Done()`), a context derived from one this function cancels or from an HTTP request\'s context (released when the handler returns), a deadline already past, in test code, a timeout or deadline context from a function of the package (its timer frees it within the test binary\'s life; a direct `WithTimeout` stays reported, as go vet reports it), and the context package\'s own tests. The fix names a discarded cancel and adds `defer cancel()` — in a loop, `cancel()` wherever an iteration ends without it.',
     bad: 'func fetch(ctx context.Context, id string) error {\n\tctx, _ = context.WithTimeout(ctx, time.Second)\n\treturn load(ctx, id)\n}',
     good: 'func fetch(ctx context.Context, id string) error {\n\tctx, cancel := context.WithTimeout(ctx, time.Second)\n\tdefer cancel()\n\treturn load(ctx, id)\n}',
   },
@@ -116,6 +134,7 @@ export const lostCancel: GoRule = {
     checkResource(ctx, {
       resource: cancelFunc,
       fix: cancelFix,
+      reportable: (call) => !expiresInTest(ctx.file, call),
       message: (call, state) =>
         state === 'discarded'
           ? `the cancel function returned by ${calleeText(call)} is discarded: the context is released only when its parent is cancelled`

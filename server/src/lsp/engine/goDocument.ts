@@ -13,10 +13,10 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LeakLensConfig } from '../../engine/config';
+import { rulesOn, type LeakLensConfig } from '../../engine/config';
 import type { LineComment } from '../../engine/suppress';
 import type { Finding } from '../../engine/types';
-import { checkDecl, finalizeFindings, type RuleErrorHandler } from '../../go/analyzer';
+import { checkDecl, finalizeFindings, goFileTraits, type RuleErrorHandler } from '../../go/analyzer';
 import { GoFile, type GoSemantics } from '../../go/file';
 import { packageIndexOf } from '../../go/packageIndex';
 import { parseGo } from '../../go/parser';
@@ -201,8 +201,11 @@ export class GoDocument implements TreeOwner {
       raw.push(...u.wide);
       comments.push(...u.comments);
     }
+    // The rules were picked by the file's name; its imports may show test code ("testing"), which
+    // leaves out the rules that do not check tests, as a fresh analysis does.
+    const on = new Set(rulesOn(env.config, env.rules, goFileTraits(file.path, file.imports)).map((r) => r.id));
     const suppress = new SuppressionEdits(documentLines(this.doc), comments, '//');
-    return finalizeFindings(file, raw, env.config, comments).map((f) => ({ ...f, suppress: suppress.editFor(f) }));
+    return finalizeFindings(file, raw.filter((f) => on.has(f.rule)), env.config, comments).map((f) => ({ ...f, suppress: suppress.editFor(f) }));
   }
 
   /** The current text parsed, with the units lined up with the tree's top-level nodes. */
