@@ -90,9 +90,9 @@ describe('LeakLens in VS Code', () => {
   });
 
   it('reports findings of files that are not open, and the status bar count matches them', async () => {
-    const clients = workspaceFile('clients.go');
-    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === clients.toString()));
-    await waitForFindings(clients, 'go/http-client-no-timeout', 2);
+    const payments = workspaceFile('payments.go');
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === payments.toString()));
+    await waitForFindings(payments, 'go/lost-cancel', 2);
     const count = await waitFor('the status bar count to match the Problems view', () => {
       const [reported, shown] = [api.findingCount(), workspaceTotals()];
       return JSON.stringify(reported) === JSON.stringify(shown) && reported;
@@ -106,8 +106,8 @@ describe('LeakLens in VS Code', () => {
   });
 
   it('applies the preferred quick fix from executeCodeActionProvider', async () => {
-    const { document } = await open('client.go');
-    const [d] = await waitForFindings(document.uri, 'go/http-client-no-timeout');
+    const { document } = await open('catalog.go');
+    const [d] = await waitForFindings(document.uri, 'go/lost-cancel');
     const before = document.getText();
     const fixes = await quickFixes(document.uri, d.range);
     const preferred = fixes.filter((a) => a.isPreferred);
@@ -115,13 +115,12 @@ describe('LeakLens in VS Code', () => {
     assert.ok(fixes.some((a) => /suppress/i.test(a.title)), 'no suppress action');
     await apply(preferred[0]);
     const after = document.getText();
-    assert.match(after, /&http\.Client\{\s*Timeout: 30 \* time\.Second,?\s*\}/);
-    assert.match(after, /"time"/);
+    assert.match(after, /\tc, cancel := context\.WithTimeout\(ctx, LookupTimeout\)\n\tdefer cancel\(\)\n/);
     // Minimal edit: every other line of the file is still there.
-    for (const line of before.split('\n').filter((l) => !l.includes('http.Client{}') && !l.startsWith('import'))) {
+    for (const line of before.split('\n').filter((l) => !l.includes('c, _ :='))) {
       assert.ok(after.includes(line), `lost line "${line}"`);
     }
-    await waitForFindings(document.uri, 'go/http-client-no-timeout', 0);
+    await waitForFindings(document.uri, 'go/lost-cancel', 0);
   });
 
   it('suppresses a finding on its line with the suppress quick fix', async () => {
@@ -136,28 +135,32 @@ describe('LeakLens in VS Code', () => {
     await waitForFindings(document.uri, 'go/context-in-struct', 0);
   });
 
-  it('Fix All in File fixes every fixable finding of the file', async () => {
+  it('Fix All in File fixes every safely fixable finding of the file and leaves fixes that change behaviour', async () => {
     const { document } = await open('billing.go');
-    await waitForFindings(document.uri, 'go/http-client-no-timeout', 2);
+    await waitForFindings(document.uri, 'go/lost-cancel', 2);
+    await waitForFindings(document.uri, 'go/http-client-no-timeout', 1);
     assert.equal(await vscode.commands.executeCommand('leaklens.fixAllInFile'), true);
-    assert.equal(document.getText().match(/Timeout: 30 \* time\.Second/g)?.length, 2, document.getText());
-    await waitForFindings(document.uri, 'go/http-client-no-timeout', 0);
+    assert.equal(document.getText().match(/defer cancel\(\)/g)?.length, 2, document.getText());
+    // Setting a Timeout changes how the ledger's requests behave: offered, never applied in bulk.
+    assert.match(document.getText(), /var ledger = &http\.Client\{\}\n/);
+    await waitForFindings(document.uri, 'go/lost-cancel', 0);
+    await waitForFindings(document.uri, 'go/http-client-no-timeout', 1);
   });
 
   it('fixes all findings on save with editor.codeActionsOnSave', async () => {
     await vscode.workspace
       .getConfiguration('editor', { languageId: 'go' })
       .update('codeActionsOnSave', { [FIX_ALL_KIND]: 'explicit' }, vscode.ConfigurationTarget.Workspace, true);
-    const editor = await open('clients.go');
+    const editor = await open('payments.go');
     const { document } = editor;
-    await waitForFindings(document.uri, 'go/http-client-no-timeout', 2);
+    await waitForFindings(document.uri, 'go/lost-cancel', 2);
     await editor.edit((b) => b.insert(new vscode.Position(document.lineCount, 0), '\n// Reviewed.\n'));
     await vscode.commands.executeCommand('workbench.action.files.save');
     const onDisk = fs.readFileSync(document.uri.fsPath, 'utf8');
-    assert.equal(onDisk.match(/Timeout: 30 \* time\.Second/g)?.length, 2, onDisk);
+    assert.equal(onDisk.match(/defer cancel\(\)/g)?.length, 2, onDisk);
     assert.match(onDisk, /\/\/ Reviewed\.\n$/);
     assert.equal(document.isDirty, false);
-    await waitForFindings(document.uri, 'go/http-client-no-timeout', 0);
+    await waitForFindings(document.uri, 'go/lost-cancel', 0);
   });
 
   it('expands a snippet into code with no finding', async () => {

@@ -15,8 +15,8 @@ describe('LeakLens in Restricted Mode', () => {
   });
 
   it('lints Go files', async () => {
-    const { document } = await open('client.go');
-    await waitForFindings(document.uri, 'go/http-client-no-timeout');
+    const { document } = await open('catalog.go');
+    await waitForFindings(document.uri, 'go/lost-cancel');
   });
 
   it('registers the LeakLens commands but neither the cluster view nor runtime evidence', async () => {
