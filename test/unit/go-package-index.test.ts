@@ -32,8 +32,8 @@ function writeFiles(dir: string, files: Record<string, string>): string {
   return at;
 }
 
-function lint(file: string, packages?: PackageLocator): Finding[] {
-  return analyzeGoText(file, fs.readFileSync(file, 'utf8'), defaultConfig(), new GoModLocator(), (rule, err) => assert.fail(`${rule}: ${err}`), {
+function lint(file: string, packages?: PackageLocator, config = defaultConfig()): Finding[] {
+  return analyzeGoText(file, fs.readFileSync(file, 'utf8'), config, new GoModLocator(), (rule, err) => assert.fail(`${rule}: ${err}`), {
     packages,
   });
 }
@@ -154,8 +154,10 @@ func (a *api) healthy() bool {
       'a_test.go': 'package helpers\n\nimport "testing"\n\nfunc TestA(t *testing.T) {\n\tmustGet(t, "http://x")\n}\n',
       'b.go': 'package helpers\n\nfunc b() {\n\tmustGet(nil, "http://x")\n}\n',
     });
-    assert.deepEqual(rulesOf(lint(path.join(d, 'a_test.go'), new PackageLocator())), ['6:go/response-body-not-closed']);
-    assert.deepEqual(rulesOf(lint(path.join(d, 'b.go'), new PackageLocator())), []);
+    // go/response-body-not-closed skips test files by default: turned on for them here.
+    const checkTests = { ...defaultConfig(), ruleTests: { 'go/response-body-not-closed': true } };
+    assert.deepEqual(rulesOf(lint(path.join(d, 'a_test.go'), new PackageLocator(), checkTests)), ['6:go/response-body-not-closed']);
+    assert.deepEqual(rulesOf(lint(path.join(d, 'b.go'), new PackageLocator(), checkTests)), []);
   });
 });
 
