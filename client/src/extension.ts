@@ -8,6 +8,7 @@ import { registerClusterView } from './cluster';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
 import { AnalysisStatusNotification, FindingCountNotification, type FindingCount } from './protocol';
+import { registerRuntime } from './runtime';
 import { FindingsStatusBar } from './statusBar';
 
 /** What `activate` returns: for other extensions, and for the editor tests. */
@@ -50,7 +51,10 @@ export function activate(context: vscode.ExtensionContext): LeakLensApi {
       (choice) => choice && output.show(),
     );
   });
-  whenTrusted(context, () => registerClusterView(context));
+  whenTrusted(context, () => {
+    const runtime = registerRuntime(context, languageClient, output);
+    runtime.attachCluster(registerClusterView(context, runtime.podAttachments));
+  });
   return { client: languageClient, ready, findingCount: () => count };
 }
 

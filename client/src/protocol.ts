@@ -1,5 +1,6 @@
 /** The LeakLens-specific messages between the client and the language server, beyond plain LSP. */
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageclient/node';
+import type { RuntimeEvidenceParams } from '../../server/src/lsp/runtimeEvidence';
 
 /** Fix every fixable finding in one document (the preferred fix each, non-overlapping). */
 export const FixAllRequest = new RequestType<{ uri: string }, WorkspaceEdit | null, void>('leaklens/fixAll');
@@ -32,6 +33,13 @@ export interface AnalysisStatus {
 
 /** Sent by the server whenever what it is not checking changes. */
 export const AnalysisStatusNotification = new NotificationType<AnalysisStatus>('leaklens/analysisStatus');
+
+/**
+ * Sent by the client after inspecting goroutines: evidence from one source (a pod, a process, a
+ * dump) replacing that source's previous evidence; an empty list clears it. The server publishes
+ * it as `leaklens-runtime` diagnostics and merges it into static findings on the same lines.
+ */
+export const RuntimeEvidenceNotification = new NotificationType<RuntimeEvidenceParams>('leaklens/runtimeEvidence');
 
 /** The command of the "Suppress…" code action: which of its choices to apply (server/src/lsp/suppressCommand.ts). */
 export const SUPPRESS_COMMAND = 'leaklens.suppress';

@@ -23,7 +23,8 @@ import {
 } from './codeServer';
 
 const SCREENSHOT = path.join(REPO, 'docs', 'images', 'quick-fix.png');
-const RULE = 'go/http-client-no-timeout';
+const RULE = 'go/lost-cancel';
+const FLAGGED = 'c, _ := context.WithTimeout(ctx, LookupTimeout)';
 
 /** The editor's visible text, with the non-breaking spaces it renders turned back into spaces. */
 async function editorText(page: Page): Promise<string> {
@@ -35,19 +36,19 @@ test('squiggle, Problems row and the lightbulb quick fix in the browser', { time
   const runDir = makeRunDir('ui');
   installExtension(entry, runDir, packageVsix(runDir));
   const workspace = copyWorkspace(runDir);
-  // One Go finding of the rule (in client.go) beside the manifest's: the Problems rows are unambiguous.
-  for (const other of ['billing.go', 'clients.go', 'session.go', 'worker.go']) fs.rmSync(path.join(workspace, other));
+  // One Go finding of the rule (in catalog.go) beside the manifest's: the Problems rows are unambiguous.
+  for (const other of ['billing.go', 'payments.go', 'session.go', 'worker.go']) fs.rmSync(path.join(workspace, other));
   const server = await startCodeServer(entry, runDir);
   await inWorkbench(server, runDir, async (page) => {
     await page.goto(workbenchUrl(server, workspace));
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
 
-    // Open client.go through Quick Open, as a person would.
+    // Open catalog.go through Quick Open, as a person would.
     await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('client.go');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'client.go' }).first().waitFor();
+    await page.locator('.quick-input-widget input').fill('catalog.go');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'catalog.go' }).first().waitFor();
     await page.keyboard.press('Enter');
-    await page.locator('.editor-instance .view-line', { hasText: 'return &http.Client{}' }).waitFor();
+    await page.locator('.editor-instance .view-line', { hasText: FLAGGED }).waitFor();
     const before = await editorText(page);
 
     // The finding: a warning squiggle in the editor and a row in the Problems view.
@@ -55,24 +56,24 @@ test('squiggle, Problems row and the lightbulb quick fix in the browser', { time
     await page.keyboard.press('Control+Shift+M');
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: RULE });
     await problem.first().waitFor();
-    assert.match(await problem.first().innerText(), /http\.Client without Timeout/);
+    assert.match(await problem.first().innerText(), /the cancel function returned by context\.WithTimeout is discarded/);
 
-    // Cursor into the flagged literal, then the lightbulb menu with Ctrl+.
-    const flagged = page.locator('.editor-instance .view-line', { hasText: 'return &http.Client{}' });
-    await flagged.locator('span span', { hasText: /^Client$/ }).click();
+    // Cursor into the flagged call, then the lightbulb menu with Ctrl+.
+    const flagged = page.locator('.editor-instance .view-line', { hasText: FLAGGED });
+    await flagged.locator('span span', { hasText: /^WithTimeout$/ }).click();
     await page.keyboard.press('Control+.');
     // The preferred fix comes first and is focused: Enter applies it.
     const focused = page.locator('.action-widget .monaco-list-row.focused');
     await focused.waitFor();
-    assert.match(await focused.innerText(), /^Set Timeout: 30 \* time\.Second/);
+    assert.match(await focused.innerText(), /^Name it cancel; add defer cancel\(\)/);
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     await page.keyboard.press('Enter');
 
-    await page.locator('.editor-instance .view-line', { hasText: 'Timeout: 30 * time.Second' }).waitFor();
+    await page.locator('.editor-instance .view-line', { hasText: 'defer cancel()' }).waitFor();
     const after = await editorText(page);
     assert.notEqual(after, before);
-    assert.match(after, /"time"/);
+    assert.match(after, /c, cancel := context\.WithTimeout\(ctx, LookupTimeout\)/);
     // The finding is gone from the Problems view once the server has re-analyzed the file.
     await problem.first().waitFor({ state: 'detached' });
 

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { defaultConfig } from '../../server/src/engine/config';
+import { defaultConfig, type LeakLensConfig } from '../../server/src/engine/config';
 import { LineIndex } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 import { declaredAcquirers } from '../../server/src/go/declaredResults';
@@ -33,7 +33,7 @@ function writeFiles(dir: string, files: Record<string, string>): string {
 }
 
 /** Test files are checked too: the package index decides what they acquire. */
-const config = { ...defaultConfig(), tests: true };
+const config: LeakLensConfig = { ...defaultConfig(), tests: true };
 
 function lint(file: string, packages?: PackageLocator): Finding[] {
   return analyzeGoText(file, fs.readFileSync(file, 'utf8'), config, new GoModLocator(), (rule, err) => assert.fail(`${rule}: ${err}`), {

@@ -9,8 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { defaultConfig } from '../../server/src/engine/config';
 import { applyEdits, LineIndex } from '../../server/src/engine/text';
 import type { Finding, TextEdit } from '../../server/src/engine/types';
+import { analyzeManifestSet } from '../../server/src/k8s/manifestSet';
 import { k8sRules } from '../../server/src/k8s/rules';
 import { fixAllManifest, inspectManifest, jsonWants, lintManifest, manifestFiles } from '../helpers/k8sEngine';
 import { countByRule, foundKeys, wantedKeys } from '../helpers/wants';
@@ -114,6 +116,13 @@ for (const { rule, files } of dirs) {
 
       test(`${name}: flags exactly the want lines`, () => {
         assert.deepEqual(foundKeys(lintManifest(file, text, workspaceFor(file))), wantedKeys(wantsOf(file, text)));
+      });
+
+      test(`${name}: output that builds no fixes (text, SARIF) reports the same findings and messages`, () => {
+        const workspace = workspaceFor(file);
+        const shown = (findings: readonly Finding[]) => findings.map((f) => `${f.range.start.line + 1} ${f.rule}: ${f.message}`);
+        const withoutFixes = analyzeManifestSet([{ path: file, text }], defaultConfig(), (r, e) => assert.fail(`${r}: ${e}`), { workspace, fixes: false }).get(file)!;
+        assert.deepEqual(shown(withoutFixes), shown(lintManifest(file, text, workspace)));
       });
 
       test(`${name}: every fix applies cleanly`, () => {

@@ -116,7 +116,7 @@ export class KubeApi implements ListWatchClient {
   /** Streams a watch; every event, bookmark included, goes to onEvent. */
   watch(path: string, query: Query, onEvent: (e: WatchEvent) => void, opts: WatchOptions): StreamHandle {
     let buffered = '';
-    return this.stream(path, { ...query, watch: 'true' }, opts.silenceMs, opts.onOpen, (chunk) => {
+    return this.stream<string>(path, { ...query, watch: 'true' }, opts.silenceMs, opts.onOpen, (chunk) => {
       buffered += chunk;
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -124,15 +124,20 @@ export class KubeApi implements ListWatchClient {
         buffered = buffered.slice(nl + 1);
         if (line.trim()) onEvent(JSON.parse(line) as WatchEvent);
       }
-    });
+    }, false);
   }
 
   /** Streams a text body (pod logs); onText gets each chunk. */
   streamText(path: string, query: Query, onText: (text: string) => void): StreamHandle {
-    return this.stream(path, query, 0, undefined, onText);
+    return this.stream(path, query, 0, undefined, onText, false);
   }
 
-  private stream(path: string, query: Query, silenceMs: number, onOpen: (() => void) | undefined, onChunk: (text: string) => void): StreamHandle {
+  /** Streams a body as bytes (a goroutine profile through the pod proxy: text or gzip); fails after `silenceMs` without data. */
+  streamBytes(path: string, query: Query, onChunk: (chunk: Buffer) => void, silenceMs = REQUEST_TIMEOUT_MS): StreamHandle {
+    return this.stream(path, query, silenceMs, undefined, onChunk, true);
+  }
+
+  private stream<T extends string | Buffer>(path: string, query: Query, silenceMs: number, onOpen: (() => void) | undefined, onChunk: (chunk: T) => void, binary: boolean): StreamHandle {
     let req: http.ClientRequest | undefined;
     // The first reason the stream stopped wins (abort, silence, a bad event), not the socket's echo of it.
     let failure: Error | undefined;
@@ -149,9 +154,9 @@ export class KubeApi implements ListWatchClient {
       });
       if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, await readBody(res), path);
       onOpen?.();
-      res.setEncoding('utf8');
+      if (!binary) res.setEncoding('utf8');
       await new Promise<void>((ok, ko) => {
-        res.on('data', (chunk: string) => {
+        res.on('data', (chunk: T) => {
           try {
             onChunk(chunk);
           } catch (e) {

@@ -86,11 +86,12 @@ async function openDocument(n: ClusterNode, view: 'describe' | 'events'): Promis
 }
 
 async function copyName(n: ClusterNode): Promise<void> {
-  const name = n.type === 'context' ? n.context : n.type === 'namespace' ? n.namespace : n.type === 'message' ? n.text : n.name;
+  const name = n.type === 'context' ? n.context : n.type === 'namespace' ? n.namespace : n.type === 'message' ? n.text : n.type === 'runtime' ? n.label : n.name;
   await vscode.env.clipboard.writeText(name);
 }
 
-async function pickPod(explorer: ClusterExplorer, n: ClusterNode): Promise<PodNode | undefined> {
+/** The pod node itself, or for a workload one of its pods (asking when there are several). */
+export async function pickPod(explorer: ClusterExplorer, n: ClusterNode): Promise<PodNode | undefined> {
   if (n.type === 'pod') return n;
   if (n.type !== 'workload') return undefined;
   const pods = explorer.store(n.context, n.namespace)?.podsOf(`${n.kind}/${n.name}`) ?? [];

@@ -12,7 +12,7 @@ import type { KubeApi } from './api';
 import type { KubeconfigResult, LoadedKubeconfig } from './kubeconfig';
 import { orderNamespaces, type NamespaceSettings } from './namespaces';
 import { NamespaceStore, workloadKey, type Dirty, type Linter } from './namespaceStore';
-import { NodeCache, type ClusterNode, type ContextNode, type MessageNode, type NamespaceNode } from './nodes';
+import { NodeCache, type ClusterNode, type ContextNode, type MessageNode, type NamespaceNode, type PodNode } from './nodes';
 import { podNeedsAttention, type PodSummary } from './podStatus';
 import type { ClusterProblem, CredentialInfo } from './problems';
 import { Reflector, type ReflectorState } from './reflector';
@@ -25,8 +25,20 @@ export interface ReflectorTuning {
   watchTimeoutSeconds?: () => number;
 }
 
+type PodRef = Pick<PodNode, 'context' | 'namespace' | 'name'>;
+
+/** What other features hang under pods (goroutine evidence, client/src/runtime): shown as the pod's children. */
+export interface PodAttachments {
+  childrenOf(pod: PodRef): ClusterNode[];
+  /** A watched pod was deleted: what hangs under it is stale. */
+  podGone(pod: PodRef): void;
+  /** Listens for a pod's attachments changing; returns the unsubscribe function. */
+  onDidChange(listener: (pod: PodRef) => void): () => void;
+}
+
 export interface ExplorerOptions {
   loadKubeconfig: () => Promise<KubeconfigResult>;
+  podAttachments?: PodAttachments;
   namespaceSettings: () => NamespaceSettings;
   linter?: Linter;
   /** Minimum time between two change batches. */
@@ -76,12 +88,14 @@ export class ClusterExplorer {
   private readonly listGate: Gate;
   private visible = true;
   private disposed = false;
+  private readonly unsubscribeAttachments: () => void;
   /** "Problems only": workloads and pods that are not healthy or have lint findings. */
   private problemsOnlyMode = false;
 
   constructor(private readonly opts: ExplorerOptions) {
     this.coalescer = new Coalescer(opts.coalesceMs ?? 250, (batch) => this.emit(this.narrowest(batch)));
     this.listGate = new Gate(opts.listConcurrency ?? 4);
+    this.unsubscribeAttachments = opts.podAttachments?.onDidChange((p) => this.mark(this.nodes.pod(p.context, p.namespace, p.name))) ?? (() => undefined);
   }
 
   // ------------------------------------------------------------------ public API
@@ -124,9 +138,18 @@ export class ClusterExplorer {
           .filter((p) => !this.problemsOnlyMode || podNeedsAttention(p))
           .map((p) => this.nodes.pod(node.context, node.namespace, p.name));
       }
+      case 'pod':
+        return this.opts.podAttachments?.childrenOf(node) ?? [];
+      case 'runtime':
+        return node.children;
       default:
         return [];
     }
+  }
+
+  /** The pod has something hanging under it (goroutine groups). */
+  hasAttachments(pod: PodRef): boolean {
+    return !!this.opts.podAttachments?.childrenOf(pod).length;
   }
 
   parent(node: ClusterNode): ClusterNode | undefined {
@@ -148,6 +171,8 @@ export class ClusterExplorer {
       case 'message':
         if (node.namespace && node.context) return this.nodes.namespace(node.context, node.namespace);
         return node.context ? this.nodes.context(node.context) : undefined;
+      case 'runtime':
+        return node.parent ?? (node.pod && this.nodes.pod(node.pod.context, node.pod.namespace, node.pod.name));
     }
   }
 
@@ -175,6 +200,7 @@ export class ClusterExplorer {
   /** Re-lists the scope of a node (failed watches included); without a node, re-reads the kubeconfig. */
   async refresh(node?: ClusterNode): Promise<void> {
     if (!node) return this.reload();
+    if (node.type === 'runtime') return;
     const ctx = node.context ? this.contexts.get(node.context) : undefined;
     if (!ctx) return this.reload();
     if ((node.type === 'namespace' || node.type === 'workload' || node.type === 'pod' || node.type === 'message') && node.namespace) {
@@ -283,6 +309,7 @@ export class ClusterExplorer {
     this.stopAll();
     this.coalescer.dispose();
     this.listeners.clear();
+    this.unsubscribeAttachments();
   }
 
   // ------------------------------------------------------------------ loading
@@ -495,7 +522,10 @@ export class ClusterExplorer {
 
   private onStoreDirty(context: string, namespace: string, d: Dirty): void {
     if (this.disposed) return;
-    if (d.type === 'podGone') return this.nodes.forgetPod(context, namespace, d.name);
+    if (d.type === 'podGone') {
+      this.nodes.forgetPod(context, namespace, d.name);
+      return this.opts.podAttachments?.podGone({ context, namespace, name: d.name });
+    }
     // Before the namespace's first render, everything that arrives is part of that render.
     if (!this.session(context, namespace)?.rendered) return;
     switch (d.type) {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerClusterCommands } from './commands';
 import { ClusterDocumentProvider, SCHEME } from './documents';
-import { ClusterExplorer } from './explorer';
+import { ClusterExplorer, type PodAttachments } from './explorer';
 import { loadKubeconfig } from './kubeconfig';
 import { createLinter } from './liveLint';
 import type { ClusterNode } from './nodes';
@@ -18,9 +18,10 @@ export const VIEW_ID = 'leaklens.cluster';
 /** Context key for viewsWelcome: loading | ready | noKubeconfig | problem (shown as a node). */
 const STATE_KEY = 'leaklens.cluster.state';
 
-export function registerClusterView(context: vscode.ExtensionContext): ClusterExplorer {
+export function registerClusterView(context: vscode.ExtensionContext, podAttachments?: PodAttachments): ClusterExplorer {
   let watchedFiles: string[] = [];
   const explorer = new ClusterExplorer({
+    podAttachments,
     loadKubeconfig: async () => {
       const result = await loadKubeconfig(kubeconfigSetting());
       watchedFiles = result.ok ? result.config.location.files : [];
@@ -69,6 +70,20 @@ export function registerClusterView(context: vscode.ExtensionContext): ClusterEx
   void vscode.commands.executeCommand('setContext', STATE_KEY, 'loading');
   void explorer.roots().then(onReloaded);
 
+  // Goroutine groups newly under a pod are shown: the pod is expanded once per inspection, after
+  // the view has redrawn it (a pod without children cannot be expanded).
+  const expanded = new Set<string>();
+  const expandInspected = (nodes: ClusterNode[] | undefined) => {
+    for (const n of nodes ?? []) {
+      if (n.type !== 'pod') continue;
+      const key = n.id;
+      if (!explorer.hasAttachments(n)) expanded.delete(key);
+      else if (!expanded.has(key)) {
+        expanded.add(key);
+        void view.reveal(n, { expand: true, select: false, focus: false }).then(undefined, () => expanded.delete(key));
+      }
+    }
+  };
   context.subscriptions.push(
     view,
     provider,
@@ -76,6 +91,7 @@ export function registerClusterView(context: vscode.ExtensionContext): ClusterEx
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     // The whole tree changes after a reload (Refresh, a new kubeconfig, or the file changing).
     { dispose: explorer.onDidChange((nodes) => nodes === undefined && onReloaded()) },
+    { dispose: explorer.onDidChange(expandInspected) },
     view.onDidCollapseElement((e) => explorer.collapse(e.element)),
     view.onDidChangeVisibility((e) => explorer.setVisible(e.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -47,7 +47,31 @@ export interface MessageNode {
   problem?: ClusterProblem;
 }
 
-export type ClusterNode = ContextNode | NamespaceNode | WorkloadNode | PodNode | MessageNode;
+/**
+ * Goroutine evidence: a profile's summary, its groups and their frames, under a pod (and in the
+ * Goroutines view). Built already rendered by client/src/runtime/tree.ts after each sample.
+ */
+export interface RuntimeNode {
+  type: 'runtime';
+  id: string;
+  label: string;
+  description?: string;
+  icon: { id: string; color?: string };
+  /** Markdown. */
+  tooltip: string;
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  /** The workspace file and 1-based line a click opens. */
+  open?: { file: string; line: number };
+  children: RuntimeNode[];
+  /** Absent at the top: the parent is then the pod (or the Goroutines view's root). */
+  parent?: RuntimeNode;
+  /** The inspection's target key (client/src/runtime/sessions.ts). */
+  session: string;
+  pod?: { context: string; namespace: string; name: string };
+}
+
+export type ClusterNode = ContextNode | NamespaceNode | WorkloadNode | PodNode | MessageNode | RuntimeNode;
 
 /** Interns nodes by id. */
 export class NodeCache {

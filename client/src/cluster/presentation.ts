@@ -120,6 +120,8 @@ export function viewOf(ex: ClusterExplorer, node: ClusterNode): NodeView {
       return workloadView(ex, node);
     case 'pod':
       return podView(ex, node);
+    case 'runtime':
+      return { id: node.id, label: node.label, description: node.description, icon: node.icon, contextValue: node.contextValue, collapsible: node.collapsible };
     case 'message':
       return {
         id: node.id,
@@ -162,7 +164,7 @@ function podView(ex: ClusterExplorer, node: PodNode): NodeView {
     description: podDescription(p),
     icon: POD_ICONS[p.health],
     contextValue: hasPreviousLogs(p) ? 'leaklens.pod.restarted' : 'leaklens.pod',
-    collapsible: 'none',
+    collapsible: ex.hasAttachments(node) ? 'expanded' : 'none',
   };
 }
 
@@ -258,6 +260,8 @@ export function tooltipOf(ex: ClusterExplorer, node: ClusterNode, now = Date.now
     }
     case 'message':
       return node.problem ? problemMarkdown(node.problem) : md(node.text);
+    case 'runtime':
+      return node.tooltip;
   }
 }
 

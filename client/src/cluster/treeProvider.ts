@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ClusterExplorer } from './explorer';
 import type { ClusterNode } from './nodes';
 import { tooltipOf, viewOf } from './presentation';
+import { runtimeTreeItem } from '../runtime/view';
 
 const COLLAPSIBLE = {
   none: vscode.TreeItemCollapsibleState.None,
@@ -21,6 +22,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   getTreeItem(node: ClusterNode): vscode.TreeItem {
+    if (node.type === 'runtime') return runtimeTreeItem(node);
     const v = viewOf(this.explorer, node);
     const item = new vscode.TreeItem(v.label, COLLAPSIBLE[v.collapsible]);
     item.id = v.id;
@@ -35,6 +37,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
 
   /** Tooltips are built on hover, so ages ("3m ago") are current and 5,000 rows cost nothing upfront. */
   resolveTreeItem(item: vscode.TreeItem, node: ClusterNode): vscode.TreeItem {
+    if (node.type === 'runtime') return item;
     const tooltip = new vscode.MarkdownString(tooltipOf(this.explorer, node), true);
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;

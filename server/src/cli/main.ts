@@ -12,6 +12,7 @@ import { languageOf } from '../lint/analyze';
 import { canonicalChanges, changedInPatch, changedSinceRev, changeKey, ChangeSourceError, touchesChange, type ChangedLines } from './changedLines';
 import { collectFiles } from './files';
 import { runFixes } from './fix';
+import { runGoroutinesCli } from './goroutines';
 import { FORMATS, formatFindings, showsFixes, type FileFinding, type Format } from './formats';
 import { defaultJobs, lintFiles } from './lintFiles';
 import { progressLine } from './progress';
@@ -208,13 +209,14 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  if (argv[0] === 'goroutines') return runGoroutinesCli(argv.slice(1), VERSION);
   if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     return argv.length === 0 ? 2 : 0;
   }
   const started = Date.now();
   try {
-    if (argv[0] !== 'lint') throw new UsageError(`unknown command "${argv[0]}" (expected lint)`);
+    if (argv[0] !== 'lint') throw new UsageError(`unknown command "${argv[0]}" (expected lint or goroutines)`);
     const args = parseArgs(argv.slice(1));
     const config = withRuleFlags(loadConfig(args.config), args.ruleFlags);
     if (args.listRules) {

@@ -35,12 +35,17 @@ export function probePorts(c: ContainerRef): { probe: ProbeKey; pair: Pair; port
   return out;
 }
 
+/** The port a probe fix checks: the container's first port with a name or number. */
+function firstPort(c: ContainerRef): ContainerPort | undefined {
+  return containerPorts(c).find((p) => p.name !== undefined || p.number !== undefined);
+}
+
 /**
  * Fixes adding a probe on the container's first port: a tcpSocket check (safe for any server) and,
  * for ports named like HTTP, an httpGet alternative. None when the container declares no port.
  */
 export function probeFixes(edits: YamlEditor, c: ContainerRef, probe: ProbeKey): Fix[] {
-  const first = containerPorts(c).find((p) => p.name !== undefined || p.number !== undefined);
+  const first = firstPort(c);
   if (!first) return [];
   const port = first.name ?? first.number!;
   const fixes: Fix[] = [];
@@ -55,7 +60,10 @@ export function probeFixes(edits: YamlEditor, c: ContainerRef, probe: ProbeKey):
   return fixes;
 }
 
-/** The message part telling why no fix is offered. */
-export function probeFixHint(fixes: readonly Fix[]): string {
-  return fixes.length ? '' : ' (no quick fix: the container declares no port to probe)';
+/**
+ * The message part telling why no fix is offered. Asks the container, not the fixes: output that
+ * shows no fixes (text, SARIF) builds none, and the message must read the same there.
+ */
+export function probeFixHint(c: ContainerRef): string {
+  return firstPort(c) ? '' : ' (no quick fix: the container declares no port to probe)';
 }

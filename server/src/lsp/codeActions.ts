@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { preferredFix } from '../engine/fixAll';
 import type { Fix, Position, Range } from '../engine/types';
-import { toDiagnostic, type DiagnosticsPublisher } from './diagnostics';
+import type { DiagnosticsPublisher } from './diagnostics';
 import type { EngineFinding } from './engine/messages';
 import { combineSuppressions } from './engine/suppressEdits';
 import { isAnalyzed, type OpenDocument, type OpenDocuments } from './openDocuments';
@@ -67,13 +67,21 @@ export function quickFixTitle(fix: Fix): string {
   return fix.changesBehavior ? `${fix.title} (changes behavior: ${fix.changesBehavior})` : fix.title;
 }
 
-/** Quick fixes for the requested findings, then one suppression entry for all of them. */
-export function quickFixes(params: CodeActionParams, target: EditTarget, findings: readonly EngineFinding[]): CodeAction[] {
+/**
+ * Quick fixes for the requested findings, then one suppression entry for all of them;
+ * `diagnostic` is each finding's diagnostic as published (with its runtime evidence).
+ */
+export function quickFixes(
+  params: CodeActionParams,
+  target: EditTarget,
+  findings: readonly EngineFinding[],
+  diagnostic: (f: EngineFinding) => Diagnostic,
+): CodeAction[] {
   if (!wants(params.context.only, CodeActionKind.QuickFix)) return [];
   const actions: CodeAction[] = [];
   const selected = requested(params, findings);
   for (const f of selected) {
-    const diagnostics = [toDiagnostic(target.uri, f)];
+    const diagnostics = [diagnostic(f)];
     const preferred = preferredFix(f);
     for (const fix of f.fixes) {
       actions.push({
@@ -86,7 +94,7 @@ export function quickFixes(params: CodeActionParams, target: EditTarget, finding
       });
     }
   }
-  const suppression = suppressAction(target, selected);
+  const suppression = suppressAction(target, selected, diagnostic);
   if (suppression) actions.push(suppression);
   return actions;
 }
@@ -95,11 +103,15 @@ export function quickFixes(params: CodeActionParams, target: EditTarget, finding
  * "Suppress <rule> on this line" when the findings are of one rule; otherwise one "Suppress…"
  * whose command asks: all of them, or one rule (see suppressCommand.ts).
  */
-function suppressAction(target: EditTarget, selected: readonly EngineFinding[]): CodeAction | undefined {
+function suppressAction(
+  target: EditTarget,
+  selected: readonly EngineFinding[],
+  diagnostic: (f: EngineFinding) => Diagnostic,
+): CodeAction | undefined {
   const suppressible = selected.filter((f): f is EngineFinding & { suppress: TextEdit } => !!f.suppress);
   const rules = [...new Set(suppressible.map((f) => f.rule))];
   if (rules.length === 0) return undefined;
-  const diagnostics = suppressible.map((f) => toDiagnostic(target.uri, f));
+  const diagnostics = suppressible.map(diagnostic);
   const editFor = (only: readonly string[]) =>
     workspaceEdit(target, combineSuppressions(suppressible.filter((f) => only.includes(f.rule)).map((f) => ({ rule: f.rule, edit: f.suppress }))));
   const lines = [...new Set(suppressible.map((f) => f.range.start.line + 1))];
@@ -156,7 +168,7 @@ export async function codeActionsFor(params: CodeActionParams, ctx: CodeActionCo
   const findings = await ctx.publisher.findingsFor(d.uri, version, ctx.waitMs);
   if (!findings || d.doc.version !== version) return [];
   const target: EditTarget = { uri: d.uri, version, documentChanges: ctx.documentChanges };
-  const actions = quickFixes(params, target, findings);
+  const actions = quickFixes(params, target, findings, (f) => ctx.publisher.diagnosticOf(d.uri, f));
   const fixAll = fixAllAction(params, target, findings);
   if (fixAll) {
     // Asked for by kind (e.g. on save), or a client that cannot resolve later: compute the edit now.

@@ -10,6 +10,7 @@ import { SEVERITIES, type Finding, type Severity } from '../engine/types';
 import type { EngineFinding } from './engine/messages';
 import { pathOfUri } from './openDocuments';
 import { FindingCountNotification } from './protocol';
+import { RuntimeEvidenceStore, type RuntimeEvidenceItem } from './runtimeEvidence';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -52,8 +53,16 @@ interface Waiter {
 export class DiagnosticsPublisher {
   /** Open documents: the findings last published and their version. */
   private readonly latest = new Map<string, { version: number; findings: EngineFinding[] }>();
-  /** Finding counts per file path, open or not; `seq` orders publications (see staleSince). */
-  private readonly counts = new Map<string, { uri: string; count: number; bySeverity: Record<Severity, number>; seq: number; open: boolean }>();
+  /**
+   * Per file path, open or not: the findings last published (kept to publish them again with new
+   * runtime evidence), their count and their count per severity; `seq` orders publications (see
+   * staleSince).
+   */
+  private readonly counts = new Map<
+    string,
+    { uri: string; count: number; bySeverity: Record<Severity, number>; seq: number; open: boolean; version?: number; findings: readonly Finding[] }
+  >();
+  private readonly evidence = new RuntimeEvidenceStore();
   private seq = 0;
   private readonly waiters = new Map<string, Waiter[]>();
   private countTimer?: NodeJS.Timeout;
@@ -85,8 +94,10 @@ export class DiagnosticsPublisher {
     for (const w of this.waiters.get(uri) ?? []) w.resolve(undefined);
     this.waiters.delete(uri);
     const entry = this.counts.get(pathOfUri(uri));
-    if (keep && entry) entry.open = false;
-    else this.send(uri, undefined, [], false);
+    if (keep && entry) {
+      entry.open = false;
+      entry.version = undefined;
+    } else this.send(uri, undefined, [], false);
   }
 
   /** The findings published for this version of an open document, waiting up to `timeoutMs` for them. */
@@ -123,11 +134,34 @@ export class DiagnosticsPublisher {
     for (const [, entry] of this.counts) if (!entry.open && entry.count > 0) this.send(entry.uri, undefined, [], false);
   }
 
+  /**
+   * Runtime evidence from one source (leaklens/runtimeEvidence) replaces that source's previous
+   * evidence; every file it touches is published again, with its static findings.
+   */
+  setRuntimeEvidence(source: string, label: string, items: RuntimeEvidenceItem[]): void {
+    for (const [file, uri] of this.evidence.set(source, label, items)) {
+      const entry = this.counts.get(file);
+      this.publish(entry?.uri ?? uri, entry?.version, entry?.findings ?? []);
+    }
+  }
+
+  /** A finding's diagnostic as published: with the runtime evidence of its line. */
+  diagnosticOf(uri: string, f: Finding): Diagnostic {
+    return this.evidence.merge(pathOfUri(uri), toDiagnostic(uri, f));
+  }
+
+  private publish(uri: string, version: number | undefined, findings: readonly Finding[]): void {
+    const file = pathOfUri(uri);
+    const diagnostics = findings.map((f) => this.evidence.merge(file, toDiagnostic(uri, f)));
+    if (this.evidence.has(file)) diagnostics.push(...this.evidence.diagnostics(file));
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
   private send(uri: string, version: number | undefined, findings: readonly Finding[], open: boolean): void {
-    void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
+    this.publish(uri, version, findings);
     const key = pathOfUri(uri);
     if (findings.length === 0 && !open) this.counts.delete(key);
-    else this.counts.set(key, { uri, count: findings.length, bySeverity: severityCounts(findings), seq: ++this.seq, open });
+    else this.counts.set(key, { uri, count: findings.length, bySeverity: severityCounts(findings), seq: ++this.seq, open, version, findings });
     this.scheduleCount();
   }
 

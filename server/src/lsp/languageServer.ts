@@ -28,6 +28,7 @@ import type { EngineHost } from './engineHost';
 import { exceedsSize, isAnalyzed, OpenDocuments, pathOfUri, type OpenDocument } from './openDocuments';
 import { FixAllRequest, LintWorkspaceRequest, ServerStatusRequest, FIX_ALL_KIND, type ServerStatus } from './protocol';
 import { guarded, installProcessGuards } from './robustness';
+import { RuntimeEvidenceNotification, validItems } from './runtimeEvidence';
 import { createServerConnection } from './transport';
 import { runSuppressCommand, SUPPRESS_COMMAND } from './suppressCommand';
 import { DEFAULT_MAX_FILE_SIZE, type Settings } from './settings';
@@ -119,6 +120,14 @@ class LeakLensServer {
     c.onRequest(FixAllRequest, guarded(c, FixAllRequest.method, (p) => this.fixAllRequest(p.uri), null));
     c.onRequest(LintWorkspaceRequest, guarded(c, LintWorkspaceRequest.method, () => this.scans.run(true).then(() => null), null));
     c.onRequest(ServerStatusRequest, guarded(c, ServerStatusRequest.method, () => this.status()));
+    c.onNotification(
+      RuntimeEvidenceNotification,
+      guarded(c, RuntimeEvidenceNotification.method, (p) => {
+        const evidence = validItems(p);
+        if (evidence) this.publisher.setRuntimeEvidence(evidence.source, evidence.label, evidence.items);
+        else this.log('warn', `${RuntimeEvidenceNotification.method}: ignored malformed params`);
+      }),
+    );
     c.onShutdown(() => this.host.dispose());
     c.listen();
   }

@@ -20,7 +20,7 @@ export const noLivenessProbe: K8sRule = {
     for (const c of allContainers(objects)) {
       if (!isLongRunning(c) || !isNullish(valueOf(c.node, 'livenessProbe'))) continue;
       const fixes = probeFixes(edits, c, 'livenessProbe');
-      report(c.anchor, `${describeContainer(c)} has no livenessProbe: a hung process is never restarted${probeFixHint(fixes)}`, { fixes });
+      report(c.anchor, `${describeContainer(c)} has no livenessProbe: a hung process is never restarted${probeFixHint(c)}`, { fixes });
     }
   },
 };

@@ -20,7 +20,7 @@ export const noReadinessProbe: K8sRule = {
     for (const c of allContainers(objects)) {
       if (!isLongRunning(c) || !isNullish(valueOf(c.node, 'readinessProbe'))) continue;
       const fixes = probeFixes(edits, c, 'readinessProbe');
-      report(c.anchor, `${describeContainer(c)} has no readinessProbe: it gets traffic before it can serve it${probeFixHint(fixes)}`, { fixes });
+      report(c.anchor, `${describeContainer(c)} has no readinessProbe: it gets traffic before it can serve it${probeFixHint(c)}`, { fixes });
     }
   },
 };
