@@ -460,9 +460,15 @@ function owningStatement(container: Node): Node | undefined {
   return hasType(label, 'labeled_statement') ? label : owner;
 }
 
-/** The statements after `stmt` in its list, produced lazily: most walks stop long before the end. */
+/**
+ * The statements after `stmt` in its list, produced lazily: most walks stop long before the end.
+ * Read from the parent's children: tree-sitter answers each nextNamedSibling by walking down from
+ * the root, which on deeply nested code costs the depth every step.
+ */
 function* statementsAfter(stmt: Node): Generator<Node> {
-  for (let n = stmt.nextNamedSibling; n; n = n.nextNamedSibling) if (typeOf(n) !== 'comment') yield n;
+  const parent = parentOf(stmt);
+  const siblings = parent ? namedChildren(parent) : [];
+  for (let i = siblings.findIndex((n) => n.id === stmt.id) + 1; i > 0 && i < siblings.length; i++) if (typeOf(siblings[i]) !== 'comment') yield siblings[i];
 }
 
 /**
@@ -843,11 +849,20 @@ export function iterationExits(file: GoFile, stmt: Node, loop: Node, name: strin
 
 /** True when control can leave `fn` normally: some `return` or the end of the body is reachable. */
 export function canReturn(file: GoFile, fn: Node): boolean {
-  const body = functionBody(fn);
-  if (!body) return true;
-  const flow = new PathWalker(file, () => undefined).list(statementsOf(body));
-  return flow.leaks.length > 0 || flow.exits.has(FALL);
+  let byFile = canReturnMemo.get(file);
+  if (!byFile) canReturnMemo.set(file, (byFile = new Map()));
+  let answer = byFile.get(fn.id);
+  if (answer === undefined) {
+    const body = functionBody(fn);
+    const flow = body ? new PathWalker(file, () => undefined).list(statementsOf(body)) : undefined;
+    answer = !flow || flow.leaks.length > 0 || flow.exits.has(FALL);
+    byFile.set(fn.id, answer);
+  }
+  return answer;
 }
+
+/** canReturn per function: rules ask it for every call in the function. */
+const canReturnMemo = new WeakMap<GoFile, Map<number, boolean>>();
 
 /**
  * True when every path through `stmts` returns, ends the goroutine or breaks out to `label`:
