@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import { declChunks } from '../declChunks';
 import type { GoFile } from '../file';
-import { add, canExceed, isExact, isZero, MANY, max, times, ZERO, type Count } from './counts';
+import { add, canExceed, isExact, isZero, key as countKey, MANY, max, times, ZERO, type Count } from './counts';
 import { buildFunctionIR, forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
 import { factsOf, walkFunction, type Exit, type PathState, type Started } from './paths';
 import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
@@ -132,6 +132,13 @@ function buildModel(file: GoFile, decl: Node): GoroutineModel {
     const exits = walkFunction(fn, summaries.resolver());
     if (exits) model.leaks.push(...leaksOf(fn, exits));
   }
+  // A literal run in place (`func() { … }()`) is walked in its own right and inlined in the function
+  // around it: one leak per goroutine, shape and channel, the one found first.
+  const seen = new Set<string>();
+  model.leaks = model.leaks.filter((leak) => {
+    const id = `${leak.shape}:${leak.at.id}:${leak.channel}`;
+    return !seen.has(id) && !!seen.add(id);
+  });
   return model;
 }
 
@@ -269,10 +276,22 @@ function strandedSender(state: PathState, ch: ChanKey): { go: Node; sends: Count
     // a goroutine that sends on every path is sure to be left with its value.
     const own = f.polled ? (effect(g, ch)?.minSends ?? ZERO) : blockingSendsSeen(state, g, ch);
     if (isZero(own)) continue;
-    sends = add(sends, perGoroutine(own, g.times));
+    sends = add(sends, copiesSend(own, effect(g, ch)?.minSends ?? ZERO, g.times));
     if (canExceed(sends, taken)) return { go: g.go, sends, taken };
   }
   return undefined;
+}
+
+/**
+ * What the copies of a goroutine started `count` times send: each at least `least`, and one of them
+ * `most`. Copies that send only on some path (`if atomic.AddInt32(&n, 1) == total { done <- x }`,
+ * the last one signals) decide among themselves which one sends: counting `most` for each would
+ * strand senders that never send.
+ */
+function copiesSend(most: Count, least: Count, count: Count): Count {
+  const once = count.syms.length === 0 && !count.inf && count.n === 1;
+  if (once || countKey(least) === countKey(most)) return perGoroutine(most, count);
+  return isZero(least) ? most : max(perGoroutine(least, count), most);
 }
 
 /**

@@ -316,9 +316,11 @@ class Walker {
   private started(st: PathState, node: Node, start: Start, kind: 'go' | 'call'): PathState {
     const summary = this.resolve(start);
     if (!summary) {
-      // Unknown code gets the names passed to it.
+      // Unknown code gets the names passed to it, and a literal those it mentions (calls nested too
+      // deep to follow: a goroutine's goroutine may send on a channel it captured).
       let out = st;
-      for (const k of [start.receiver, ...start.args]) if (k) out = withFacts(out, k, (f) => ({ ...f, escaped: true }));
+      const names = [start.receiver, ...start.args, ...(start.literal ? namesIn(start.literal.body) : [])];
+      for (const k of names) if (k && k[0] !== '#') out = withFacts(out, k, (f) => ({ ...f, escaped: true }));
       return out;
     }
     if (kind === 'go') return { ...st, started: [...st.started, { go: node, times: ONE, summary: rangedChannelsUncounted(summary, st) }] };

@@ -152,6 +152,19 @@ export class Summaries {
   }
 }
 
+/** A channel a function does nothing to. */
+const NOTHING: ChanEffect = {
+  minSends: ZERO,
+  minRecvs: ZERO,
+  maxBlockingSends: ZERO,
+  maxSends: ZERO,
+  maxRecvs: ZERO,
+  closesAlways: false,
+  closesSometimes: false,
+  escapes: false,
+  drains: false,
+};
+
 /** Folds a function's exits into a summary. */
 function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
   const leaving = exits.filter((e) => e.kind !== 'iteration');
@@ -178,6 +191,21 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
   }
   const starts = new Map<Node, Started>();
   for (const e of leaving) for (const g of e.state.started) if (!starts.has(g.go)) starts.set(g.go, g);
+  // What the goroutines it starts may do to the channels it was handed (a worker that starts its
+  // own workers, which send): maybe sent or closed, after this function may have returned.
+  for (const g of starts.values()) {
+    for (const [ch, e] of g.summary.effects) {
+      if (leaving.some((x) => factsOf(x.state, ch).made)) continue;
+      const mine = effects.get(ch) ?? NOTHING;
+      effects.set(ch, {
+        ...mine,
+        maxSends: isZero(e.maxSends) ? mine.maxSends : MANY,
+        closesSometimes: mine.closesSometimes || e.closesSometimes,
+        escapes: mine.escapes || e.escapes,
+        drains: mine.drains || e.drains,
+      });
+    }
+  }
   const { waits, forever } = waitsOf(ir.body);
   return { effects, paths: pathEffects(leaving, effects), waits, starts: [...starts.values()], loopsForever: forever };
 }
