@@ -2,7 +2,8 @@
  * Lints a set of manifest files the way they are deployed: plain manifests as they are, a Helm
  * chart's templates rendered with `helm template` (findings reported at the template line of their
  * key), or, without helm, read with their actions masked and checked only for values written out.
- * Every file not linted, and every chart linted without its values, is reported as a notice.
+ * Kustomize patches are fragments, not linted as objects; overlays are named. Every file not
+ * linted, every chart linted without its values and every overlay is reported as a notice.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import type { Finding, Notice, RuleErrorHandler } from '../engine/types';
 import { analyzeManifests, type WorkspaceManifest } from './analyzer';
 import { findHelm, HelmTemplates, maskTemplate, renderChart, type HelmOptions } from './helm';
 import type { ManifestInput } from './manifestIndex';
+import { Kustomizations } from './kustomize';
 import { TemplateMap } from './templateMap';
 
 export interface ManifestSetOptions {
@@ -43,7 +45,21 @@ export function analyzeManifestSet(
   const out = new Map<string, Finding[]>(targets.map((t) => [t.path, []]));
   const plain: ManifestInput[] = [];
   const charts = new Map<string, ManifestInput[]>();
+  const kustomizations = new Kustomizations();
+  kustomizations.read(targets.map((t) => t.path));
+  const overlays = new Set<string>();
   for (const t of targets) {
+    const patchOf = kustomizations.patchOwner(t.path);
+    if (patchOf) {
+      notice({ file: t.path, kind: 'skipped', message: `not linted: a kustomize patch listed by ${shown(patchOf.file, t.path)}, a fragment of an object; lint the output of \`kustomize build\` to check the result` });
+      continue;
+    }
+    const overlay = kustomizations.of(path.dirname(t.path));
+    if (overlay?.bases.length && !overlays.has(overlay.file)) {
+      overlays.add(overlay.file);
+      const bases = overlay.bases.map((b) => path.relative(path.dirname(overlay.file), b) || '.').join(', ');
+      notice({ file: shown(overlay.file, t.path), kind: 'partial', message: `kustomize overlay of ${bases}: its resources are linted as they are, and its patches reach the base's objects only in \`kustomize build\` output` });
+    }
     const chart = helm.chartOf(t.path);
     if (chart) {
       const list = charts.get(chart);
