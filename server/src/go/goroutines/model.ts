@@ -79,33 +79,36 @@ const summariesOf = new WeakMap<GoFile, Summaries>();
  */
 function startsNothing(file: GoFile, text: string): boolean {
   if (mentionsWord(text, 'go') || /\bvar\b[^=\n]*\bchan\b|\bvar\s*\(|<-\s*nil\b|\bnil\s*<-/.test(text)) return false;
-  const callsStarter = startersOf(file);
-  return !callsStarter || callsStarter(text).size === 0;
+  const starters = startersOf(file);
+  return starters.size === 0 || !callsOneOf(text, starters);
 }
 
-/** Per file: a finder of the names of its functions that start goroutines; null when there are none. */
-const startersByFile = new WeakMap<GoFile, ((text: string) => Set<string>) | null>();
+/** Whether `text` calls (`name(`, `x.name(`) one of `names`. */
+function callsOneOf(text: string, names: ReadonlySet<string>): boolean {
+  for (const m of text.matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (names.has(m[1])) return true;
+  return false;
+}
+
+const startersByFile = new WeakMap<GoFile, Set<string>>();
 
 /** Names of the file's functions and methods that start goroutines, directly or through calls (MAX_CALL_DEPTH levels). */
-function startersOf(file: GoFile): ((text: string) => Set<string>) | null {
-  const known = startersByFile.get(file);
-  if (known !== undefined) return known;
+function startersOf(file: GoFile): Set<string> {
+  let starters = startersByFile.get(file);
+  if (starters) return starters;
   const funcs = (declChunks(file.text) ?? [])
     .filter((c) => c.keyword === 'func')
     .map((c) => {
       const text = file.text.slice(c.start, c.end);
       return { name: /^\s*func\s*(?:\([^)]*\)\s*)?(\w+)/m.exec(text)?.[1], text };
     });
-  const starters = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
-  for (let depth = 1; depth < MAX_CALL_DEPTH && starters.size > 0; depth++) {
-    const calls = wordFinder([...starters]);
-    const more = funcs.filter((f) => f.name && !starters.has(f.name) && calls(f.text).size > 0);
+  const found = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
+  for (let depth = 1; depth < MAX_CALL_DEPTH && found.size > 0; depth++) {
+    const more = funcs.filter((f) => f.name && !found.has(f.name) && callsOneOf(f.text, found));
     if (more.length === 0) break;
-    for (const f of more) starters.add(f.name!);
+    for (const f of more) found.add(f.name!);
   }
-  const finder = starters.size > 0 ? wordFinder([...starters]) : null;
-  startersByFile.set(file, finder);
-  return finder;
+  startersByFile.set(file, (starters = found));
+  return starters;
 }
 
 function buildModel(file: GoFile, decl: Node): GoroutineModel {
