@@ -125,8 +125,9 @@ function buildModel(file: GoFile, decl: Node): GoroutineModel {
   for (const fn of functions) {
     model.blocked.push(...blockedForever(fn.body, goroutines.has(fn)));
     for (const go of goStatements(fn.body)) {
-      const loop = summaries.forStart(go.start, 0)?.loopsForever;
+      // Whether the goroutine loops forever is read from its body: no walk of its paths needed.
       const target = summaries.targetOf(go.start);
+      const loop = target && waitsOf(target.body).forever;
       if (loop && target && servesAnInstance(loop, target, go.start.literal ? enclosing(functions, target) : [])) {
         model.endless.push({ go: go.node, loop, fn: target.node });
       }
