@@ -313,7 +313,25 @@ type Settle = 'settled' | 'lost' | undefined;
  * simple statement or a compound statement's header settles or loses the resource; such a path
  * is done with it.
  */
+/** Statements nested deeper than this are not walked: the rule says nothing about the function. */
+const MAX_DEPTH = 256;
+
+/** Thrown by a walk that reaches MAX_DEPTH (the walk recurses per nested statement). */
+class TooDeep extends Error {}
+
+/** `walk()`, or `otherwise` when the code is nested too deep to walk. */
+function unlessTooDeep<T>(walk: () => T, otherwise: T): T {
+  try {
+    return walk();
+  } catch (e) {
+    if (e instanceof TooDeep) return otherwise;
+    throw e;
+  }
+}
+
 class PathWalker {
+  private depth = 0;
+
   constructor(
     private readonly file: GoFile,
     private readonly settles: (node: Node) => Settle,
@@ -339,6 +357,15 @@ class PathWalker {
   }
 
   stmt(s: Node, label?: string): Flow {
+    if (++this.depth > MAX_DEPTH) throw new TooDeep();
+    try {
+      return this.stmtAt(s, label);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private stmtAt(s: Node, label?: string): Flow {
     const type = typeOf(s);
     switch (type) {
       case 'return_statement':
@@ -708,6 +735,10 @@ interface Tracked {
  * Decides who owns the resource `call` returns (`call` is the acquiring call, e.g. time.NewTicker(…)).
  */
 export function analyzeOwnership(file: GoFile, call: Node, kind: ResourceKind): Ownership {
+  return unlessTooDeep(() => ownershipOf(file, call, kind), OWNED);
+}
+
+function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
   const fn = enclosingFunction(call);
   const body = fn && functionBody(fn);
   if (!fn || !body) return OWNED;
@@ -844,7 +875,7 @@ export function iterationExits(file: GoFile, stmt: Node, loop: Node, name: strin
   const uses = name ? mentionsBetween(body, name, stmt.endIndex) : [];
   const settles = (node: Node): Settle =>
     uses.some((u) => isInside(u, node) && !['none', 'rebind'].includes(useKind(u, kind, file, body))) ? 'settled' : undefined;
-  return dedupe(leaksFrom(new PathWalker(file, settles), stmt, false, loopBody, body));
+  return unlessTooDeep(() => dedupe(leaksFrom(new PathWalker(file, settles), stmt, false, loopBody, body)), []);
 }
 
 /** True when control can leave `fn` normally: some `return` or the end of the body is reachable. */
@@ -854,8 +885,11 @@ export function canReturn(file: GoFile, fn: Node): boolean {
   let answer = byFile.get(fn.id);
   if (answer === undefined) {
     const body = functionBody(fn);
-    const flow = body ? new PathWalker(file, () => undefined).list(statementsOf(body)) : undefined;
-    answer = !flow || flow.leaks.length > 0 || flow.exits.has(FALL);
+    // Too deep to tell: treated as never returning, so rules that need it to return stay silent.
+    answer = unlessTooDeep(() => {
+      const flow = body ? new PathWalker(file, () => undefined).list(statementsOf(body)) : undefined;
+      return !flow || flow.leaks.length > 0 || flow.exits.has(FALL);
+    }, false);
     byFile.set(fn.id, answer);
   }
   return answer;
@@ -869,5 +903,6 @@ const canReturnMemo = new WeakMap<GoFile, Map<number, boolean>>();
  * none falls off their end or takes another jump.
  */
 export function alwaysLeaves(file: GoFile, stmts: readonly Node[], label?: string): boolean {
-  return [...new PathWalker(file, () => undefined).list(stmts).exits.keys()].every((e) => !!label && e === `break:${label}`);
+  // Too deep to tell: treated as leaving, which keeps the rules that ask silent.
+  return unlessTooDeep(() => [...new PathWalker(file, () => undefined).list(stmts).exits.keys()].every((e) => !!label && e === `break:${label}`), true);
 }
