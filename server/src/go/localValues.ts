@@ -185,3 +185,11 @@ function assignsWithEquals(fn: Node, name: string): boolean {
     return hasType(stmt, 'assignment_statement') && expressionsOf(stmt.childForFieldName('left')).some((n) => n.id === m.id);
   });
 }
+
+/**
+ * The text of each value `name` is given in `fnText` (`name := …`, `name = …`, to the end of the
+ * line), for a cheap check that every one of them has one shape.
+ */
+export function assignedTexts(fnText: string, name: string): string[] {
+  return Array.from(fnText.matchAll(new RegExp(String.raw`\b${name}\s*:?=\s*([^\n]*)`, 'g')), (m) => m[1].trim());
+}

@@ -22,8 +22,11 @@ export interface ResourceType {
   releasePath: readonly string[];
 }
 
+/** context functions whose context ends by itself when its time is up (and then leaves its parent). */
+export const CONTEXT_EXPIRING = ['WithDeadline', 'WithDeadlineCause', 'WithTimeout', 'WithTimeoutCause'];
+
 /** context functions that return a CancelFunc (or CancelCauseFunc) as their second result. */
-export const CONTEXT_WITH_CANCEL = ['WithCancel', 'WithCancelCause', 'WithDeadline', 'WithDeadlineCause', 'WithTimeout', 'WithTimeoutCause'];
+export const CONTEXT_WITH_CANCEL = ['WithCancel', 'WithCancelCause', ...CONTEXT_EXPIRING];
 
 export const RESOURCE_TYPES: Readonly<Record<DeclaredResource, ResourceType>> = {
   cancel: { pkg: 'context', names: ['CancelFunc', 'CancelCauseFunc'], pointer: false, acquiredBy: CONTEXT_WITH_CANCEL, slot: 1, releasePath: [] },

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { isReceived, positionOf, type Companion, type ResourceKind } from './ownership';
 import { mentionsBetween, mentionsOf } from './identifiers';
-import { CONTEXT_WITH_CANCEL, RESOURCE_TYPES, type DeclaredResource } from './resourceTypes';
+import { CONTEXT_EXPIRING, CONTEXT_WITH_CANCEL, RESOURCE_TYPES, type DeclaredResource } from './resourceTypes';
 import { callParts, enclosingFunction, enclosingLoop, enclosingStatement, expressionsOf, functionBody, hasType, parentOf, typeOf, unparen } from './syntax';
 import { declaredTypeOf, isVariableOfType } from './varTypes';
 import { trailingWord } from './words';
@@ -130,7 +130,7 @@ function receivesDone(id: Node): 'release' | 'none' {
 function neverLives(file: GoFile, call: Node): boolean {
   const [parent, limit] = callParts(call)?.args ?? [];
   if (parent && typeOf(unparen(parent)) === 'nil') return true;
-  if (!limit || !file.isPkgCall(call, 'context', ['WithTimeout', 'WithTimeoutCause', 'WithDeadline', 'WithDeadlineCause'])) return false;
+  if (!limit || !file.isPkgCall(call, 'context', CONTEXT_EXPIRING)) return false;
   const isNegative = (n: Node) => typeOf(n) === 'unary_expression' && n.childForFieldName('operator')?.text === '-';
   const d = unparen(limit);
   if (d.text === '0' || isNegative(d)) return true;

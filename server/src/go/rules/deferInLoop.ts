@@ -3,7 +3,9 @@ import { indentAt, rowsInsideBraces, wrapRows } from '../edits';
 import type { GoFile } from '../file';
 import { ownStatements } from '../flow';
 import { boundResult } from '../ownership';
+import { assignedTexts } from '../localValues';
 import { cancelFunc } from '../resources';
+import { CONTEXT_EXPIRING } from '../resourceTypes';
 import type { GoRule, GoRuleContext } from '../rule';
 import { caseReceivedChannel, isTimeoutChannel } from '../channels';
 import { fileScope } from '../goroutines/summaries';
@@ -23,16 +25,13 @@ function cancelNames({ file, index }: GoRuleContext): Set<string> {
   for (const call of index.callsNamed(cancelFunc.callees)) {
     const target = cancelFunc.acquiredBy(file, call) ? boundResult(call, cancelFunc.slot)?.target : undefined;
     if (!hasType(target, 'identifier')) continue;
-    if (file.isPkgCall(call, 'context', EXPIRING)) expiring = true;
+    if (file.isPkgCall(call, 'context', CONTEXT_EXPIRING)) expiring = true;
     else names.add(target.text);
   }
   // `cancel` by convention, unless a context of this declaration that expires by itself owns the name.
   if (!expiring) names.add('cancel');
   return names;
 }
-
-/** Contexts that end by themselves when time is up. */
-const EXPIRING = ['WithTimeout', 'WithDeadline', 'WithTimeoutCause', 'WithDeadlineCause'];
 
 /**
  * A loop that runs a number of times fixed in the code: `for i := 0; i < 3; i++` with a constant
@@ -54,7 +53,7 @@ function fixedTurns(file: GoFile, loop: Node, fnText: string): boolean {
   if (typeOf(e) === 'composite_literal' || isConstant(e, file, fnText)) return true;
   // `networks := []string{"udp", "tcp"}` (or two such assignments) just above.
   if (typeOf(e) !== 'identifier') return false;
-  const assigned = [...fnText.matchAll(new RegExp(`\\b${e.text}\\s*:?=\\s*([^\\n]*)`, 'g'))].map((m) => m[1].trim());
+  const assigned = assignedTexts(fnText, e.text);
   return assigned.length > 0 && assigned.every((v) => /^\[\d*\]\w+\{[^{}]*\}$/.test(v));
 }
 
@@ -114,7 +113,7 @@ function keptBeyondIteration(loop: Node, d: Node, operand: Node): boolean {
 
 /** `t.Stop()` of a time.NewTimer or AfterFunc timer: once fired it holds nothing but memory. */
 function stopsTimer(operand: Node, fnText: string): boolean {
-  return hasType(operand, 'identifier') && new RegExp(`\\b${operand.text}\\s*:?=\\s*time\\.(NewTimer|AfterFunc)\\(`).test(fnText);
+  return hasType(operand, 'identifier') && assignedTexts(fnText, operand.text).some((v) => /^time\.(NewTimer|AfterFunc)\(/.test(v));
 }
 
 /**

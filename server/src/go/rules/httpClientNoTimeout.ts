@@ -4,6 +4,7 @@ import { contextInScope, contextParamAt } from '../contextScope';
 import type { GoFile } from '../file';
 import { runByHand } from '../handRun';
 import { mentionsBetween } from '../identifiers';
+import { assignedTexts } from '../localValues';
 import { positionOf } from '../ownership';
 import { requestCarriesContext } from '../requestContext';
 import type { GoRule } from '../rule';
@@ -109,7 +110,7 @@ function clonesDefaultTransport(transport: Node, client: Node): boolean {
   if (new RegExp(`^${CLONE}$`).test(t.text)) return true;
   if (!hasType(t, 'identifier')) return false;
   const fnText = enclosingFunction(client)?.text ?? '';
-  const assigned = [...fnText.matchAll(new RegExp(String.raw`\b${t.text}\s*:?=\s*([^\n]*)`, 'g'))].map((m) => m[1].trim());
+  const assigned = assignedTexts(fnText, t.text);
   return assigned.length > 0 && assigned.every((v) => new RegExp(`^${CLONE}$`).test(v));
 }
 

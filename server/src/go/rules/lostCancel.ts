@@ -7,10 +7,9 @@ import { packageIndexOf } from '../packageIndex';
 import { declarationScope, iterationExits, type LeakPoint } from '../ownership';
 import { checkResource, calleeText, type Acquired } from '../resourceRule';
 import { cancelFunc, releaseCall } from '../resources';
+import { CONTEXT_EXPIRING } from '../resourceTypes';
 import type { GoRule, GoRuleContext } from '../rule';
 import { callParts, enclosingLoop, expressionsOf, hasType, type Node, parentOf, statementsOf, typeOf } from '../syntax';
-
-const EXPIRING = ['WithTimeout', 'WithDeadline', 'WithTimeoutCause', 'WithDeadlineCause'];
 
 /**
  * In test code, a function of the package that returns only a timeout or deadline context's cancel:
@@ -22,7 +21,7 @@ function expiresInTest(file: GoFile, call: Node): boolean {
   const parts = callParts(call);
   if (!parts || parts.operand) return false;
   const decl = packageIndexOf(file).wrapper('cancel', parts.name, false, parts.args.length);
-  return !!decl && decl.sources.length > 0 && decl.sources.every((s) => EXPIRING.includes(s.name));
+  return !!decl && decl.sources.length > 0 && decl.sources.every((s) => CONTEXT_EXPIRING.includes(s.name));
 }
 
 /**
