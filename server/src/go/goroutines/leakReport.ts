@@ -1,7 +1,22 @@
 /** How the goroutine rules tell a leak: where its path leaves, and the places a reader needs to see. */
 import type { RelatedLocation, Range } from '../../engine/types';
 import { functionBody, hasType, nodeRange, typeOf, type Node } from '../syntax';
+import type { GoRule } from '../rule';
 import type { ChannelLeak } from './model';
+
+/**
+ * What the two stranded-goroutine rules share: they read the same model, so they wake on the same
+ * words, see the whole file, and leave the same code alone.
+ */
+export const STRANDED_GOROUTINE: Pick<GoRule, 'fileScoped' | 'scope' | 'triggers' | 'readsAnywhere'> = {
+  fileScoped: true,
+  scope: {
+    tests: { checked: true, why: 'a goroutine stranded in a test stays for the rest of the test binary, and goleak-style checks fail on it.' },
+    processLifetime: 'a goroutine stranded once in code that runs once for the whole process does not pile up.',
+  },
+  triggers: ['chan'],
+  readsAnywhere: ['close', 'select', 'go', 'Go', 'const', 'range', '<-'],
+};
 
 /** The closing brace of a block-bodied node (a function or a loop), where control falls off it. */
 function closingBrace(node: Node): Range {

@@ -1,7 +1,7 @@
 import type { Fix } from '../../engine/types';
 import { insertLinesAfter } from '../edits';
 import type { GoFile } from '../file';
-import { exitPhrase, leakRelated } from '../goroutines/leakReport';
+import { exitPhrase, leakRelated, STRANDED_GOROUTINE } from '../goroutines/leakReport';
 import { goroutineModel, type ChannelLeak } from '../goroutines/model';
 import type { GoRule } from '../rule';
 import { enclosingStatement, hasType, parentOf } from '../syntax';
@@ -44,13 +44,7 @@ export const strandedReceiver: GoRule = {
   title: 'Goroutine stranded on a receive',
   defaultSeverity: 'warning',
   fixable: true,
-  fileScoped: true,
-  scope: {
-    tests: { checked: true, why: 'a goroutine stranded in a test stays for the rest of the test binary, and goleak-style checks fail on it.' },
-    processLifetime: 'a goroutine stranded once in code that runs once for the whole process does not pile up.',
-  },
-  triggers: ['chan'],
-  readsAnywhere: ['close', 'select', 'go', 'Go', 'const', 'range', '<-'],
+  ...STRANDED_GOROUTINE,
   docs: {
     description:
       'A goroutine waits on a channel made by the function that started it, and on some path that function leaves without sending on it or closing it: a `done` or `ready` channel signalled only on success, a `for v := range jobs` whose channel is never closed (or not when the function returns early), a worker loop whose only way out is a stop channel nobody closes, or the function itself receiving from a channel nothing will ever send on. The goroutine blocks forever and leaks with everything it holds. Only channels that never leave the function are judged; sends and closes are followed through functions and methods of the same file (`w.Stop()`).',

@@ -1,7 +1,7 @@
 import type { Fix } from '../../engine/types';
 import { replaceNode } from '../edits';
 import { describe, isExact, type Count } from '../goroutines/counts';
-import { exitPhrase, leakRelated } from '../goroutines/leakReport';
+import { exitPhrase, leakRelated, STRANDED_GOROUTINE } from '../goroutines/leakReport';
 import { goroutineModel, type ChannelLeak } from '../goroutines/model';
 import type { GoRule } from '../rule';
 import { callParts, enclosingLoop, namedChildren, type Node, typeOf, unparen } from '../syntax';
@@ -60,13 +60,7 @@ export const strandedSender: GoRule = {
   defaultSeverity: 'warning',
   fixable: true,
   formerIds: ['go/unbuffered-send-leak'],
-  fileScoped: true,
-  scope: {
-    tests: { checked: true, why: 'a goroutine stranded in a test stays for the rest of the test binary, and goleak-style checks fail on it.' },
-    processLifetime: 'a goroutine stranded once in code that runs once for the whole process does not pile up.',
-  },
-  triggers: ['chan'],
-  readsAnywhere: ['close', 'select', 'go', 'Go', 'const', 'range', '<-'],
+  ...STRANDED_GOROUTINE,
   docs: {
     description:
       'A goroutine sends on a channel made by the function that started it, and on some path that function leaves without receiving enough: it returns early, a `select` takes the timeout or cancellation case (with or without `return`), it takes the first of N results, or it stops ranging before the senders are done. With no receiver left and no room in the buffer, the send blocks forever and the goroutine leaks with everything it holds. The model follows sends through functions and methods of the same file, counts goroutines started in loops, and judges only channels that never leave the function. Give the channel a buffer as large as the sends that can be left over, or let the sender give up (`select` with `ctx.Done()`).',
