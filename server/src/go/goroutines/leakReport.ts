@@ -25,10 +25,15 @@ function closingBrace(node: Node): Range {
   return nodeRange(hasType(brace, '}') ? brace : (body ?? node));
 }
 
+/** Where a path that returns at `node` leaves: the return statement, or the closing brace of the function it falls off. */
+export function returnRange(node: Node): Range {
+  return typeOf(node) === 'return_statement' ? nodeRange(node) : closingBrace(node);
+}
+
 /** The place the leaving path leaves: the return, the end of the function, or the end of the loop iteration. */
 export function exitRange(leak: ChannelLeak): Range {
   const { node, kind } = leak.exit;
-  return kind === 'return' && typeOf(node) === 'return_statement' ? nodeRange(node) : closingBrace(node);
+  return kind === 'return' ? returnRange(node) : closingBrace(node);
 }
 
 /** "the path that returns at line 12", "the path that reaches the end of the function", "an iteration that ends at line 30". */

@@ -20,7 +20,7 @@ import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type Wa
 import { isInside, textOf, typeOf } from '../syntax';
 import { mentionsWord, wordFinder } from '../words';
 
-export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner';
+export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner' | 'skipped';
 
 export interface ChannelLeak {
   shape: LeakShape;
@@ -36,6 +36,8 @@ export interface ChannelLeak {
   taken?: Count;
   /** No goroutine sends on or closes the channel: closing it when the owner returns cannot panic. */
   ownerAloneSends?: boolean;
+  /** For 'skipped': the return of the goroutine's path that leaves without signalling. */
+  silentReturn?: Node;
 }
 
 /** A goroutine whose body runs a loop it can never leave. */
@@ -344,9 +346,31 @@ function ownerWaits(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
     const never = relevant.every(
       (e) => wait.keys.every((k) => ownedAt(e.state, k) && !mayBeClosed(e.state, k) && (wait.kind === 'range' || !mayBeSent(e.state, k))),
     );
-    if (never) out.push({ shape: 'owner', at: wait.node, channel: wait.keys[0], made: factsOf(relevant[0].state, wait.keys[0]).makeNode, exit: relevant[0] });
+    const made = factsOf(relevant[0].state, wait.keys[0]).makeNode;
+    if (never) {
+      out.push({ shape: 'owner', at: wait.node, channel: wait.keys[0], made, exit: relevant[0] });
+      continue;
+    }
+    const silent = relevant.map((e) => silentSignaller(e.state, wait.keys));
+    if (silent.every((r) => r) && silent[0]) out.push({ shape: 'skipped', at: wait.node, channel: wait.keys[0], made, exit: relevant[0], silentReturn: silent[0] });
   }
   return out;
+}
+
+/**
+ * The return of a path on which the one goroutine that signals `keys` leaves without signalling
+ * any of them, when nothing else can (the owner does not, no other goroutine does): a `done`
+ * closed after the work but not on the early return. Undefined otherwise.
+ */
+function silentSignaller(state: PathState, keys: readonly ChanKey[]): Node | undefined {
+  if (!keys.every((k) => ownedAt(state, k))) return undefined;
+  const own = keys.map((k) => factsOf(state, k));
+  if (own.some((f) => f.closed || f.maybeClosed || f.maybeSent || !isZero(f.sends))) return undefined;
+  const signallers = state.started.filter((g) => keys.some((k) => !isZero(effect(g, k)?.maxSends ?? ZERO) || effect(g, k)?.closesSometimes));
+  if (signallers.length !== 1) return undefined;
+  const [g] = signallers;
+  if (!isExact(g.times) || g.times.n !== 1) return undefined;
+  return g.summary.paths.find((p) => p.returnsAt && !keys.some((k) => p.signals.has(k)))?.returnsAt;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -539,6 +539,7 @@ function withoutChannels(summary: Summary, channels: ReadonlySet<ChanKey>): Summ
     ...summary,
     effects: new Map([...summary.effects].filter(([ch]) => !channels.has(ch))),
     paths: summary.paths.map((p) => ({
+      ...p,
       blockingSends: new Map([...p.blockingSends].filter(([ch]) => !channels.has(ch))),
       signals: new Set([...p.signals].filter((ch) => !channels.has(ch))),
     })),

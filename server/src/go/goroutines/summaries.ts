@@ -41,6 +41,8 @@ export interface Wait {
 export interface PathEffect {
   blockingSends: ReadonlyMap<ChanKey, Count>;
   signals: ReadonlySet<ChanKey>;
+  /** Where the path returns, for a path that returns (not one that aborts or runs forever). */
+  returnsAt?: Node;
 }
 
 export interface Summary {
@@ -221,8 +223,9 @@ function pathEffects(leaving: readonly Exit[], handed: ReadonlyMap<ChanKey, Chan
       if (!isZero(f.blockingSends)) blockingSends.set(ch, f.blockingSends);
       if (f.closed || !isZero(f.sends) || !isZero(f.blockingSends)) signals.add(ch);
     }
-    const id = [...blockingSends].map(([k, c]) => `${k}=${countKey(c)}`).join(',') + '|' + [...signals].sort().join(',');
-    seen.set(id, { blockingSends, signals });
+    const returns = e.kind === 'return';
+    const id = [...blockingSends].map(([k, c]) => `${k}=${countKey(c)}`).join(',') + '|' + [...signals].sort().join(',') + (returns ? '|r' : '');
+    if (!seen.has(id)) seen.set(id, { blockingSends, signals, returnsAt: returns ? e.node : undefined });
   }
   return [...seen.values()];
 }
@@ -290,6 +293,7 @@ function mapSummary(own: Summary, bound: Map<string, ChanKey | undefined>, captu
   }
   const starts = own.starts.map((g) => ({ ...g, times: count(g.times, 'high'), summary: mapSummary(g.summary, bound, captures) }));
   const paths = own.paths.map((p) => ({
+    ...p,
     blockingSends: new Map([...p.blockingSends].flatMap(([ch, c]): [ChanKey, Count][] => (mapped(ch) ? [[mapped(ch)!, count(c, 'high')]] : []))),
     signals: new Set([...p.signals].map(mapped).filter((ch): ch is ChanKey => !!ch)),
   }));

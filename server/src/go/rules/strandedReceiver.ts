@@ -1,7 +1,7 @@
 import type { Fix } from '../../engine/types';
 import { insertLinesAfter } from '../edits';
 import type { GoFile } from '../file';
-import { exitPhrase, leakRelated, STRANDED_GOROUTINE } from '../goroutines/leakReport';
+import { exitPhrase, leakRelated, returnRange, STRANDED_GOROUTINE } from '../goroutines/leakReport';
 import { goroutineModel, type ChannelLeak } from '../goroutines/model';
 import type { GoRule } from '../rule';
 import { enclosingStatement, hasType, parentOf } from '../syntax';
@@ -15,6 +15,8 @@ function message(leak: ChannelLeak): string {
       return `goroutine runs until ${ch} is closed or sent on, but ${exitPhrase(leak)} does neither: the goroutine never exits`;
     case 'owner':
       return `receiving from ${ch} blocks forever: nothing sends on it or closes it`;
+    case 'skipped':
+      return `receiving from ${ch} can block forever: the goroutine that signals it leaves at line ${returnRange(leak.silentReturn!).start.line + 1} without sending on it or closing it`;
     default:
       return `goroutine waits to receive from ${ch}, but on ${exitPhrase(leak)} nothing sends on it or closes it: the goroutine blocks forever`;
   }
@@ -54,8 +56,12 @@ export const strandedReceiver: GoRule = {
   check({ file, decl, report }) {
     for (const leak of goroutineModel(file, decl).leaks) {
       if (leak.shape === 'sender') continue;
+      const related =
+        leak.shape === 'skipped'
+          ? [{ range: returnRange(leak.silentReturn!), message: `the goroutine leaves here without signalling ${leak.channel}` }]
+          : leakRelated(leak, leak.shape === 'owner' ? 'the function leaves here' : 'this path leaves without sending or closing');
       report(leak.at, message(leak), {
-        related: leakRelated(leak, leak.shape === 'owner' ? 'the function leaves here' : 'this path leaves without sending or closing'),
+        related,
         fix: () => deferCloseFix(file, leak),
       });
     }
