@@ -14,6 +14,7 @@ import { declaredAcquirers, type DeclaredAcquirer, type FileDecls } from './decl
 import type { GoFile, GoSemantics } from './file';
 import { RESOURCE_TYPES, type DeclaredResource } from './resourceTypes';
 import { selectorNames } from './selectorNames';
+import { channelConstructorNames } from './goroutines/constructors';
 import { readFieldChannels, type FieldChannels } from './goroutines/fieldChannels';
 
 export type { DeclaredAcquirer, FileDecls };
@@ -31,6 +32,7 @@ export class PackageIndex {
   readonly ownKey: string;
 
   private channels?: FieldChannels;
+  private constructors?: readonly string[];
 
   constructor(
     private readonly own: FileDecls,
@@ -105,6 +107,11 @@ export class PackageIndex {
    */
   implements(resource: DeclaredResource): boolean {
     return this.implementation.some((d) => d.resource === resource && (d.home || (resource === 'span' && d.method && d.name === 'Start')));
+  }
+
+  /** Names of the file's functions that may return new channels in a struct (goroutines/constructors.ts). */
+  channelConstructors(): readonly string[] {
+    return (this.constructors ??= channelConstructorNames(this.ownText));
   }
 
   /** The file's channel fields no code of the package can complete an operation on (goroutines/fieldChannels.ts). */

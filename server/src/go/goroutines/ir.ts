@@ -21,6 +21,7 @@ import {
   typeOf,
   unparen,
 } from '../syntax';
+import type { Constructor } from './constructors';
 import { ZERO, exactly, named, type Count } from './counts';
 
 /** A channel as the code names it: a variable, a field path (`w.done`), `x.Done()`, or a method's result (`s.stopCh()`). */
@@ -97,6 +98,8 @@ export interface Start {
   receiverType?: string;
   /** Each argument's key (undefined for arguments the model does not name). */
   args: (ChanKey | undefined)[];
+  /** For a constructor's call: the local it returns, and the caller's variable that gets it. */
+  result?: { callee: string; caller: ChanKey };
 }
 
 export interface FunctionIR {
@@ -107,6 +110,8 @@ export interface FunctionIR {
   receiver?: string;
   /** Names the function declares itself (`:=`, `var`): only channels held by these are its own. */
   locals: Set<string>;
+  /** For a constructor: the local it returns, whose channels its callers own. */
+  constructs?: string;
 }
 
 /** What building an IR may ask of its surroundings. */
@@ -118,6 +123,8 @@ export interface BuildOptions {
   declared: ReadonlySet<string>;
   /** The type a function of the file returns first (`newPool() *Pool` -> `Pool`), for the variables it initializes. */
   resultTypes: ReadonlyMap<string, string>;
+  /** The file's constructors by name: their calls make the channels of the value they return. */
+  constructors: ReadonlyMap<string, Constructor>;
 }
 
 /** Func literals nested deeper than this are not modelled: a fixed budget however deep code nests. */
@@ -162,7 +169,10 @@ export function chanKeyOf(expr: Node | null | undefined): ChanKey | undefined {
 /** The buffer of `make(chan T, n)`: a number, a name (`len(items)`, `n`) or unknown (undefined). */
 function bufferOf(make: Node, constants: ReadonlyMap<string, number>): Count | undefined {
   const size = callParts(make)?.args[1];
-  if (!size) return ZERO;
+  return size ? bufferOfSize(size, constants) : ZERO;
+}
+
+function bufferOfSize(size: Node, constants: ReadonlyMap<string, number>): Count | undefined {
   const value = constantValue(size, constants);
   if (value !== undefined) return exactly(value);
   const sym = countName(size);
@@ -278,6 +288,8 @@ class Builder {
   private locals = new Set<string>();
   /** Type names of variables the model can read off the code (`x := &T{}`, `p *T`), by variable; func literals see their outer function's. */
   private types = new Map<string, string>();
+  /** In a constructor's own body: the local it returns (see constructors.ts). */
+  private constructedLocal: string | undefined;
   /** How many statements and expressions the one being built sits in. */
   private nesting = 0;
   /** How many `if err != nil` branches of test code the statement being built sits in. */
@@ -301,7 +313,9 @@ class Builder {
       locals: new Set(),
     };
     this.functions.push(ir);
-    const outer = { locals: this.locals, types: this.types };
+    const outer = { locals: this.locals, types: this.types, constructedLocal: this.constructedLocal };
+    const name = typeOf(fn) === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
+    this.constructedLocal = ir.constructs = name ? this.options.constructors.get(name)?.local : undefined;
     this.locals = ir.locals;
     this.types = new Map(this.types);
     for (const list of [fn.childForFieldName('receiver'), fn.childForFieldName('parameters')]) {
@@ -313,6 +327,7 @@ class Builder {
     if (body && depth < MAX_DEPTH) ir.body = this.list(statementsOf(body), depth);
     this.locals = outer.locals;
     this.types = outer.types;
+    this.constructedLocal = outer.constructedLocal;
     return ir;
   }
 
@@ -400,7 +415,10 @@ class Builder {
         for (const c of namedChildren(s)) this.expr(c, out, depth);
         return;
       case 'return_statement':
-        for (const v of namedChildren(s)) this.expr(v, out, depth, false, true);
+        // A constructor's value goes to its caller, who is then the one to judge it.
+        expressionsOf(namedChildren(s)[0] ?? null).forEach((v, i) => {
+          if (i > 0 || typeOf(v) !== 'identifier' || v.text !== this.constructedLocal) this.expr(v, out, depth, false, true);
+        });
         out.push({ k: 'return', node: s });
         return;
       case 'break_statement':
@@ -493,6 +511,7 @@ class Builder {
       else out.push({ k: 'use', ch: key, node: v });
       return;
     }
+    if (key && !key.includes('.') && target && !('key' in target) && this.constructed(key, v, out, depth)) return;
     const literal = typeOf(v) === 'unary_expression' && v.childForFieldName('operator')?.text === '&' ? unparen(v.childForFieldName('operand')!) : v;
     if (key && typeOf(literal) === 'composite_literal') {
       this.structLiteral(key, literal, out, depth);
@@ -500,6 +519,24 @@ class Builder {
     }
     this.expr(value, out, depth, false, true);
     if (key && target && !('key' in target)) out.push({ k: 'assign', ch: key, node: target });
+  }
+
+  /**
+   * `w := newWatcher(n, events)` of a constructor of the file: its channels are made for `w` (their
+   * buffers read in the caller's arguments), then the call runs with `w` as the value it returns.
+   */
+  private constructed(key: ChanKey, value: Node, out: Stmt[], depth: number): boolean {
+    const parts = typeOf(value) === 'call_expression' ? callParts(value) : undefined;
+    const made = parts && typeOf(parts.fn) === 'identifier' ? this.options.constructors.get(parts.name) : undefined;
+    if (!parts || !made) return false;
+    for (const { field, make, sizeParam } of made.fields) {
+      const passed = sizeParam === undefined ? undefined : parts.args[sizeParam];
+      const buffer = sizeParam === undefined ? bufferOf(make, this.constants) : passed && bufferOfSize(passed, this.constants);
+      out.push(buffer ? { k: 'make', ch: `${key}.${field}`, buffer, node: make } : { k: 'use', ch: `${key}.${field}`, node: make });
+    }
+    const start = this.start(value, out, depth);
+    if (start) out.push({ k: 'call', node: value, start: made.local ? { ...start, result: { callee: made.local, caller: key } } : start });
+    return true;
   }
 
   /** `w := worker{ch: make(chan T)}`: the fields made here are channels `w.ch`. */
@@ -710,12 +747,17 @@ class Builder {
         return;
       }
     }
-    // A method the model cannot read may do anything with its receiver (`s.Stop()` closing `s.stop`).
-    if (parts.operand) this.expr(parts.operand, out, depth, false, true);
+    // A method the model cannot read may do anything with its receiver (`s.Stop()` closing `s.stop`),
+    // but a mutex's (`s.Lock()`, of an embedded sync.Mutex or a field) only locks.
+    if (parts.operand && !(MUTEX_METHODS.has(parts.name) && parts.args.length === 0)) this.expr(parts.operand, out, depth, false, true);
+    else if (parts.operand) this.expr(parts.operand, out, depth);
     else if (!plain) this.expr(parts.fn, out, depth);
     for (const a of parts.args) this.expr(a, out, depth, false, true);
   }
 }
+
+/** sync.Mutex and sync.RWMutex methods: called on an undeclared method set, they hand nothing on. */
+const MUTEX_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock']);
 
 /** `err != nil` (any name holding "err"): the branch an error takes. */
 function isErrorCheck(condition: Node | null): boolean {

@@ -8,13 +8,15 @@ import type { ChannelLeak } from './model';
  * What the two stranded-goroutine rules share: they read the same model, so they wake on the same
  * words, see the whole file, and leave the same code alone.
  */
-export const STRANDED_GOROUTINE: Pick<GoRule, 'fileScoped' | 'scope' | 'triggers' | 'readsAnywhere'> = {
+export const STRANDED_GOROUTINE: Pick<GoRule, 'fileScoped' | 'scope' | 'triggers' | 'packageTriggers' | 'readsAnywhere'> = {
   fileScoped: true,
   scope: {
     tests: { checked: true, why: 'a goroutine stranded in a test stays for the rest of the test binary, and goleak-style checks fail on it.' },
     processLifetime: 'a goroutine stranded once in code that runs once for the whole process does not pile up.',
   },
   triggers: ['chan'],
+  // A constructor's call makes channels the caller owns (`w := newWatcher(0)`): no `chan` in sight.
+  packageTriggers: (pkg) => pkg.channelConstructors(),
   readsAnywhere: ['close', 'select', 'go', 'Go', 'const', 'range', '<-'],
 };
 

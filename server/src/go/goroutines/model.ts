@@ -36,6 +36,8 @@ export interface ChannelLeak {
   taken?: Count;
   /** No goroutine sends on or closes the channel: closing it when the owner returns cannot panic. */
   ownerAloneSends?: boolean;
+  /** For senders: the stop channel, signalled on the path, that ends the loop that would have received. */
+  receiverStoppedBy?: ChanKey;
   /** For 'skipped': the return of the goroutine's path that leaves without signalling. */
   silentReturn?: Node;
 }
@@ -244,14 +246,15 @@ function leaksOf(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
     const { state } = exit;
     const channels = exit.kind === 'iteration' ? [...exit.madeInside!] : [...state.chans.keys()];
     for (const ch of channels) {
-      if (!ownedAt(state, ch)) continue;
+      if (!ownedAt(state, ch) || handedToCaller(fn, ch)) continue;
       const sender = strandedSender(state, ch);
-      if (sender) note({ shape: 'sender', at: sender.go, channel: ch, made: factsOf(state, ch).makeNode, exit, sends: sender.sends, taken: sender.taken });
+      if (sender) note({ shape: 'sender', at: sender.go, channel: ch, made: factsOf(state, ch).makeNode, exit, sends: sender.sends, taken: sender.taken, receiverStoppedBy: stopGiven(state, ch) });
     }
     for (const g of state.started) {
       for (const wait of g.summary.waits) {
         const shape = strandedWait(state, wait);
         const ch = wait.keys[0];
+        if (wait.keys.some((k) => handedToCaller(fn, k))) continue;
         const ownerAloneSends = !state.started.some((h) => !isZero(effect(h, ch)?.maxSends ?? ZERO) || effect(h, ch)?.closesSometimes);
         if (shape) note({ shape, at: g.go, channel: ch, made: factsOf(state, ch).makeNode, exit, ownerAloneSends });
       }
@@ -259,6 +262,11 @@ function leaksOf(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
   }
   for (const leak of ownerWaits(fn, ordered)) note(leak);
   return [...found.values()];
+}
+
+/** A channel of the value a constructor returns: its callers own it, and it is judged in them. */
+function handedToCaller(fn: FunctionIR, ch: ChanKey): boolean {
+  return !!fn.constructs && (ch === fn.constructs || ch.startsWith(`${fn.constructs}.`));
 }
 
 /** Exits by where they are in the source: the first one is reported. */
@@ -273,7 +281,7 @@ function exitOrder(e: Exit): number {
  */
 function strandedSender(state: PathState, ch: ChanKey): { go: Node; sends: Count; taken: Count } | undefined {
   const f = factsOf(state, ch);
-  if (f.drained || state.started.some((g) => effect(g, ch)?.drains)) return undefined;
+  if (f.drained || state.started.some((g) => drainsOnPath(state, g, ch))) return undefined;
   let taken = add(f.recvs, f.buffer);
   for (const g of state.started) taken = add(taken, perGoroutine(effect(g, ch)?.minRecvs ?? ZERO, g.times));
   let sends: Count = f.blockingSends;
@@ -284,6 +292,28 @@ function strandedSender(state: PathState, ch: ChanKey): { go: Node; sends: Count
     if (isZero(own)) continue;
     sends = add(sends, copiesSend(own, effect(g, ch)?.minSends ?? ZERO, g.times));
     if (canExceed(sends, taken)) return { go: g.go, sends, taken };
+  }
+  return undefined;
+}
+
+/**
+ * The goroutine takes every value sent on `ch` on this path: it drains it, and not in a loop that
+ * leaves on a signal this path gives (the owner or a goroutine closes or sends on its stop channel).
+ */
+function drainsOnPath(state: PathState, g: Started, ch: ChanKey): boolean {
+  return !!effect(g, ch)?.drains && !stopOf(state, g, ch);
+}
+
+/** The stop channel of the goroutine's draining loop that this path signals. */
+function stopOf(state: PathState, g: Started, ch: ChanKey): ChanKey | undefined {
+  return effect(g, ch)?.drainsUntil?.find((k) => k !== ch && (mayBeSent(state, k) || mayBeClosed(state, k)));
+}
+
+/** The stop a goroutine draining `ch` is given on this path, if one is. */
+function stopGiven(state: PathState, ch: ChanKey): ChanKey | undefined {
+  for (const g of state.started) {
+    const stop = effect(g, ch)?.drains ? stopOf(state, g, ch) : undefined;
+    if (stop) return stop;
   }
   return undefined;
 }
@@ -340,7 +370,7 @@ function ownerWaits(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
     if (s.k === 'go' || s.k === 'call') for (const k of namesIn([s])) handed.add(k);
   });
   for (const wait of waitsOf(fn.body).waits) {
-    if (wait.kind === 'exit' || !wait.keys.some((k) => handed.has(k))) continue;
+    if (wait.kind === 'exit' || !wait.keys.some((k) => handed.has(k)) || wait.keys.some((k) => handedToCaller(fn, k))) continue;
     const relevant = returns.filter((e) => wait.keys.every((k) => factsOf(e.state, k).made));
     if (relevant.length === 0) continue;
     const never = relevant.every(

@@ -334,6 +334,9 @@ class Walker {
         blockingSends: add(f.blockingSends, effect.maxBlockingSends),
         recvs: add(f.recvs, effect.minRecvs),
         closed: f.closed || effect.closesAlways,
+        // What the call does on some of its paths only (`if !s.stopped { close(s.stop) }`).
+        maybeSent: f.maybeSent || !isZero(effect.maxSends),
+        maybeClosed: f.maybeClosed || effect.closesSometimes,
         escaped: f.escaped || effect.escapes,
         drained: f.drained || effect.drains,
       }));

@@ -6,6 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { isStopKey } from '../channels';
+import { constructorOf, type Constructor } from './constructors';
 import type { GoFile } from '../file';
 import { namedChildren, resultsOf, typeOf } from '../syntax';
 import { isZero, key as countKey, MANY, max, ZERO, type Count } from './counts';
@@ -27,6 +28,12 @@ export interface ChanEffect {
   escapes: boolean;
   /** Receives from it until it is closed, or forever. */
   drains: boolean;
+  /**
+   * When it drains it only in loops that also leave on a signal of other channels (`case <-s.stop:
+   * return`): those channels. Once one of them is signalled the drain stops, and a send still to
+   * come is left without a receiver.
+   */
+  drainsUntil?: readonly ChanKey[];
 }
 
 /** A place where a function blocks until one of `keys` is sent on or closed. */
@@ -90,17 +97,21 @@ export function fileScope(file: GoFile): FileScope {
   }
   const declared = new Set([...functions.keys(), ...[...methods.keys()].map((m) => m.slice(m.indexOf('.') + 1))]);
   const resultTypes = new Map<string, string>();
+  const constructors = new Map<string, Constructor>();
   for (const [name, decl] of functions) {
-    const type = typeName(resultsOf(decl)[0]);
+    const made = constructorOf(decl);
+    if (made) constructors.set(name, made);
+    // What a constructor returns is its literal's type, even behind an interface result.
+    const type = made?.type ?? typeName(resultsOf(decl)[0]);
     if (type) resultTypes.set(name, type);
   }
-  scope = { file, functions, methods, options: { file, constants, declared, resultTypes } };
+  scope = { file, functions, methods, options: { file, constants, declared, resultTypes, constructors } };
   scopes.set(file, scope);
   return scope;
 }
 
 /** Calls nested this deep are not followed: recursion and long call chains stay cheap. */
-export const MAX_CALL_DEPTH = 3;
+export const MAX_CALL_DEPTH = 5;
 
 /** Summaries of a file's functions, each computed once in its own names and mapped to each caller's. */
 export class Summaries {
@@ -173,6 +184,7 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
   const returning = leaving.filter((e) => e.kind === 'return');
   const keys = new Set(leaving.flatMap((e) => [...e.state.chans.keys()]));
   const effects = new Map<ChanKey, ChanEffect>();
+  const { waits, forever } = waitsOf(ir.body);
   for (const ch of keys) {
     if (ch === FRESH || ch === NIL) continue;
     const all = leaving.map((e) => factsOf(e.state, ch));
@@ -189,6 +201,7 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
       closesSometimes: all.some((f) => f.closed),
       escapes: all.some((f) => f.escaped),
       drains: all.some((f) => f.drained),
+      drainsUntil: stopsOfDrains(leaving, waits, ch),
     });
   }
   const starts = new Map<Node, Started>();
@@ -205,11 +218,28 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
         closesSometimes: mine.closesSometimes || e.closesSometimes,
         escapes: mine.escapes || e.escapes,
         drains: mine.drains || e.drains,
+        drainsUntil: (mine.drains && !mine.drainsUntil) || (e.drains && !e.drainsUntil) ? undefined : [...(mine.drainsUntil ?? []), ...(e.drainsUntil ?? [])],
       });
     }
   }
-  const { waits, forever } = waitsOf(ir.body);
   return { effects, paths: pathEffects(leaving, effects), waits, starts: [...starts.values()], loopsForever: forever };
+}
+
+/**
+ * The channels whose signal ends every loop that drains `ch` (see ChanEffect.drainsUntil); undefined
+ * when some drain has no such way out (a loop that runs forever, a range until close, a loop that
+ * may leave right after taking a value of `ch`).
+ */
+function stopsOfDrains(leaving: readonly Exit[], waits: readonly Wait[], ch: ChanKey): ChanKey[] | undefined {
+  const draining = leaving.filter((e) => factsOf(e.state, ch).drained);
+  if (draining.length === 0) return undefined;
+  const stops = new Set<ChanKey>();
+  for (const e of draining) {
+    const exit = e.kind === 'forever' ? waits.find((w) => w.kind === 'exit' && w.node.id === e.node.id) : undefined;
+    if (!exit || exit.keys.includes(ch)) return undefined;
+    for (const k of exit.keys) stops.add(k);
+  }
+  return [...stops];
 }
 
 /** The distinct paths of a function, as the channels it was handed see them. */
@@ -245,6 +275,8 @@ function bindings(target: FunctionIR, start: Start): Map<string, ChanKey | undef
     if (p !== '_') map.set(p, start.args[i]);
   });
   if (target.receiver && target.receiver !== '_') map.set(target.receiver, start.receiver);
+  // A constructor's value is the variable the caller assigns it to.
+  if (start.result) map.set(start.result.callee, start.result.caller);
   return map;
 }
 
@@ -279,6 +311,8 @@ function mapSummary(own: Summary, bound: Map<string, ChanKey | undefined>, captu
     if (!to) continue;
     effects.set(to, {
       ...e,
+      // A stop the caller cannot name cannot be signalled by it.
+      drainsUntil: e.drainsUntil?.map(mapped).filter((k): k is ChanKey => !!k),
       minSends: count(e.minSends, 'low'),
       minRecvs: count(e.minRecvs, 'low'),
       maxSends: count(e.maxSends, 'high'),

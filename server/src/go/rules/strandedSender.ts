@@ -4,7 +4,7 @@ import { describe, isExact, type Count } from '../goroutines/counts';
 import { exitPhrase, leakRelated, STRANDED_GOROUTINE } from '../goroutines/leakReport';
 import { goroutineModel, type ChannelLeak } from '../goroutines/model';
 import type { GoRule } from '../rule';
-import { callParts, enclosingLoop, namedChildren, type Node, typeOf, unparen } from '../syntax';
+import { callParts, enclosingLoop, isInside, namedChildren, type Node, typeOf, unparen } from '../syntax';
 
 /** The buffer that lets every send complete, as Go text: a number, or the count of the loop that starts the senders. */
 function neededBuffer(leak: ChannelLeak): string | undefined {
@@ -71,9 +71,13 @@ export const strandedSender: GoRule = {
     for (const leak of goroutineModel(file, decl).leaks) {
       if (leak.shape !== 'sender') continue;
       const at: Node = leak.at;
-      report(at, `goroutine can block forever sending on ${leak.channel}: it sends ${sendsText(leak.sends!)}, but ${exitPhrase(leak)} leaves ${takenText(leak.taken!)}`, {
+      const why = leak.receiverStoppedBy
+        ? `the loop that receives it stops once ${leak.receiverStoppedBy} is signalled, which ${exitPhrase(leak)} does`
+        : `${exitPhrase(leak)} leaves ${takenText(leak.taken!)}`;
+      report(at, `goroutine can block forever sending on ${leak.channel}: it sends ${sendsText(leak.sends!)}, but ${why}`, {
         related: leakRelated(leak, 'this path leaves without receiving what the goroutine sends'),
-        fix: () => bufferFix(leak),
+        // A make in another function (a constructor) serves its other callers too.
+        fix: () => (leak.made && isInside(leak.made, decl) ? bufferFix(leak) : undefined),
       });
     }
   },
