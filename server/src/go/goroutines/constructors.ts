@@ -17,17 +17,20 @@ export interface Constructor {
 }
 
 /**
- * The names of the file's functions that make a channel: every constructor among them (a cheap
- * reading of the text, for the rules' triggers: calls of these wake the stranded-goroutine rules).
+ * The names of the file's functions that make a channel, every constructor among them, and the
+ * types they build literals of (a cheap reading of the text, for the rules' triggers: calls of
+ * these functions and methods of these types are read by the stranded-goroutine rules).
  */
 export function channelConstructorNames(text: string): string[] {
-  const out: string[] = [];
+  const out = new Set<string>();
   const starts = [...text.matchAll(/^func\s+(\w+)\s*[[(]/gm)];
   starts.forEach((m, i) => {
     const body = text.slice(m.index, starts[i + 1]?.index ?? text.length);
-    if (/\bmake\s*\(\s*(?:<-\s*)?chan\b/.test(body)) out.push(m[1]);
+    if (!/\bmake\s*\(\s*(?:<-\s*)?chan\b/.test(body)) return;
+    out.add(m[1]);
+    for (const t of body.matchAll(/(?:\breturn|:=)\s*&?\s*([A-Za-z_]\w*)\s*\{/g)) out.add(t[1]);
   });
-  return out;
+  return [...out];
 }
 
 /** The constructor a function declaration is, if it is one. */

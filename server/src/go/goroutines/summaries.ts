@@ -198,7 +198,7 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
       maxSends: all.map((f) => f.sends).reduce(max, ZERO),
       maxRecvs: all.map((f) => f.recvs).reduce(max, ZERO),
       closesAlways: ret.length > 0 && ret.every((f) => f.closed),
-      closesSometimes: all.some((f) => f.closed),
+      closesSometimes: all.some((f) => f.closed || f.maybeClosed),
       escapes: all.some((f) => f.escaped),
       drains: all.some((f) => f.drained),
       drainsUntil: stopsOfDrains(leaving, waits, ch),
