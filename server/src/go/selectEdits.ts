@@ -1,7 +1,10 @@
-/** Adding a `case <-ctx.Done(): return …` to a select, with results the enclosing function can return. */
+/**
+ * Edits on selects: adding a `case <-ctx.Done(): return …` to a select, with results the enclosing
+ * function can return; wrapping a send in a select that gives up when a context is done.
+ */
 import type { Node } from 'web-tree-sitter';
-import type { Fix } from '../engine/types';
-import { insertLinesBefore } from './edits';
+import type { Fix, TextEdit } from '../engine/types';
+import { indentAt, insertLinesBefore, replaceNode } from './edits';
 import type { GoFile } from './file';
 import { selectCases } from './flow';
 import { enclosingFunction, resultsOf, zeroValue } from './syntax';
@@ -32,4 +35,14 @@ export function doneCaseFix(file: GoFile, select: Node, ctxName: string): Fix | 
     preferred: true,
     edits: [insertLinesBefore(file, first, [`case <-${ctxName}.Done():`, `\t${ret}`])],
   };
+}
+
+/**
+ * `ch <- v` -> `select { case ch <- v: case <-ctx.Done(): }`: the send gives up when ctxName is
+ * done. For a send statement written on one line (its text moves into the case as is).
+ */
+export function sendOrDoneEdit(file: GoFile, send: Node, ctxName: string): TextEdit | undefined {
+  if (send.startPosition.row !== send.endPosition.row) return undefined;
+  const indent = indentAt(file, send);
+  return replaceNode(send, ['select {', `case ${send.text}:`, `case <-${ctxName}.Done():`, '}'].join(`\n${indent}`));
 }

@@ -1,10 +1,14 @@
-import type { Fix } from '../../engine/types';
+import type { Fix, TextEdit } from '../../engine/types';
+import { contextInScope } from '../contextScope';
+import type { GoFile } from '../file';
+import { chanKeyOf } from '../goroutines/ir';
+import { sendOrDoneEdit } from '../selectEdits';
 import { replaceNode } from '../edits';
 import { describe, isExact, type Count } from '../goroutines/counts';
 import { exitPhrase, leakRelated, STRANDED_GOROUTINE } from '../goroutines/leakReport';
 import { goroutineModel, type ChannelLeak } from '../goroutines/model';
 import type { GoRule } from '../rule';
-import { callParts, enclosingLoop, isInside, namedChildren, type Node, typeOf, unparen } from '../syntax';
+import { callParts, enclosingFunction, enclosingLoop, hasType, isInside, namedChildren, type Node, parentOf, typeOf, unparen } from '../syntax';
 
 /** The buffer that lets every send complete, as Go text: a number, or the count of the loop that starts the senders. */
 function neededBuffer(leak: ChannelLeak): string | undefined {
@@ -44,6 +48,32 @@ function bufferFix(leak: ChannelLeak): Fix | undefined {
   };
 }
 
+/**
+ * For a goroutine started on a func literal with a context in scope at its sends: each blocking
+ * send on the channel in the literal's own body becomes a select that gives up when the context is
+ * done, so cancelling the context releases the goroutine.
+ */
+function sendOrDoneFix(file: GoFile, leak: ChannelLeak): Fix | undefined {
+  const call = hasType(leak.at, 'go_statement') ? namedChildren(leak.at)[0] : undefined;
+  const literal = call && typeOf(call) === 'call_expression' ? call.childForFieldName('function') : null;
+  if (!literal || typeOf(literal) !== 'func_literal') return undefined;
+  // Sends that are a select's case are left as they are: that select is where a way out goes.
+  const sends = literal
+    .descendantsOfType('send_statement')
+    .filter((s): s is Node => !!s && enclosingFunction(s)?.id === literal.id && typeOf(parentOf(s)) !== 'communication_case' && chanKeyOf(s.childForFieldName('channel')) === leak.channel);
+  if (sends.length === 0) return undefined;
+  const ctxName = contextInScope(file, sends[0]);
+  if (!ctxName || sends.some((s) => contextInScope(file, s) !== ctxName)) return undefined;
+  const edits = sends.map((s) => sendOrDoneEdit(file, s, ctxName));
+  if (edits.some((e) => !e)) return undefined;
+  return {
+    title: `Give up sending on ${leak.channel} when ${ctxName} is done`,
+    preferred: true,
+    changesBehavior: `the goroutine now stops sending when ${ctxName} is cancelled`,
+    edits: edits as TextEdit[],
+  };
+}
+
 function sendsText(sends: Count): string {
   if (isExact(sends)) return sends.n === 1 ? 'a value' : `${sends.n} values`;
   return sends.inf ? 'values without bound' : 'one value per loop iteration';
@@ -63,7 +93,7 @@ export const strandedSender: GoRule = {
   ...STRANDED_GOROUTINE,
   docs: {
     description:
-      'A goroutine sends on a channel made by the function that started it, and on some path that function leaves without receiving enough: it returns early, a `select` takes the timeout or cancellation case (with or without `return`), it takes the first of N results, or it stops ranging before the senders are done. With no receiver left and no room in the buffer, the send blocks forever and the goroutine leaks with everything it holds. The model follows sends through functions and methods of the same file, counts goroutines started in loops, and judges only channels that never leave the function. Give the channel a buffer as large as the sends that can be left over, or let the sender give up (`select` with `ctx.Done()`).',
+      'A goroutine sends on a channel made by the function that started it, and on some path that function leaves without receiving enough: it returns early, a `select` takes the timeout or cancellation case (with or without `return`), it takes the first of N results, or it stops ranging before the senders are done. With no receiver left and no room in the buffer, the send blocks forever and the goroutine leaks with everything it holds. Also flagged: a goroutine sending to a loop that receives until a stop channel is signalled, when the function signals that stop (the sender may still be waiting once the loop has quit). The model follows sends through functions and methods of the same file, counts goroutines started in loops, treats the channels a constructor of the file makes in the struct it returns (`w := newWatcher(0)`) as the caller\'s, and judges only channels that never leave the function. Give the channel a buffer as large as the sends that can be left over (the quick fix, when the count is known), or let the sender give up: with a context in scope, the quick fix wraps the sending goroutine\'s sends in `select { case ch <- v: case <-ctx.Done(): }`.',
     bad: 'result := make(chan Result)\ngo func() { result <- compute() }()\nselect {\ncase r := <-result:\n\tuse(r)\ncase <-time.After(time.Second):\n\thttp.Error(w, "slow", http.StatusGatewayTimeout)\n}',
     good: 'result := make(chan Result, 1)\ngo func() { result <- compute() }()\nselect {\ncase r := <-result:\n\tuse(r)\ncase <-time.After(time.Second):\n\thttp.Error(w, "slow", http.StatusGatewayTimeout)\n}',
   },
@@ -77,7 +107,7 @@ export const strandedSender: GoRule = {
       report(at, `goroutine can block forever sending on ${leak.channel}: it sends ${sendsText(leak.sends!)}, but ${why}`, {
         related: leakRelated(leak, 'this path leaves without receiving what the goroutine sends'),
         // A make in another function (a constructor) serves its other callers too.
-        fix: () => (leak.made && isInside(leak.made, decl) ? bufferFix(leak) : undefined),
+        fix: () => (leak.made && isInside(leak.made, decl) ? bufferFix(leak) : undefined) ?? sendOrDoneFix(file, leak),
       });
     }
   },
