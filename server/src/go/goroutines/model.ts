@@ -50,10 +50,13 @@ export interface EndlessGoroutine {
   fn: Node;
 }
 
-/** An operation that can never complete: on a nil channel, on a channel made on the spot, an empty select. */
+/**
+ * An operation that can never complete: on a nil channel, on a channel made on the spot, an empty
+ * select, or a send (or a call that sends) past the buffer of a channel nothing else holds yet.
+ */
 export interface BlockedForever {
   node: Node;
-  why: 'nil' | 'fresh' | 'empty-select';
+  why: 'nil' | 'fresh' | 'empty-select' | 'full';
   channel?: ChanKey;
 }
 
@@ -138,7 +141,9 @@ function buildModel(file: GoFile, decl: Node): GoroutineModel {
     }
     if (!makesChannel(fn.body)) continue;
     const exits = walkFunction(fn, summaries.resolver());
-    if (exits) model.leaks.push(...leaksOf(fn, exits));
+    if (!exits) continue;
+    model.leaks.push(...leaksOf(fn, exits));
+    model.blocked.push(...stuckSends(exits));
   }
   // A literal run in place (`func() { … }()`) is walked in its own right and inlined in the function
   // around it: one leak per goroutine, shape and channel, the one found first.
@@ -405,6 +410,15 @@ function silentSignaller(state: PathState, keys: readonly ChanKey[]): Node | und
 
 // ---------------------------------------------------------------------------------------------
 // Operations that can never complete
+
+/** Sends the walk found stuck past a full buffer, once per place and channel. */
+function stuckSends(exits: readonly Exit[]): BlockedForever[] {
+  const out = new Map<number, BlockedForever>();
+  for (const e of exits) {
+    if (e.kind === 'stuck' && !out.has(e.node.id)) out.set(e.node.id, { node: e.node, why: 'full', channel: e.stuckOn });
+  }
+  return [...out.values()];
+}
 
 /**
  * Sends and receives on nil channels and, in the body of a goroutine's func literal, on channels

@@ -6,7 +6,7 @@
  * gives up (the model then says nothing), so the cost is bounded however the code is shaped.
  */
 import type { Node } from 'web-tree-sitter';
-import { add, isZero, key as countKey, MANY, ONE, since, times, ZERO, type Count } from './counts';
+import { add, canExceed, isZero, key as countKey, MANY, ONE, since, times, ZERO, type Count } from './counts';
 import { typeOf } from '../syntax';
 import { forEachStmt, namesIn, type ChanKey, type FunctionIR, type LoopCount, type Start, type Stmt } from './ir';
 import type { Summary } from './summaries';
@@ -35,6 +35,8 @@ export interface ChanFacts {
   readonly maybeClosed: boolean;
   /** Received in a select with a `default`: the function checks for a value without waiting for one. */
   readonly polled: boolean;
+  /** Blocking sends made before anything else could take them: before a receive, an escape or a goroutine that mentions it. */
+  readonly leadingSends: Count;
 }
 
 /** A goroutine started on a path: where, how many times, and what it does to the channels it reaches. */
@@ -59,9 +61,12 @@ export interface PathState {
 export interface Exit {
   node: Node;
   state: PathState;
-  kind: 'return' | 'abort' | 'iteration' | 'forever';
+  /** 'stuck': a send (or a call that sends) at `node` that can never complete; the walk goes on past it. */
+  kind: 'return' | 'abort' | 'iteration' | 'forever' | 'stuck';
   /** For 'iteration': the channels made during the iteration. */
   madeInside?: ReadonlySet<ChanKey>;
+  /** For 'stuck': the channel. */
+  stuckOn?: ChanKey;
 }
 
 /** How the walk learns what a goroutine or a call does: a summary in the caller's names, or undefined when unknown. */
@@ -81,6 +86,7 @@ const BLANK: ChanFacts = {
   maybeSent: false,
   maybeClosed: false,
   polled: false,
+  leadingSends: ZERO,
 };
 
 /** Work allowed per walk (statements visited over all paths); past it the walk gives up. */
@@ -107,7 +113,7 @@ const factKeys = new WeakMap<ChanFacts, string>();
 function factKey(f: ChanFacts): string {
   let key = factKeys.get(f);
   if (key === undefined) {
-    key = `${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${+f.closed}${+f.escaped}${+f.drained}${+f.maybeSent}${+f.maybeClosed}${+f.polled}`;
+    key = `${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${countKey(f.leadingSends)}/${+f.closed}${+f.escaped}${+f.drained}${+f.maybeSent}${+f.maybeClosed}${+f.polled}`;
     factKeys.set(f, key);
   }
   return key;
@@ -216,7 +222,17 @@ class Walker {
     switch (s.k) {
       case 'send': {
         const blocking = s.failure ? ZERO : ONE;
-        return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, sends: add(f.sends, ONE), blockingSends: add(f.blockingSends, blocking) }))));
+        for (const st of states) this.noteStuck(st, s.ch, blocking, s.node);
+        return fall(
+          states.map((st) =>
+            withFacts(st, s.ch, (f) => ({
+              ...f,
+              sends: add(f.sends, ONE),
+              blockingSends: add(f.blockingSends, blocking),
+              leadingSends: handedOn(st, s.ch) ? f.leadingSends : add(f.leadingSends, blocking),
+            })),
+          ),
+        );
       }
       case 'recv':
         return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, recvs: add(f.recvs, ONE) }))));
@@ -284,6 +300,16 @@ class Walker {
     }
   }
 
+  /**
+   * `sends` more blocking sends on `ch` at `node`, where nothing but this function holds the channel
+   * and it has not received from it: past its buffer, they can never complete.
+   */
+  private noteStuck(st: PathState, ch: ChanKey, sends: Count, node: Node): void {
+    if (isZero(sends) || handedOn(st, ch)) return;
+    const f = factsOf(st, ch);
+    if (f.made && canExceed(add(f.blockingSends, sends), f.buffer)) this.exits.push({ node, state: st, kind: 'stuck', stuckOn: ch });
+  }
+
   private select(s: Extract<Stmt, { k: 'select' }>, states: PathState[]): Flow {
     // `select {}` blocks forever: no path goes on.
     if (s.cases.length === 0) return noFlow();
@@ -324,6 +350,7 @@ class Walker {
       return out;
     }
     if (kind === 'go') return { ...st, started: [...st.started, { go: node, times: ONE, summary: rangedChannelsUncounted(summary, st) }] };
+    for (const [ch, effect] of summary.effects) this.noteStuck(st, ch, effect.leadingSends, node);
     // Goroutines the call starts are reported at the call (`w.Start()`), where this function made them.
     let out: PathState = { ...st, started: [...st.started, ...summary.starts.map((g) => ({ ...g, go: node }))] };
     for (const [ch, effect] of summary.effects) {
@@ -333,6 +360,7 @@ class Walker {
         // Sends as a lower bound (what surely reaches a receiver), blocking sends as an upper one (what may be stranded).
         blockingSends: add(f.blockingSends, effect.maxBlockingSends),
         recvs: add(f.recvs, effect.minRecvs),
+        leadingSends: handedOn(st, ch) ? f.leadingSends : add(f.leadingSends, effect.leadingSends),
         closed: f.closed || effect.closesAlways,
         // What the call does on some of its paths only (`if !s.stopped { close(s.stop) }`).
         maybeSent: f.maybeSent || !isZero(effect.maxSends),
@@ -530,6 +558,18 @@ function rangedChannelsUncounted(summary: Summary, st: PathState): Summary {
   );
   const paths = summary.paths.map((p) => ({ ...p, blockingSends: new Map([...p.blockingSends].map(([ch, c]) => [ch, high(c)])) }));
   return { ...summary, effects, paths };
+}
+
+/**
+ * Something besides this function may have taken values of `ch` by now: it received from it, it
+ * (or what holds it, `w` for `w.ch`) escaped, or a goroutine was started that mentions it.
+ */
+function handedOn(st: PathState, ch: ChanKey): boolean {
+  if (!isZero(factsOf(st, ch).recvs)) return true;
+  for (let k = ch; ; k = k.slice(0, k.lastIndexOf('.'))) {
+    if (factsOf(st, k).escaped || st.started.some((g) => mentions(g.summary, k))) return true;
+    if (!k.includes('.')) return false;
+  }
 }
 
 function mentions(summary: Summary, ch: ChanKey): boolean {

@@ -26,6 +26,8 @@ export interface ChanEffect {
   closesAlways: boolean;
   closesSometimes: boolean;
   escapes: boolean;
+  /** Blocking sends it makes on every path before anything else could take them (see ChanFacts.leadingSends). */
+  leadingSends: Count;
   /** Receives from it until it is closed, or forever. */
   drains: boolean;
   /**
@@ -175,12 +177,13 @@ const NOTHING: ChanEffect = {
   closesAlways: false,
   closesSometimes: false,
   escapes: false,
+  leadingSends: ZERO,
   drains: false,
 };
 
 /** Folds a function's exits into a summary. */
 function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
-  const leaving = exits.filter((e) => e.kind !== 'iteration');
+  const leaving = exits.filter((e) => e.kind !== 'iteration' && e.kind !== 'stuck');
   const returning = leaving.filter((e) => e.kind === 'return');
   const keys = new Set(leaving.flatMap((e) => [...e.state.chans.keys()]));
   const effects = new Map<ChanKey, ChanEffect>();
@@ -200,6 +203,7 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
       closesAlways: ret.length > 0 && ret.every((f) => f.closed),
       closesSometimes: all.some((f) => f.closed || f.maybeClosed),
       escapes: all.some((f) => f.escaped),
+      leadingSends: all.map((f) => f.leadingSends).reduce(minCount),
       drains: all.some((f) => f.drained),
       drainsUntil: stopsOfDrains(leaving, waits, ch),
     });
@@ -318,6 +322,7 @@ function mapSummary(own: Summary, bound: Map<string, ChanKey | undefined>, captu
       maxSends: count(e.maxSends, 'high'),
       maxBlockingSends: count(e.maxBlockingSends, 'high'),
       maxRecvs: count(e.maxRecvs, 'high'),
+      leadingSends: count(e.leadingSends, 'low'),
     });
   }
   const waits: Wait[] = [];
