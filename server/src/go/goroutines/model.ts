@@ -395,17 +395,19 @@ function ownerWaits(fn: FunctionIR, exits: readonly Exit[]): ChannelLeak[] {
 /**
  * The return of a path on which the one goroutine that signals `keys` leaves without signalling
  * any of them, when nothing else can (the owner does not, no other goroutine does): a `done`
- * closed after the work but not on the early return. Undefined otherwise.
+ * closed after the work but not on the early return. Undefined otherwise. Only unbuffered
+ * channels are judged: a buffered one is often a slot the owner checks before it waits
+ * (`if len(errc) != 0 { <-errc }`), which the model does not read.
  */
 function silentSignaller(state: PathState, keys: readonly ChanKey[]): Node | undefined {
-  if (!keys.every((k) => ownedAt(state, k))) return undefined;
+  if (!keys.every((k) => ownedAt(state, k) && isZero(factsOf(state, k).buffer))) return undefined;
   const own = keys.map((k) => factsOf(state, k));
   if (own.some((f) => f.closed || f.maybeClosed || f.maybeSent || !isZero(f.sends))) return undefined;
   const signallers = state.started.filter((g) => keys.some((k) => !isZero(effect(g, k)?.maxSends ?? ZERO) || effect(g, k)?.closesSometimes));
   if (signallers.length !== 1) return undefined;
   const [g] = signallers;
   if (!isExact(g.times) || g.times.n !== 1) return undefined;
-  return g.summary.paths.find((p) => p.returnsAt && !keys.some((k) => p.signals.has(k)))?.returnsAt;
+  return g.summary.paths.find((p) => p.returnsAt && !keys.some((k) => p.signals.has(k) || p.mightSignal.has(k)))?.returnsAt;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -585,6 +585,7 @@ function withoutChannels(summary: Summary, channels: ReadonlySet<ChanKey>): Summ
       ...p,
       blockingSends: new Map([...p.blockingSends].filter(([ch]) => !channels.has(ch))),
       signals: new Set([...p.signals].filter((ch) => !channels.has(ch))),
+      mightSignal: new Set([...p.mightSignal].filter((ch) => !channels.has(ch))),
     })),
     waits: summary.waits.filter((w) => !w.keys.some((k) => channels.has(k))),
   };

@@ -50,6 +50,8 @@ export interface Wait {
 export interface PathEffect {
   blockingSends: ReadonlyMap<ChanKey, Count>;
   signals: ReadonlySet<ChanKey>;
+  /** Channels it may have signalled in earlier iterations of a loop it returned from. */
+  mightSignal: ReadonlySet<ChanKey>;
   /** Where the path returns, for a path that returns (not one that aborts or runs forever). */
   returnsAt?: Node;
 }
@@ -252,14 +254,16 @@ function pathEffects(leaving: readonly Exit[], handed: ReadonlyMap<ChanKey, Chan
   for (const e of leaving) {
     const blockingSends = new Map<ChanKey, Count>();
     const signals = new Set<ChanKey>();
+    const mightSignal = new Set<ChanKey>();
     for (const ch of handed.keys()) {
       const f = factsOf(e.state, ch);
       if (!isZero(f.blockingSends)) blockingSends.set(ch, f.blockingSends);
       if (f.closed || !isZero(f.sends) || !isZero(f.blockingSends)) signals.add(ch);
+      if (f.maybeSent || f.maybeClosed) mightSignal.add(ch);
     }
     const returns = e.kind === 'return';
-    const id = [...blockingSends].map(([k, c]) => `${k}=${countKey(c)}`).join(',') + '|' + [...signals].sort().join(',') + (returns ? '|r' : '');
-    if (!seen.has(id)) seen.set(id, { blockingSends, signals, returnsAt: returns ? e.node : undefined });
+    const id = [...blockingSends].map(([k, c]) => `${k}=${countKey(c)}`).join(',') + '|' + [...signals].sort().join(',') + '|' + [...mightSignal].sort().join(',') + (returns ? '|r' : '');
+    if (!seen.has(id)) seen.set(id, { blockingSends, signals, mightSignal, returnsAt: returns ? e.node : undefined });
   }
   return [...seen.values()];
 }
@@ -335,6 +339,7 @@ function mapSummary(own: Summary, bound: Map<string, ChanKey | undefined>, captu
     ...p,
     blockingSends: new Map([...p.blockingSends].flatMap(([ch, c]): [ChanKey, Count][] => (mapped(ch) ? [[mapped(ch)!, count(c, 'high')]] : []))),
     signals: new Set([...p.signals].map(mapped).filter((ch): ch is ChanKey => !!ch)),
+    mightSignal: new Set([...p.mightSignal].map(mapped).filter((ch): ch is ChanKey => !!ch)),
   }));
   return { effects, paths, waits, starts, loopsForever: own.loopsForever };
 }
