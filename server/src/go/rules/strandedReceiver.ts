@@ -1,10 +1,10 @@
 import type { Fix } from '../../engine/types';
-import { insertLinesAfter } from '../edits';
+import { deleteLines, insertLinesAfter, insertLinesBefore } from '../edits';
 import type { GoFile } from '../file';
 import { exitPhrase, leakRelated, returnRange, STRANDED_GOROUTINE } from '../goroutines/leakReport';
 import { goroutineModel, type ChannelLeak } from '../goroutines/model';
 import type { GoRule } from '../rule';
-import { enclosingStatement, hasType, parentOf } from '../syntax';
+import { callParts, enclosingFunction, enclosingStatement, functionBody, hasType, namedChildren, parentOf, statementsOf, textOf, typeOf, unparen } from '../syntax';
 
 function message(leak: ChannelLeak): string {
   const ch = leak.channel;
@@ -40,6 +40,30 @@ function deferCloseFix(file: GoFile, leak: ChannelLeak): Fix | undefined {
   };
 }
 
+/**
+ * For a skipped signal: the goroutine literal's closing `close(ch)`, its last statement, becomes
+ * `defer close(ch)` at its top, so the early returns close ch too. Offered when that is the
+ * literal's only mention of `ch` (no send that a close could make panic).
+ */
+function closeOnEveryReturnFix(file: GoFile, leak: ChannelLeak): Fix | undefined {
+  const ret = leak.silentReturn;
+  const literal = ret && (typeOf(ret) === 'func_literal' ? ret : enclosingFunction(ret));
+  if (!literal || typeOf(literal) !== 'func_literal' || !hasType(parentOf(parentOf(literal)), 'go_statement')) return undefined;
+  const statements = statementsOf(functionBody(literal));
+  const last = statements.at(-1);
+  const call = last && typeOf(last) === 'expression_statement' ? unparen(namedChildren(last)[0]) : undefined;
+  const parts = call && typeOf(call) === 'call_expression' ? callParts(call) : undefined;
+  if (!parts || parts.name !== 'close' || typeOf(parts.fn) !== 'identifier' || parts.args[0]?.text !== leak.channel) return undefined;
+  const mentions = textOf(literal).match(new RegExp(`\\b${leak.channel.replace(/\./g, '\\.')}\\b`, 'g'));
+  if (mentions?.length !== 1) return undefined;
+  return {
+    title: `Close ${leak.channel} on every return of the goroutine (defer close(${leak.channel}))`,
+    preferred: true,
+    changesBehavior: `${leak.channel} is now closed when the goroutine returns early too`,
+    edits: [insertLinesBefore(file, statements[0], [`defer close(${leak.channel})`]), deleteLines(file, last!)],
+  };
+}
+
 export const strandedReceiver: GoRule = {
   id: 'go/stranded-receiver',
   language: 'go',
@@ -49,7 +73,7 @@ export const strandedReceiver: GoRule = {
   ...STRANDED_GOROUTINE,
   docs: {
     description:
-      'A goroutine waits on a channel made by the function that started it, and on some path that function leaves without sending on it or closing it: a `done` or `ready` channel signalled only on success, a `for v := range jobs` whose channel is never closed (or not when the function returns early), a worker loop whose only way out is a stop channel nobody closes, or the function itself receiving from a channel nothing will ever send on — or that the one goroutine signalling it skips on some path (`close(done)` after the work, not on the early return). The goroutine blocks forever and leaks with everything it holds. Only channels that never leave the function are judged; sends and closes are followed through functions and methods of the same file (`w.Stop()`).',
+      'A goroutine waits on a channel made by the function that started it, and on some path that function leaves without sending on it or closing it: a `done` or `ready` channel signalled only on success, a `for v := range jobs` whose channel is never closed (or not when the function returns early), a worker loop whose only way out is a stop channel nobody closes, or the function itself receiving from a channel nothing will ever send on — or that the one goroutine signalling it skips on some path (`close(done)` after the work, not on the early return; the quick fix turns that last `close(done)` into a `defer close(done)` at the top of the goroutine). The goroutine blocks forever and leaks with everything it holds. Only channels that never leave the function are judged; sends and closes are followed through functions and methods of the same file (`w.Stop()`).',
     bad: 'jobs := make(chan Job)\nfor i := 0; i < workers; i++ {\n\tgo func() {\n\t\tfor j := range jobs {\n\t\t\thandle(j)\n\t\t}\n\t}()\n}\nfor _, j := range todo {\n\tjobs <- j\n}',
     good: 'jobs := make(chan Job)\ndefer close(jobs)\nfor i := 0; i < workers; i++ {\n\tgo func() {\n\t\tfor j := range jobs {\n\t\t\thandle(j)\n\t\t}\n\t}()\n}\nfor _, j := range todo {\n\tjobs <- j\n}',
   },
@@ -62,7 +86,7 @@ export const strandedReceiver: GoRule = {
           : leakRelated(leak, leak.shape === 'owner' ? 'the function leaves here' : 'this path leaves without sending or closing');
       report(leak.at, message(leak), {
         related,
-        fix: () => deferCloseFix(file, leak),
+        fix: () => (leak.shape === 'skipped' ? closeOnEveryReturnFix(file, leak) : deferCloseFix(file, leak)),
       });
     }
   },
