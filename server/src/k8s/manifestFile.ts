@@ -8,6 +8,7 @@ import { loneCRsAsLF } from '../engine/text';
 import type { Position, Range } from '../engine/types';
 import { registerAliases } from './nodes';
 import { looksLikeManifest, objectsOf, type K8sObject } from './objects';
+import { parsesWithoutError } from './plainYaml';
 
 /**
  * Collections nested deeper than this are not read (the `yaml` composer overflows the stack near
@@ -160,30 +161,31 @@ export class ManifestFile {
 
 }
 
-/** Smaller documents are parsed whole anyway: cheap, and their syntax gets checked. */
+/** Smaller documents are parsed whole unless a line scan proves their syntax (plainYaml.ts): their errors get reported. */
 const BLANK_ABOVE_BYTES = 2048;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t].*)?$/gm;
 const TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m;
 
 /**
- * The text to parse: a document over 2 KB whose top-level `kind:` no rule reads (a CRD schema, a
- * dashboard ConfigMap, a bundle of RBAC) keeps only its top-level `apiVersion`, `kind` and
- * `metadata` lines and its comments at column 0; the rest becomes blank block scalars of the same
- * length (see blankBody), so offsets and lines stay those of the file and the parser has next to
- * nothing to build. Its syntax is then not checked. Documents with no top-level `kind:` line (JSON, flow style) and lists are parsed whole.
+ * The text to parse: a document whose top-level `kind:` no rule reads (a CRD schema, a dashboard
+ * ConfigMap, a bundle of RBAC) keeps only its top-level `apiVersion`, `kind` and `metadata` lines
+ * and its comments at column 0; the rest becomes blank block scalars of the same length (see
+ * blankBody), so offsets and lines stay those of the file and the parser has next to nothing to
+ * build. Over 2 KB its syntax is then not checked; under 2 KB it is blanked only when
+ * parsesWithoutError proves there is no error to report, and parsed whole otherwise. Documents
+ * with no top-level `kind:` line (JSON, flow style) and lists are parsed whole.
  */
 function blankUnreadDocuments(text: string, readKinds: ReadonlySet<string>): string {
-  if (text.length < BLANK_ABOVE_BYTES) return text;
   const starts = [0, ...Array.from(text.matchAll(DOCUMENT_MARKER), (m) => m.index)];
   let out = '';
   let copied = 0;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i];
     const end = starts[i + 1] ?? text.length;
-    if (end - start < BLANK_ABOVE_BYTES) continue;
     const doc = text.slice(start, end);
     const kind = TOP_LEVEL_KIND.exec(doc)?.[1];
     if (!kind || readKinds.has(kind) || kind.endsWith('List')) continue;
+    if (end - start < BLANK_ABOVE_BYTES && !parsesWithoutError(doc)) continue;
     out += text.slice(copied, start) + blankBody(doc);
     copied = end;
   }
