@@ -5,7 +5,8 @@
  * scripts/build-kube-linter.sh can build them from Go modules. Then the same on a real corpus: the
  * manifests under cluster/addons, test/e2e and test/fixtures of the k8s.io/kubernetes module that
  * scripts/build-controlplane.sh leaves in the Go module cache, LeakLens's CLI and kube-score each
- * run RUNS times on the files kube-score can read, with their CPU time (user + system) side by side.
+ * run RUNS times on the files kube-score can read, with their CPU time (user + system) side by side
+ * and, for reference, that of starting Node.js alone.
  *
  *   npx tsx bench/k8s-bench.ts [--files N] [--runs N] [--no-external] [--real-only]
  */
@@ -313,11 +314,15 @@ function sideBySide(what: string, all: string[], kubeScore: string | undefined):
   else failures.push('LeakLens CLI: dist/cli.js not built (npm run build)');
   if (kubeScore) add(timeRuns('kube-score score --output-format json', kubeScore, ['score', '--output-format', 'json', ...readable], [0, 1]));
   else failures.push('kube-score: not available');
+  // The floor under any Node.js CLI on this machine: starting Node itself.
+  add(timeRuns('node -e 0 (starting Node.js: the floor)', process.execPath, ['-e', '0'], [0]));
   console.log(`${'tool'.padEnd(56)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(8)}  note`);
   for (const r of rows) console.log(`${r.tool.padEnd(56)} ${String(Math.round(r.ms)).padStart(8)} ${(r.cpuMs === undefined ? '-' : String(Math.round(r.cpuMs))).padStart(8)}  ${r.note}`);
   for (const f of failures) console.log(`(skipped) ${f}`);
   const [ours, theirs] = rows;
-  if (ours?.cpuMs !== undefined && theirs?.cpuMs !== undefined) console.log(`CPU: LeakLens / kube-score = ${(ours.cpuMs / theirs.cpuMs).toFixed(2)}`);
+  if (ours?.cpuMs !== undefined && theirs?.cpuMs !== undefined && theirs.tool.startsWith('kube-score')) {
+    console.log(`CPU: LeakLens / kube-score = ${(ours.cpuMs / theirs.cpuMs).toFixed(2)}`);
+  }
 }
 
 function main(): void {

@@ -61,6 +61,8 @@ export class Kustomizations {
 function readKustomization(dir: string): Kustomization | null {
   for (const name of FILE_NAMES) {
     const file = path.join(dir, name);
+    // Most directories have none: asking is cheaper than a failed read's exception.
+    if (!fs.existsSync(file)) continue;
     let doc: unknown;
     try {
       doc = parse(fs.readFileSync(file, 'utf8'));

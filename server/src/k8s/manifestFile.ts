@@ -8,6 +8,7 @@ import { loneCRsAsLF } from '../engine/text';
 import type { Position, Range } from '../engine/types';
 import { registerAliases } from './nodes';
 import { looksLikeManifest, objectsOf, type K8sObject } from './objects';
+import { parsesWithoutError } from './plainYaml';
 
 /**
  * Collections nested deeper than this are not read (the `yaml` composer overflows the stack near
@@ -160,30 +161,31 @@ export class ManifestFile {
 
 }
 
-/** Smaller documents are parsed whole anyway: cheap, and their syntax gets checked. */
+/** Smaller documents are parsed whole unless a line scan proves their syntax (plainYaml.ts): their errors get reported. */
 const BLANK_ABOVE_BYTES = 2048;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t].*)?$/gm;
 const TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m;
 
 /**
- * The text to parse: a document over 2 KB whose top-level `kind:` no rule reads (a CRD schema, a
- * dashboard ConfigMap, a bundle of RBAC) keeps only its top-level `apiVersion`, `kind` and
- * `metadata` lines and its comments at column 0; the rest becomes blank block scalars of the same
- * length (see blankBody), so offsets and lines stay those of the file and the parser has next to
- * nothing to build. Its syntax is then not checked. Documents with no top-level `kind:` line (JSON, flow style) and lists are parsed whole.
+ * The text to parse: a document whose top-level `kind:` no rule reads (a CRD schema, a dashboard
+ * ConfigMap, a bundle of RBAC) keeps only its top-level `apiVersion`, `kind` and `metadata` lines
+ * and its comments at column 0; the rest becomes blank block scalars of the same length (see
+ * blankBody), so offsets and lines stay those of the file and the parser has next to nothing to
+ * build. Over 2 KB its syntax is then not checked; under 2 KB it is blanked only when
+ * parsesWithoutError proves there is no error to report, and parsed whole otherwise. Documents
+ * with no top-level `kind:` line (JSON, flow style) and lists are parsed whole.
  */
 function blankUnreadDocuments(text: string, readKinds: ReadonlySet<string>): string {
-  if (text.length < BLANK_ABOVE_BYTES) return text;
   const starts = [0, ...Array.from(text.matchAll(DOCUMENT_MARKER), (m) => m.index)];
   let out = '';
   let copied = 0;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i];
     const end = starts[i + 1] ?? text.length;
-    if (end - start < BLANK_ABOVE_BYTES) continue;
     const doc = text.slice(start, end);
     const kind = TOP_LEVEL_KIND.exec(doc)?.[1];
     if (!kind || readKinds.has(kind) || kind.endsWith('List')) continue;
+    if (end - start < BLANK_ABOVE_BYTES && !parsesWithoutError(doc)) continue;
     out += text.slice(copied, start) + blankBody(doc);
     copied = end;
   }
@@ -240,16 +242,11 @@ function syntaxProblem(error: YAMLParseError, text: string): SyntaxProblem {
   };
 }
 
-const CHILD_FIELDS = ['start', 'key', 'sep', 'value', 'end', 'props', 'items'] as const;
-
-const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
-
-const LITERAL_SCALARS = new Set(['single-quoted-scalar', 'double-quoted-scalar', 'block-scalar']);
-
 /**
  * One pass over the CST: its comment tokens in source order, whether it uses aliases, how deep
  * collections nest and, when asked, the offsets of its quoted and block scalars. Iterative, since
- * collections can nest arbitrarily deep.
+ * collections can nest arbitrarily deep; each token type's children are read from its own fields
+ * (a generic walk over every field name cost a tenth of the parse).
  */
 function scanCst(
   tokens: readonly CST.Token[],
@@ -259,19 +256,64 @@ function scanCst(
   const literals: [number, number][] | undefined = withLiterals ? [] : undefined;
   let hasAlias = false;
   let depth = 0;
-  const stack: { token: unknown; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  // Tokens to visit and the number of collections around each.
+  const stack: CST.Token[] = [];
+  const depths: number[] = [];
+  const push = (t: CST.Token | null | undefined, d: number) => {
+    if (!t) return;
+    stack.push(t);
+    depths.push(d);
+  };
+  const pushAll = (ts: readonly CST.Token[] | undefined, d: number) => {
+    if (ts) for (const t of ts) push(t, d);
+  };
+  for (const t of tokens) push(t, 0);
   while (stack.length > 0) {
-    const item = stack.pop()!;
-    const t = item.token as Record<string, unknown>;
-    if (t.type === 'comment') comments.push(t as unknown as CST.SourceToken);
-    else if (t.type === 'alias') hasAlias = true;
-    else if (literals && LITERAL_SCALARS.has(t.type as string)) literals.push(literalRange(t as unknown as CST.FlowScalar | CST.BlockScalar));
-    const inner = COLLECTIONS.has(t.type as string) ? item.depth + 1 : item.depth;
-    depth = Math.max(depth, inner);
-    for (const field of CHILD_FIELDS) {
-      const v = t[field];
-      if (Array.isArray(v)) for (const c of v) stack.push({ token: c, depth: inner });
-      else if (v && typeof v === 'object') stack.push({ token: v, depth: inner });
+    const t = stack.pop()!;
+    const d = depths.pop()!;
+    switch (t.type) {
+      case 'comment':
+        comments.push(t);
+        break;
+      case 'document':
+        pushAll(t.start, d);
+        push(t.value, d);
+        pushAll(t.end, d);
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection': {
+        const inner = d + 1;
+        depth = Math.max(depth, inner);
+        if (t.type === 'flow-collection') {
+          push(t.start, inner);
+          pushAll(t.end, inner);
+        }
+        for (const item of t.items as CST.CollectionItem[]) {
+          pushAll(item.start, inner);
+          push(item.key, inner);
+          pushAll(item.sep, inner);
+          push(item.value, inner);
+        }
+        break;
+      }
+      case 'alias':
+        hasAlias = true;
+        pushAll(t.end, d);
+        break;
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+        literals?.push(literalRange(t));
+        pushAll(t.end, d);
+        break;
+      case 'block-scalar':
+        literals?.push(literalRange(t));
+        pushAll(t.props, d);
+        break;
+      case 'scalar':
+      case 'doc-end':
+        pushAll(t.end, d);
+        break;
     }
   }
   comments.sort((a, b) => a.offset - b.offset);

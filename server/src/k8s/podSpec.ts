@@ -66,11 +66,19 @@ export function podSpecOf(object: K8sObject): PodSpecRef | undefined {
   return { object, template, metadata: mapAt(template, 'metadata'), spec, runsToCompletion };
 }
 
-export function podSpecsOf(objects: readonly K8sObject[]): PodSpecRef[] {
-  const out: PodSpecRef[] = [];
-  for (const o of objects) {
-    const pod = podSpecOf(o);
-    if (pod) out.push(pod);
+/** Pod specs and containers per objects list: some twenty rules ask for them on each file. */
+const podSpecsCache = new WeakMap<readonly K8sObject[], readonly PodSpecRef[]>();
+const containersCache = new WeakMap<readonly K8sObject[], readonly ContainerRef[]>();
+
+export function podSpecsOf(objects: readonly K8sObject[]): readonly PodSpecRef[] {
+  let out = podSpecsCache.get(objects);
+  if (!out) {
+    const found: PodSpecRef[] = [];
+    for (const o of objects) {
+      const pod = podSpecOf(o);
+      if (pod) found.push(pod);
+    }
+    podSpecsCache.set(objects, (out = found));
   }
   return out;
 }
@@ -91,8 +99,10 @@ export function containersOf(pod: PodSpecRef): ContainerRef[] {
   return out;
 }
 
-export function allContainers(objects: readonly K8sObject[]): ContainerRef[] {
-  return podSpecsOf(objects).flatMap(containersOf);
+export function allContainers(objects: readonly K8sObject[]): readonly ContainerRef[] {
+  let out = containersCache.get(objects);
+  if (!out) containersCache.set(objects, (out = podSpecsOf(objects).flatMap(containersOf)));
+  return out;
 }
 
 /** Containers expected to run indefinitely and serve: probes apply to these. */

@@ -338,8 +338,7 @@ export class YamlEditor {
     if (typeof value !== 'string') return String(value);
     // Words, quantities and durations (100m, 128Mi, 10s, RuntimeDefault) are plain: no emitter needed.
     if (PLAIN_SAFE.test(value)) return value;
-    // The YAML 1.1 emitter quotes what a YAML 1.1 reader (Kubernetes) would not read back as a string.
-    return stringify(value, { version: '1.1' }).trimEnd();
+    return emitted(value);
   }
 
   private key(key: string): string {
@@ -351,6 +350,20 @@ export class YamlEditor {
     const text = this.style.eol === '\n' ? newText : newText.replaceAll('\n', this.style.eol);
     return { range: this.file.range(start, end), newText: text };
   }
+}
+
+/** The emitter's answers: fixes insert the same few values (`128Mi`, `100m`) over and over. */
+const emittedStrings = new Map<string, string>();
+const MAX_EMITTED = 1000;
+
+/** The YAML 1.1 emitter quotes what a YAML 1.1 reader (Kubernetes) would not read back as a string. */
+function emitted(value: string): string {
+  let text = emittedStrings.get(value);
+  if (text === undefined) {
+    if (emittedStrings.size >= MAX_EMITTED) emittedStrings.clear();
+    emittedStrings.set(value, (text = stringify(value, { version: '1.1' }).trimEnd()));
+  }
+  return text;
 }
 
 /**
