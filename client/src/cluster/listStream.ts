@@ -32,13 +32,11 @@ export class ListItemSplitter {
     // text[start..] is not yet handed on (to onItem or the envelope); `partial` was scanned already.
     let start = 0;
     for (let i = this.partial.length; i < text.length; i++) {
-      const c = text.charCodeAt(i);
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) this.inString = false;
+        i = this.endOfString(text, i);
         continue;
       }
+      const c = text.charCodeAt(i);
       if (c === QUOTE) this.inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         if (this.inItems && this.depth === 2) start = i; // an item begins; the comma before it is dropped
@@ -63,6 +61,33 @@ export class ListItemSplitter {
     else {
       this.partial = '';
       if (!this.inItems) this.envelope += text.slice(start);
+    }
+  }
+
+  /**
+   * Where the string being read from `i` on ends (its closing quote), or text.length when it goes
+   * on in the next chunk. Most of a list's text is inside strings: indexOf skips it natively.
+   */
+  private endOfString(text: string, i: number): number {
+    if (this.escaped) {
+      this.escaped = false;
+      i++;
+    }
+    for (;;) {
+      const quote = text.indexOf('"', i);
+      const stop = quote < 0 ? text.length : quote;
+      let k = stop;
+      while (k > i && text.charCodeAt(k - 1) === BACKSLASH) k--;
+      const escapes = (stop - k) % 2 === 1;
+      if (quote < 0) {
+        this.escaped = escapes;
+        return text.length;
+      }
+      if (!escapes) {
+        this.inString = false;
+        return quote;
+      }
+      i = quote + 1;
     }
   }
 
