@@ -128,12 +128,12 @@ describe('incremental edits publish what a fresh open and the CLI find', () => {
   const yamlFiles = filesUnder(path.join(FIXTURES, 'k8s'), /\.ya?ml$/).map((f) => fs.readFileSync(f, 'utf8'));
   const server = serverForSuite({ settings: { scope: 'openFiles' } });
 
-  const go = editProperty(server, 'go', 1900, 5, [SERVICE_GO, ...goFiles.filter((_, i) => i % 25 === 0)], ['x', '}', '{', '\t', 'go func() {}()\n', 'context.', 'defer ', '"', '//', 'time.After(time.Second)', 'for {\n'], goFiles);
+  const go = editProperty(server, 'go', 190_000, 5, [SERVICE_GO, ...goFiles.filter((_, i) => i % 25 === 0)], ['x', '}', '{', '\t', 'go func() {}()\n', 'context.', 'defer ', '"', '//', 'time.After(time.Second)', 'for {\n'], goFiles);
   test(`Go: ${go.cases} seeded sequences of ${EDITS} edits, checked every ${CHECK_EVERY}`, async (t) => {
     t.diagnostic(`${await checkProperty(go)} cases`);
   });
 
-  const yaml = editProperty(server, 'yaml', 1950, 4, [DEPLOYMENT_YAML, SERVICE_YAML, ...yamlFiles.filter((_, i) => i % 20 === 0)], ['  ', '- ', ': ', '---\n', '#', 'image: nginx:latest\n', '    resources: {}\n', '"'], yamlFiles);
+  const yaml = editProperty(server, 'yaml', 195_000, 4, [DEPLOYMENT_YAML, SERVICE_YAML, ...yamlFiles.filter((_, i) => i % 20 === 0)], ['  ', '- ', ': ', '---\n', '#', 'image: nginx:latest\n', '    resources: {}\n', '"'], yamlFiles);
   test(`manifests: ${yaml.cases} seeded sequences of ${EDITS} edits, checked every ${CHECK_EVERY}`, async (t) => {
     t.diagnostic(`${await checkProperty(yaml)} cases`);
   });
