@@ -229,7 +229,7 @@ export class KubeApi implements ListWatchClient {
 
 function readBody(res: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    // Decoded as it arrives: one copy of a list page in memory, not chunks + joined buffer + string.
+    // Decoded as it arrives: one copy of the body in memory, not chunks + joined buffer + string.
     let text = '';
     res.setEncoding('utf8');
     res.on('data', (c: string) => (text += c));
