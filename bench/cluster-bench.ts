@@ -7,7 +7,8 @@
  *
  *   npx tsx bench/cluster-bench.ts [--big=5000] [--namespaces=20] [--per-namespace=1000] [--patches=200]
  *
- * Targets (issue 5): render ≤ 2 s, patch→tree p95 ≤ 300 ms, ≤ 150 MB for 20,000 watched pods.
+ * Targets (issues 5 and 19): render ≤ 2 s, patch→tree p95 ≤ 300 ms, ≤ 150 MB RSS for 20,000 watched
+ * pods, steady and at the peak of their first listing.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -64,11 +65,13 @@ async function worker(kubeconfig: string, namespaces: string[]): Promise<void> {
   const admin = (await ex.roots())[0];
   const all = await ex.children(admin);
   const baseline = usage();
-  // The transient high-water mark while 20,000 pods are listed (garbage not yet collected included).
-  let peak = { rss: 0, heapUsed: 0 };
+  // The high-water marks of the first listing, garbage not yet collected included: what the
+  // extension host (shared with every other extension) feels.
+  const peak = { rss: 0, heapUsed: 0 };
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
-    if (m.rss > peak.rss) peak = { rss: m.rss, heapUsed: m.heapUsed };
+    peak.rss = Math.max(peak.rss, m.rss);
+    peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
   }, 10);
   const t0 = performance.now();
   const targets = all.filter((n) => n.type === 'namespace' && namespaces.includes(n.namespace));
@@ -180,8 +183,10 @@ async function main(): Promise<void> {
     const changed = new Map<string, (at: number) => void>();
     ex.onDidChange((nodes) => {
       const at = performance.now();
-      for (const n of nodes ?? []) changed.get(n.id)?.(at);
-      if (!nodes) for (const f of changed.values()) f(at);
+      // A pod whose health changes moves in the namespace's order: the namespace is refreshed
+      // instead of the pod, and that redraws the pod too.
+      const all = !nodes || nodes.some((n) => n.id === big.id);
+      for (const [id, f] of changed) if (all || nodes.some((n) => n.id === id)) f(at);
     });
     const statusOf = (i: number) => ({
       status: {
@@ -193,7 +198,13 @@ async function main(): Promise<void> {
     const measure = async (i: number): Promise<number> => {
       const name = `pod-${String((i * 7919) % BIG).padStart(5, '0')}`;
       const node = await ex.children(big).then((kids) => kids.find((k) => k.type === 'pod' && k.name === name)!);
-      const seen = new Promise<number>((resolve) => changed.set(node.id, resolve));
+      const seen = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no tree change within 10 s of patching ${name}`)), 10_000);
+        changed.set(node.id, (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        });
+      });
       const p0 = performance.now();
       const s = await patch(`/api/v1/namespaces/${BIG_NS}/pods/${name}/status`, statusOf(i));
       if (s !== 200) throw new Error(`patch: HTTP ${s}`);
@@ -236,7 +247,7 @@ async function main(): Promise<void> {
     const m = JSON.parse(w.stdout.trim().split('\n').pop()!);
     console.log(`memory worker: ${m.pods} pods in ${m.watched} watched namespaces, listed and rendered in ${ms(m.syncMs)}`);
     console.log(`  before expanding:            RSS ${mb(m.baseline.rss)}, heap ${mb(m.baseline.heapUsed)}`);
-    console.log(`  peak while listing:          RSS ${mb(m.peak.rss)}, heap ${mb(m.peak.heapUsed)} (uncollected garbage included)`);
+    console.log(`  first listing, peak:         RSS ${mb(m.peak.rss)}, heap ${mb(m.peak.heapUsed)} (uncollected garbage included, sampled every 10 ms)`);
     console.log(`  synced, after a GC:          RSS ${mb(m.synced.rss)}, heap ${mb(m.synced.heapUsed)}`);
     console.log(`  watching 15 s later, GC'd:   RSS ${mb(m.steady.rss)}, heap ${mb(m.steady.heapUsed)}`);
     console.log(`  the model's share:           heap +${mb(m.steady.heapUsed - m.baseline.heapUsed)} (${((m.steady.heapUsed - m.baseline.heapUsed) / m.pods).toFixed(0)} bytes per pod)`);
@@ -244,7 +255,8 @@ async function main(): Promise<void> {
     console.log('\nsummary');
     console.log(`  render ${BIG} pods:           ${ms(percentile(renders, 50))} median, ${ms(Math.max(...renders))} worst   (target ≤ 2000 ms)`);
     console.log(`  patch→tree p95:           ${ms(percentile(isolated, 95))} isolated, ${ms(percentile(loaded, 95))} under load   (target ≤ 300 ms)`);
-    console.log(`  ${m.pods} watched pods:      RSS ${mb(m.steady.rss)}, heap ${mb(m.steady.heapUsed)} steady; RSS ${mb(m.peak.rss)} peak while listing   (target ≤ 150 MB)`);
+    console.log(`  first listing, ${m.pods} pods: peak RSS ${mb(m.peak.rss)}, peak heap ${mb(m.peak.heapUsed)}   (target ≤ 150 MB RSS)`);
+    console.log(`  ${m.pods} watched pods:      RSS ${mb(m.steady.rss)}, heap ${mb(m.steady.heapUsed)} steady   (target ≤ 150 MB; 123 MB on 2026-12-06)`);
     console.log(`  total bench time:         ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     agent.destroy();
   } finally {

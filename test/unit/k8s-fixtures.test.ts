@@ -174,6 +174,8 @@ for (const { rule, files } of dirs) {
         // Findings whose fixes all change behavior are left exactly as they were.
         const riskyOnly = (found: Finding[]) => countByRule(found.filter((f) => f.fixes.length > 0 && !safelyFixable(f)));
         assert.deepEqual(riskyOnly(lintManifest(file, current, workspace)), riskyOnly(lintManifest(file, text, workspace)), 'fix all applied a fix that changes behavior');
+        const before = countByRule(lintManifest(file, text, workspace));
+        for (const [r, n] of countByRule(lintManifest(file, current, workspace))) assert.ok(n <= (before.get(r) ?? 0), `fix all adds a ${r} finding:\n${current}`);
       });
     }
   });

@@ -11,7 +11,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeStatus, WatchEvent } from './kube';
+import type { KubeList, KubeStatus, WatchEvent } from './kube';
+import { ListItemSplitter } from './listStream';
 
 export const USER_AGENT = 'leaklens-cluster-view';
 
@@ -38,10 +39,10 @@ export class CredentialError extends Error {
   }
 }
 
-/** A watch delivered neither an event nor a bookmark for too long. */
+/** A stream (a watch, a list page) delivered nothing, not even a bookmark, for too long. */
 export class SilenceError extends Error {
   constructor(readonly silentMs: number) {
-    super(`the watch was silent for ${Math.round(silentMs / 1000)} s`);
+    super(`the API server sent nothing for ${Math.round(silentMs / 1000)} s`);
     this.name = 'SilenceError';
   }
 }
@@ -70,7 +71,7 @@ export interface WatchOptions {
 
 /** What the reflector needs; KubeApi implements it. */
 export interface ListWatchClient {
-  getJson<T>(path: string, query?: Query): Promise<T>;
+  listItems(path: string, query: Query, onItem: (itemJson: string) => void): Promise<KubeList>;
   watch(path: string, query: Query, onEvent: (e: WatchEvent) => void, opts: WatchOptions): StreamHandle;
 }
 
@@ -111,6 +112,17 @@ export class KubeApi implements ListWatchClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * One page of a list, streamed: onItem gets each item's JSON text as soon as it arrived; resolves
+   * with the page without its items (resourceVersion, continue token).
+   */
+  async listItems(path: string, query: Query, onItem: (itemJson: string) => void): Promise<KubeList> {
+    const splitter = new ListItemSplitter(onItem);
+    const handle = this.stream<string>(path, query, REQUEST_TIMEOUT_MS, undefined, (chunk) => splitter.write(chunk), false);
+    await handle.done;
+    return splitter.end();
   }
 
   /** Streams a watch; every event, bookmark included, goes to onEvent. */
@@ -217,7 +229,7 @@ export class KubeApi implements ListWatchClient {
 
 function readBody(res: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    // Decoded as it arrives: one copy of a list page in memory, not chunks + joined buffer + string.
+    // Decoded as it arrives: one copy of the body in memory, not chunks + joined buffer + string.
     let text = '';
     res.setEncoding('utf8');
     res.on('data', (c: string) => (text += c));

@@ -1,7 +1,7 @@
 /**
  * A counting semaphore. The explorer passes one to every reflector so that only a few list pages
- * are in flight at once: each page (500 objects) is read and parsed whole, and expanding twenty
- * namespaces starts 140 lists; unbounded, their pages would all sit in memory together.
+ * are in flight at once: expanding twenty namespaces starts 140 lists, which would otherwise all
+ * hold a response open (buffers, a half-received item each) and load the API server at once.
  */
 export class Gate {
   private active = 0;

@@ -14,7 +14,7 @@
 import { ApiError, type ListWatchClient, type Query } from './api';
 import type { Backoff } from './backoff';
 import type { Gate } from './gate';
-import type { KubeList, KubeObject, WatchEvent } from './kube';
+import type { KubeObject, WatchEvent } from './kube';
 import { isAborted, isGone, problemFromError, type ClusterProblem, type CredentialInfo } from './problems';
 
 export interface ReflectorSink {
@@ -161,19 +161,22 @@ export class Reflector {
     const names = new Set<string>();
     let cont: string | undefined;
     let rv: string | undefined;
+    // Each item is parsed and handed to the sink as it arrives, so only one raw object is alive at a time.
+    const onItem = (json: string) => {
+      if (generation !== this.generation) return;
+      const item = JSON.parse(json) as KubeObject;
+      const name = item.metadata?.name;
+      if (!name) return;
+      names.add(name);
+      this.sink.upsert(item);
+    };
     do {
       const query: Query = { limit: this.opts.pageSize ?? 500, continue: cont };
-      const fetchPage = () => this.client.getJson<KubeList>(this.path, query);
+      const fetchPage = () => this.client.listItems(this.path, query, onItem);
       const page = await (this.opts.listGate ? this.opts.listGate.run(fetchPage) : fetchPage());
       if (generation !== this.generation) return '';
       this.stats.pages++;
       rv = page.metadata?.resourceVersion;
-      for (const item of page.items ?? []) {
-        const name = item.metadata?.name;
-        if (!name) continue;
-        names.add(name);
-        this.sink.upsert(item);
-      }
       cont = page.metadata?.continue || undefined;
     } while (cont);
     this.sink.resync(names);
