@@ -7,23 +7,41 @@
  * deeply nested code.)
  */
 import type { Node } from 'web-tree-sitter';
-import { declarationOf, nodeMemo, parentOf, textOf, typeOf } from './syntax';
+import { declarationOf, expressionsOf, nodeMemo, parentOf, textOf, typeOf } from './syntax';
 import { nodesAtWords } from './wordNodes';
 import { mentionsWord } from './words';
 
+/**
+ * The mentions of one name in a declaration, in source order, with their start offsets: read once,
+ * since each read of a node's offset crosses into WASM and binary searches read many.
+ */
+interface Mentions {
+  nodes: readonly Node[];
+  starts: readonly number[];
+}
+
 /** Per top-level declaration: the mentions found so far, by name. */
-const mentionsByDeclaration = nodeMemo(() => new Map<string, readonly Node[]>());
+const mentionsByDeclaration = nodeMemo(() => new Map<string, Mentions>());
 
 const asIdentifier = (token: Node) => (typeOf(token) === 'identifier' ? token : undefined);
 
-/** Identifiers named `name` inside `scope` (nested func literals included), in source order. */
-export function mentionsOf(scope: Node, name: string): readonly Node[] {
+/** The mentions of `name` in the top-level declaration around `scope`. */
+function declarationMentions(scope: Node, name: string): Mentions {
   const decl = declarationOf(scope);
   const known = mentionsByDeclaration(decl);
   let all = known.get(name);
-  if (!all) known.set(name, (all = nodesAtWords(decl, [name], asIdentifier)));
-  if (decl.id === scope.id) return all;
-  return all.slice(firstAtOrAfter(all, scope.startIndex), firstAtOrAfter(all, scope.endIndex));
+  if (!all) {
+    const nodes = nodesAtWords(decl, [name], asIdentifier);
+    known.set(name, (all = { nodes, starts: nodes.map((n) => n.startIndex) }));
+  }
+  return all;
+}
+
+/** Identifiers named `name` inside `scope` (nested func literals included), in source order. */
+export function mentionsOf(scope: Node, name: string): readonly Node[] {
+  const all = declarationMentions(scope, name);
+  if (declarationOf(scope).id === scope.id) return all.nodes;
+  return all.nodes.slice(firstAtOrAfter(all.starts, scope.startIndex), firstAtOrAfter(all.starts, scope.endIndex));
 }
 
 /**
@@ -33,11 +51,12 @@ export function mentionsOf(scope: Node, name: string): readonly Node[] {
  * nesting (a `cmd :=` per block) costs each question a few steps, not the depth.
  */
 export function someLaterMention(scope: Node, name: string, from: number, test: (mention: Node) => boolean): boolean {
-  const all = mentionsOf(scope, name);
-  for (let i = firstAtOrAfter(all, from); i < all.length; i++) {
-    const shadowEnd = nestedRedeclarationEnd(all[i], from);
-    if (shadowEnd !== undefined) i = firstAtOrAfter(all, shadowEnd) - 1;
-    else if (test(all[i])) return true;
+  const { nodes, starts } = declarationMentions(scope, name);
+  const end = firstAtOrAfter(starts, scope.endIndex);
+  for (let i = firstAtOrAfter(starts, Math.max(from, scope.startIndex)); i < end; i++) {
+    const shadowEnd = nestedRedeclarationEnd(nodes[i], from);
+    if (shadowEnd !== undefined) i = firstAtOrAfter(starts, shadowEnd) - 1;
+    else if (test(nodes[i])) return true;
   }
   return false;
 }
@@ -61,13 +80,13 @@ function nestedRedeclarationEnd(id: Node, from: number): number | undefined {
   return scope && scope.startIndex > from ? scope.endIndex : undefined;
 }
 
-/** The index of the first node of `nodes` (in source order) starting at or after `offset`. */
-function firstAtOrAfter(nodes: readonly Node[], offset: number): number {
+/** The index of the first of `starts` (ascending) at or after `offset`. */
+function firstAtOrAfter(starts: readonly number[], offset: number): number {
   let lo = 0;
-  let hi = nodes.length;
+  let hi = starts.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (nodes[mid].startIndex < offset) lo = mid + 1;
+    if (starts[mid] < offset) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -81,6 +100,60 @@ export function mentionsBetween(scope: Node, name: string, from: number, to = In
     const base = scope.startIndex;
     if (!mentionsWord(textOf(scope).slice(Math.max(0, from - base), to - base), name)) return [];
   }
-  const all = mentionsOf(scope, name);
-  return all.slice(firstAtOrAfter(all, from), to === Infinity ? all.length : firstAtOrAfter(all, to));
+  const { nodes, starts } = declarationMentions(scope, name);
+  return nodes.slice(firstAtOrAfter(starts, Math.max(from, scope.startIndex)), firstAtOrAfter(starts, Math.min(to, scope.endIndex)));
+}
+
+/**
+ * The mentions of a name from some offset on, as indexes [first, end) into its declaration's
+ * mentions: for asking, statement after statement, which lie inside a node without copying or
+ * reading the nodes.
+ */
+export interface MentionSpan {
+  readonly name: string;
+  readonly nodes: readonly Node[];
+  readonly starts: readonly number[];
+  readonly first: number;
+  readonly end: number;
+}
+
+/** The mentions of `name` inside `scope` at or after `from`. */
+export function mentionSpan(scope: Node, name: string, from: number): MentionSpan {
+  const { nodes, starts } = declarationMentions(scope, name);
+  return { name, nodes, starts, first: firstAtOrAfter(starts, Math.max(from, scope.startIndex)), end: firstAtOrAfter(starts, scope.endIndex) };
+}
+
+/** The indexes [from, to) of the span's mentions that lie wholly inside [start, end) (a mention is as long as the name). */
+export function mentionsInside(span: MentionSpan, start: number, end: number): [number, number] {
+  const from = Math.max(span.first, firstAtOrAfter(span.starts, start));
+  const to = Math.min(span.end, firstAtOrAfter(span.starts, end - span.name.length + 1));
+  return [from, Math.max(from, to)];
+}
+
+/** Per top-level declaration: the mentions of each name that are assigned to, by name. */
+const assignedByDeclaration = nodeMemo(() => new Map<string, Mentions>());
+
+/** True when `id` is one of the targets of `a, b := …` or `a, b = …`. */
+function isAssignmentTarget(id: Node): boolean {
+  const list = parentOf(id);
+  const stmt = list && typeOf(list) === 'expression_list' ? parentOf(list) : null;
+  if (!stmt || (typeOf(stmt) !== 'short_var_declaration' && typeOf(stmt) !== 'assignment_statement')) return false;
+  return expressionsOf(stmt.childForFieldName('left')).some((t) => t.id === id.id);
+}
+
+/**
+ * The last mention of `name` in `scope` before `offset` that an assignment or short variable
+ * declaration assigns to. The assigned mentions are picked out once per declaration and name:
+ * searched back from each question, code that reads a name at every level of nesting cost the
+ * depth per question.
+ */
+export function lastAssignmentTarget(scope: Node, name: string, offset: number): Node | undefined {
+  const known = assignedByDeclaration(declarationOf(scope));
+  let assigned = known.get(name);
+  if (!assigned) {
+    const nodes = declarationMentions(scope, name).nodes.filter(isAssignmentTarget);
+    known.set(name, (assigned = { nodes, starts: nodes.map((n) => n.startIndex) }));
+  }
+  const i = firstAtOrAfter(assigned.starts, Math.min(offset, scope.endIndex)) - 1;
+  return i >= 0 && assigned.starts[i] >= scope.startIndex ? assigned.nodes[i] : undefined;
 }

@@ -8,7 +8,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 import type { GoFile } from './file';
-import { mentionsBetween, mentionsOf } from './identifiers';
+import { defersBefore } from './defers';
+import { mentionsBetween, mentionsInside, mentionsOf, mentionSpan } from './identifiers';
 import { trailingWord } from './words';
 import {
   callParts,
@@ -692,25 +693,20 @@ export function boundResult(
   return target ? { target, pos, multi } : undefined;
 }
 
-/** The `defer` statement `node` is part of, when that defer runs in `fn` itself. */
-function deferOf(node: Node, fn: Node): Node | undefined {
-  for (let p = parentOf(node); p && p.id !== fn.id; p = parentOf(p)) {
-    if (typeOf(p) === 'defer_statement') return enclosingFunction(p)?.id === fn.id ? p : undefined;
-  }
-  return undefined;
-}
-
 /**
  * True when a `defer` that runs before `stmt` in the same function releases the resource when the
  * function returns: `defer tx.Rollback()` above a query on tx. With `late`, only through a deferred
  * closure, which reads the variable when it runs (`defer func() { cancel() }()`), not when deferred.
+ * A mention in a defer nested in a deferred closure runs when that closure returns: not counted.
  */
 function releasedByEarlierDefer(name: string, releases: (ident: Node) => boolean, stmt: Node, fn: Node, body: Node, late: boolean): boolean {
-  return mentionsBetween(body, name, body.startIndex, stmt.startIndex).some((id) => {
-    const d = deferOf(id, fn);
-    if (!d || !isInside(stmt, parentOf(d) ?? d) || !releases(id)) return false;
-    return !late || enclosingFunction(id)?.id !== fn.id;
-  });
+  return defersBefore(body, stmt).some(({ defer, nested }) =>
+    mentionsBetween(body, name, defer.start, Math.min(defer.end, stmt.startIndex)).some((id) => {
+      const at = id.startIndex;
+      if (nested.some((n) => n.start <= at && at < n.end) || !releases(id)) return false;
+      return !late || enclosingFunction(id)?.id !== fn.id;
+    }),
+  );
 }
 
 /**
@@ -790,23 +786,21 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
 
   const tracked: Tracked[] = [...companions];
   if (!discarded) tracked.push({ name, use: (id) => useKind(id, kind, file, body) });
-  // A mention is the name itself: its end needs no question to the tree.
-  const uses = tracked.flatMap((t) =>
-    mentionsBetween(body, t.name, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.startIndex + t.name.length, t, kind: undefined as UseKind | undefined })),
-  );
-  const kindOf = (u: (typeof uses)[number]) => (u.kind ??= u.t.use(u.node));
-  const overwrites = (u: (typeof uses)[number]) => u.t.name === name && overwritesResource(u.node, fn, scope!);
-  // Statements are asked in source order and most hold no use: compare offsets before the tree.
+  const spans = tracked.map((t) => ({ t, mentions: mentionSpan(body, t.name, stmt.endIndex), kinds: new Map<number, UseKind>() }));
+  const kindAt = (s: (typeof spans)[number], i: number) => {
+    let k = s.kinds.get(i);
+    if (k === undefined) s.kinds.set(i, (k = s.t.use(s.mentions.nodes[i])));
+    return k;
+  };
   const settles = (node: Node): Settle => {
-    const start = node.startIndex;
-    if (!uses.some((u) => u.start >= start)) return undefined;
-    const end = node.endIndex;
     let lost = false;
-    for (const u of uses) {
-      if (u.start < start || u.end > end) continue;
-      const k = kindOf(u);
-      if (k === 'rebind' && overwrites(u)) lost = true;
-      else if (k !== 'none') return 'settled';
+    for (const s of spans) {
+      const [from, to] = mentionsInside(s.mentions, node.startIndex, node.endIndex);
+      for (let i = from; i < to; i++) {
+        const k = kindAt(s, i);
+        if (k === 'rebind' && s.t.name === name && overwritesResource(s.mentions.nodes[i], fn, scope!)) lost = true;
+        else if (k !== 'none') return 'settled';
+      }
     }
     return lost ? 'lost' : undefined;
   };
@@ -825,9 +819,14 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
   }
   if (leaks.length === 0) return OWNED;
   if (discarded) return DISCARDED;
-  const own = uses.filter((u) => u.t.name === name);
-  const handedOn = own.some((u) => kindOf(u) === 'handoff');
-  const inClosure = own.some((u) => enclosingFunction(u.node)?.id !== fn.id);
+  const someOwnMention = (test: (s: (typeof spans)[number], i: number) => boolean) =>
+    spans.some((s) => {
+      if (s.t.name !== name) return false;
+      for (let i = s.mentions.first; i < s.mentions.end; i++) if (test(s, i)) return true;
+      return false;
+    });
+  const handedOn = someOwnMention((s, i) => kindAt(s, i) === 'handoff');
+  const inClosure = someOwnMention((s, i) => enclosingFunction(s.mentions.nodes[i])?.id !== fn.id);
   return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn, inClosure }, fn };
 }
 
@@ -872,9 +871,12 @@ export function iterationExits(file: GoFile, stmt: Node, loop: Node, name: strin
   const fn = enclosingFunction(stmt);
   const body = fn && functionBody(fn);
   if (!loopBody || !body) return [];
-  const uses = name ? mentionsBetween(body, name, stmt.endIndex) : [];
-  const settles = (node: Node): Settle =>
-    uses.some((u) => isInside(u, node) && !['none', 'rebind'].includes(useKind(u, kind, file, body))) ? 'settled' : undefined;
+  const mentions = name ? mentionSpan(body, name, stmt.endIndex) : undefined;
+  const settles = (node: Node): Settle => {
+    const [from, to] = mentions ? mentionsInside(mentions, node.startIndex, node.endIndex) : [0, 0];
+    for (let i = from; i < to; i++) if (!['none', 'rebind'].includes(useKind(mentions!.nodes[i], kind, file, body))) return 'settled';
+    return undefined;
+  };
   return unlessTooDeep(() => dedupe(leaksFrom(new PathWalker(file, settles), stmt, false, loopBody, body)), []);
 }
 
