@@ -32,9 +32,8 @@ const LOST_CANCEL =
 /** Rules known to do super-linear work here, or to fail on it, and why. */
 const TODO: Record<string, string> = {
   'go/lost-cancel': LOST_CANCEL,
-  'go/signal-notify-unbuffered': 'go/channels.ts madeChannelName reads the parents of each unbuffered make: super-linear on deeply nested makes',
-  // New on main since this guard was written (merge of issue 19):
-  'go/http-request-no-context': 'linear since its request and context lookups skip shadowing scopes and read each statement list once, but about 415 units per level on nested blocks (contextScope.ts declaredContext and requestContext.ts bindsContext per level), over the budget',
+  'go/signal-notify-unbuffered':
+    "the rule's unbufferedMakeOf climbs every parent from each Notify call to the root, looking for functions (rules/signalNotifyUnbuffered.ts, the goroutine engineer's): the depth per call",
 };
 
 /**

@@ -9,7 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import { declarationOf, expressionsOf, nodeMemo, parentOf, textOf, typeOf } from './syntax';
 import { nodesAtWords } from './wordNodes';
-import { mentionsWord } from './words';
+import { firstAtOrAfter, mentionsWord } from './words';
 
 /**
  * The mentions of one name in a declaration, in source order, with their start offsets: read once,
@@ -78,18 +78,6 @@ function nestedRedeclarationEnd(id: Node, from: number): number | undefined {
   let scope = declaration && parentOf(declaration);
   if (scope && typeOf(scope) === 'for_clause') scope = parentOf(scope);
   return scope && scope.startIndex > from ? scope.endIndex : undefined;
-}
-
-/** The index of the first of `starts` (ascending) at or after `offset`. */
-function firstAtOrAfter(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (starts[mid] < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Identifiers named `name` inside `scope` that lie within [from, to) (offsets); binary search, as bodies can be huge. */
