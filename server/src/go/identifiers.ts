@@ -80,16 +80,30 @@ function nestedRedeclarationEnd(id: Node, from: number): number | undefined {
   return scope && scope.startIndex > from ? scope.endIndex : undefined;
 }
 
+/**
+ * True when the text of [from, to) in `scope` shows no mention of `name`. A short stretch (the
+ * lines between a call and its error check) seldom names the variable: reading its text settles
+ * that without finding every mention in the declaration (once found, a binary search is cheaper).
+ */
+function surelyUnmentioned(scope: Node, name: string, from: number, to: number): boolean {
+  if (to === Infinity || mentionsByDeclaration(declarationOf(scope)).has(name)) return false;
+  const base = scope.startIndex;
+  return !mentionsWord(textOf(scope).slice(Math.max(0, from - base), to - base), name);
+}
+
 /** Identifiers named `name` inside `scope` that lie within [from, to) (offsets); binary search, as bodies can be huge. */
 export function mentionsBetween(scope: Node, name: string, from: number, to = Infinity): readonly Node[] {
-  // A short stretch (the lines between a call and its error check) seldom names the variable:
-  // reading its text settles that without finding every mention in the scope.
-  if (to !== Infinity && !mentionsByDeclaration(declarationOf(scope)).has(name)) {
-    const base = scope.startIndex;
-    if (!mentionsWord(textOf(scope).slice(Math.max(0, from - base), to - base), name)) return [];
-  }
+  if (surelyUnmentioned(scope, name, from, to)) return [];
   const { nodes, starts } = declarationMentions(scope, name);
   return nodes.slice(firstAtOrAfter(starts, Math.max(from, scope.startIndex)), firstAtOrAfter(starts, Math.min(to, scope.endIndex)));
+}
+
+/** True when some identifier named `name` inside `scope` lies within [from, to). */
+export function mentionedBetween(scope: Node, name: string, from: number, to: number): boolean {
+  if (surelyUnmentioned(scope, name, from, to)) return false;
+  const { starts } = declarationMentions(scope, name);
+  const first = firstAtOrAfter(starts, Math.max(from, scope.startIndex));
+  return first < starts.length && starts[first] < Math.min(to, scope.endIndex);
 }
 
 /**
@@ -111,6 +125,11 @@ export function mentionSpan(scope: Node, name: string, from: number): MentionSpa
   return { name, nodes, starts, first: firstAtOrAfter(starts, Math.max(from, scope.startIndex)), end: firstAtOrAfter(starts, scope.endIndex) };
 }
 
+/** True when some mention of the span starts at or after `offset`. */
+export function mentionsFrom(span: MentionSpan, offset: number): boolean {
+  return span.first < span.end && span.starts[span.end - 1] >= offset;
+}
+
 /** The indexes [from, to) of the span's mentions that lie wholly inside [start, end) (a mention is as long as the name). */
 export function mentionsInside(span: MentionSpan, start: number, end: number): [number, number] {
   const from = Math.max(span.first, firstAtOrAfter(span.starts, start));
@@ -118,8 +137,8 @@ export function mentionsInside(span: MentionSpan, start: number, end: number): [
   return [from, Math.max(from, to)];
 }
 
-/** Per top-level declaration: the mentions of each name that are assigned to, by name. */
-const assignedByDeclaration = nodeMemo(() => new Map<string, Mentions>());
+/** Per top-level declaration and name: whether each mention (by its index) is assigned to, as far as asked. */
+const assignedByDeclaration = nodeMemo(() => new Map<string, (boolean | undefined)[]>());
 
 /** True when `id` is one of the targets of `a, b := …` or `a, b = …`. */
 function isAssignmentTarget(id: Node): boolean {
@@ -131,17 +150,18 @@ function isAssignmentTarget(id: Node): boolean {
 
 /**
  * The last mention of `name` in `scope` before `offset` that an assignment or short variable
- * declaration assigns to. The assigned mentions are picked out once per declaration and name:
- * searched back from each question, code that reads a name at every level of nesting cost the
- * depth per question.
+ * declaration assigns to. Each mention is asked about once per declaration, however many
+ * questions pass it: code that reads a name at every level of nesting (and never assigns it)
+ * made each question ask the tree about every earlier mention again.
  */
 export function lastAssignmentTarget(scope: Node, name: string, offset: number): Node | undefined {
+  if (surelyUnmentioned(scope, name, scope.startIndex, offset)) return undefined;
+  const { nodes, starts } = declarationMentions(scope, name);
   const known = assignedByDeclaration(declarationOf(scope));
   let assigned = known.get(name);
-  if (!assigned) {
-    const nodes = declarationMentions(scope, name).nodes.filter(isAssignmentTarget);
-    known.set(name, (assigned = { nodes, starts: nodes.map((n) => n.startIndex) }));
+  if (!assigned) known.set(name, (assigned = []));
+  for (let i = firstAtOrAfter(starts, Math.min(offset, scope.endIndex)) - 1; i >= 0 && starts[i] >= scope.startIndex; i--) {
+    if ((assigned[i] ??= isAssignmentTarget(nodes[i]))) return nodes[i];
   }
-  const i = firstAtOrAfter(assigned.starts, Math.min(offset, scope.endIndex)) - 1;
-  return i >= 0 && assigned.starts[i] >= scope.startIndex ? assigned.nodes[i] : undefined;
+  return undefined;
 }

@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 import type { GoFile } from './file';
 import { defersBefore } from './defers';
-import { mentionsBetween, mentionsInside, mentionsOf, mentionSpan } from './identifiers';
+import { mentionedBetween, mentionsBetween, mentionsFrom, mentionsInside, mentionsOf, mentionSpan } from './identifiers';
 import { trailingWord } from './words';
 import {
   callParts,
@@ -700,6 +700,7 @@ export function boundResult(
  * A mention in a defer nested in a deferred closure runs when that closure returns: not counted.
  */
 function releasedByEarlierDefer(name: string, releases: (ident: Node) => boolean, stmt: Node, fn: Node, body: Node, late: boolean): boolean {
+  if (!mentionedBetween(body, name, body.startIndex, stmt.startIndex)) return false;
   return defersBefore(body, stmt).some(({ defer, nested }) =>
     mentionsBetween(body, name, defer.start, Math.min(defer.end, stmt.startIndex)).some((id) => {
       const at = id.startIndex;
@@ -792,10 +793,14 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
     if (k === undefined) s.kinds.set(i, (k = s.t.use(s.mentions.nodes[i])));
     return k;
   };
+  // Statements are asked in source order and most hold no use: compare offsets before asking for the end.
   const settles = (node: Node): Settle => {
+    const start = node.startIndex;
+    if (!spans.some((s) => mentionsFrom(s.mentions, start))) return undefined;
+    const end = node.endIndex;
     let lost = false;
     for (const s of spans) {
-      const [from, to] = mentionsInside(s.mentions, node.startIndex, node.endIndex);
+      const [from, to] = mentionsInside(s.mentions, start, end);
       for (let i = from; i < to; i++) {
         const k = kindAt(s, i);
         if (k === 'rebind' && s.t.name === name && overwritesResource(s.mentions.nodes[i], fn, scope!)) lost = true;
@@ -873,7 +878,8 @@ export function iterationExits(file: GoFile, stmt: Node, loop: Node, name: strin
   if (!loopBody || !body) return [];
   const mentions = name ? mentionSpan(body, name, stmt.endIndex) : undefined;
   const settles = (node: Node): Settle => {
-    const [from, to] = mentions ? mentionsInside(mentions, node.startIndex, node.endIndex) : [0, 0];
+    const start = node.startIndex;
+    const [from, to] = mentions && mentionsFrom(mentions, start) ? mentionsInside(mentions, start, node.endIndex) : [0, 0];
     for (let i = from; i < to; i++) if (!['none', 'rebind'].includes(useKind(mentions!.nodes[i], kind, file, body))) return 'settled';
     return undefined;
   };
