@@ -165,3 +165,25 @@ export function lastAssignmentTarget(scope: Node, name: string, offset: number):
   }
   return undefined;
 }
+
+/** Per top-level declaration and name: by a test's key, how many of the first i mentions it holds for, as far as counted. */
+const talliesByDeclaration = nodeMemo(() => new Map<string, WeakMap<object, number[]>>());
+
+/**
+ * True when `test` holds for some mention of `name` inside `scope` within [from, to). The test is
+ * counted once per mention, declaration and `key` (the test's identity), in source order: the
+ * questions of every acquisition of the declaration share the counts, and each is a subtraction.
+ */
+export function someMentionWhere(scope: Node, name: string, key: object, test: (mention: Node) => boolean, from: number, to: number): boolean {
+  const { nodes, starts } = declarationMentions(scope, name);
+  const lo = firstAtOrAfter(starts, from);
+  const hi = firstAtOrAfter(starts, to);
+  if (lo >= hi) return false;
+  const byName = talliesByDeclaration(declarationOf(scope));
+  let byKey = byName.get(name);
+  if (!byKey) byName.set(name, (byKey = new WeakMap()));
+  let counts = byKey.get(key);
+  if (!counts) byKey.set(key, (counts = [0]));
+  for (let i = counts.length - 1; i < hi; i++) counts.push(counts[i] + (test(nodes[i]) ? 1 : 0));
+  return counts[hi] > counts[lo];
+}

@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 import type { GoFile } from './file';
 import { defersBefore } from './defers';
-import { mentionedBetween, mentionsBetween, mentionsFrom, mentionsInside, mentionsOf, mentionSpan } from './identifiers';
+import { mentionedBetween, mentionsBetween, mentionsFrom, mentionsInside, mentionsOf, mentionSpan, someMentionWhere } from './identifiers';
 import { trailingWord } from './words';
 import {
   callParts,
@@ -330,6 +330,27 @@ function unlessTooDeep<T>(walk: () => T, otherwise: T): T {
   }
 }
 
+/** Statements that hold statements: the walk's cost lies in them. */
+const NESTING = new Set(['block', 'if_statement', 'for_statement', 'select_statement', 'labeled_statement', ...SWITCHES]);
+
+/**
+ * How deep the walk goes before it asks whether a statement is neutral: asking costs more than
+ * walking the few levels real code nests, and pays off only on deeply nested code.
+ */
+const NEUTRAL_FROM_DEPTH = 8;
+
+/** A statement whose neutral walk went past MAX_DEPTH. */
+const TOO_DEEP = 'too deep';
+
+/**
+ * Per statement, by label (or ''): how paths run through it when nothing in it touches the
+ * resource — no use settles it, no condition tests it — which is the same for every acquisition.
+ * A statement met on a neutral walk that went past MAX_DEPTH stays too deep from then on (an
+ * over-estimate only for code nested that deep, where the rule says nothing anyway): without
+ * that, each acquisition in code nested thousands of levels deep walked 256 levels again.
+ */
+const neutralFlows = nodeMemo(() => new Map<string, Flow | typeof TOO_DEEP>());
+
 class PathWalker {
   private depth = 0;
 
@@ -340,6 +361,8 @@ class PathWalker {
     private readonly deadBranch: (stmt: Node) => Branch | undefined = () => undefined,
     /** True for a loop condition that releases the resource once false (`rows.Next()`). */
     private readonly exhausts: (condition: Node) => boolean = () => false,
+    /** True for a statement nothing in which touches the resource: its neutral flow, shared, is its flow. */
+    private readonly neutral: (stmt: Node) => boolean = () => false,
   ) {}
 
   list(stmts: Iterable<Node>): Flow {
@@ -358,11 +381,36 @@ class PathWalker {
   }
 
   stmt(s: Node, label?: string): Flow {
+    const shared = this.depth >= NEUTRAL_FROM_DEPTH && NESTING.has(typeOf(s)) && this.neutral(s);
+    return shared ? this.neutralFlow(s, label) : this.nested(s, label);
+  }
+
+  /** stmtAt one level deeper, or TooDeep past MAX_DEPTH. */
+  private nested(s: Node, label?: string): Flow {
     if (++this.depth > MAX_DEPTH) throw new TooDeep();
     try {
       return this.stmtAt(s, label);
     } finally {
       this.depth--;
+    }
+  }
+
+  /** The memoized neutral flow of `s`, walked (at this walk's depth) when not yet known. */
+  private neutralFlow(s: Node, label?: string): Flow {
+    const known = neutralFlows(s);
+    const key = label ?? '';
+    const flow = known.get(key);
+    if (flow === TOO_DEEP) throw new TooDeep();
+    if (flow) return flow;
+    const walker = new PathWalker(this.file, () => undefined, undefined, undefined, () => true);
+    walker.depth = this.depth;
+    try {
+      const walked = walker.nested(s, label);
+      known.set(key, walked);
+      return walked;
+    } catch (e) {
+      if (e instanceof TooDeep) known.set(key, TOO_DEEP);
+      throw e;
     }
   }
 
@@ -508,7 +556,9 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
   const leaks: LeakPoint[] = [];
   let cur = start;
   let flow = walker.list(inclusive ? [start, ...statementsAfter(start)] : statementsAfter(start));
-  for (;;) {
+  // Climbing out costs a step per nested level, like walking in: past MAX_DEPTH it stops too.
+  for (let climbed = 0; ; climbed++) {
+    if (climbed > MAX_DEPTH) throw new TooDeep();
     leaks.push(...flow.leaks);
     if (flow.exits.size === 0) return leaks;
     const container = parentOf(parentOf(cur));
@@ -813,7 +863,17 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
     const parts = kind.exhaustedBy ? callParts(unparen(condition)) : undefined;
     return !!parts?.operand && parts.name === kind.exhaustedBy && typeOf(parts.operand) === 'identifier' && parts.operand.text === name;
   };
-  const walker = new PathWalker(file, settles, deadBranch, exhausts);
+  const condNames = [...errNames, ...(discarded ? [] : [name])];
+  // Nothing in the statement touches the resource: no mention of its variable, no use of a
+  // companion that settles it, no condition testing the error or the variable (deadBranchOf).
+  const neutral = (s: Node) => {
+    const start = s.startIndex;
+    const end = s.endIndex;
+    if (!discarded && mentionedBetween(body, name, start, end)) return false;
+    if (companions.some((c) => someMentionWhere(body, c.name, c.use, (id) => c.use(id) !== 'none', start, end))) return false;
+    return !condNames.some((n) => someMentionWhere(body, n, inCondition, inCondition, start, end));
+  };
+  const walker = new PathWalker(file, settles, deadBranch, exhausts, neutral);
   let leaks: readonly LeakPoint[];
   if (inHeader && !discarded) {
     // `if v, err := f(); …`: the variable lives in the if statement.
@@ -833,6 +893,18 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
   const handedOn = someOwnMention((s, i) => kindAt(s, i) === 'handoff');
   const inClosure = someOwnMention((s, i) => enclosingFunction(s.mentions.nodes[i])?.id !== fn.id);
   return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn, inClosure }, fn };
+}
+
+/** True when `id` lies in the condition of an if or a loop (outside func literals in it): where deadBranchOf looks. */
+function inCondition(id: Node): boolean {
+  for (let child = id, p = parentOf(id); p; child = p, p = parentOf(p)) {
+    const type = typeOf(p);
+    if (type === 'if_statement') return ifParts(p).condition?.id === child.id;
+    if (type === 'for_statement') return loopCondition(p)?.id === child.id;
+    if (type === 'for_clause') return p.childForFieldName('condition')?.id === child.id;
+    if (type === 'block' || type.endsWith('_statement') || isFunctionNode(p)) return false;
+  }
+  return false;
 }
 
 /**
