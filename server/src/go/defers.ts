@@ -9,7 +9,6 @@ import { nodeMemo, parentOf } from './syntax';
 import { statementsByKeyword } from './wordNodes';
 
 export interface Deferred {
-  stmt: Node;
   start: number;
   end: number;
   /** The end of the statement list the defer is in: the statements it precedes in that list, and all they hold, end before it. */
@@ -17,8 +16,8 @@ export interface Deferred {
 }
 
 /** The defer statements inside a function body (nested func literals included), in source order. */
-export const defersIn: (body: Node) => readonly Deferred[] = nodeMemo((body) =>
-  statementsByKeyword(body, ['defer']).map((stmt) => ({ stmt, start: stmt.startIndex, end: stmt.endIndex, listEnd: parentOf(stmt)?.endIndex ?? stmt.endIndex })),
+const defersIn: (body: Node) => readonly Deferred[] = nodeMemo((body) =>
+  statementsByKeyword(body, ['defer']).map((stmt) => ({ start: stmt.startIndex, end: stmt.endIndex, listEnd: parentOf(stmt)?.endIndex ?? stmt.endIndex })),
 );
 
 /**

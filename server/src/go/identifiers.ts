@@ -170,7 +170,8 @@ export function lastAssignmentTarget(scope: Node, name: string, offset: number):
 const talliesByDeclaration = nodeMemo(() => new Map<string, WeakMap<object, number[]>>());
 
 /**
- * True when `test` holds for some mention of `name` inside `scope` within [from, to). The test is
+ * True when `test` holds for some mention of `name` within [from, to) in the declaration around
+ * `scope`. The test is
  * counted once per mention, declaration and `key` (the test's identity), in source order: the
  * questions of every acquisition of the declaration share the counts, and each is a subtraction.
  */
