@@ -12,16 +12,20 @@ import type { GoRuleContext } from './rule';
 import {
   assignedNames,
   assignedValues,
+  declarationOf,
   enclosingFunction,
   hasType,
   ifParts,
   isFunctionNode,
   namedChildren,
+  nodeMemo,
   parametersOf,
   parentOf,
+  textOf,
   typeOf,
   unparen,
 } from './syntax';
+import { firstAtOrAfter, wordOffsets } from './words';
 
 /** Package functions of "context" whose first result is a context. */
 const CONTEXT_CONSTRUCTORS = ['Background', 'TODO', ...CONTEXT_WITH_CANCEL, 'WithValue', 'WithoutCancel'];
@@ -60,8 +64,27 @@ export function contextParamAt(file: GoFile, node: Node): string | undefined {
   return answer ?? undefined;
 }
 
+/** Words a statement declaring a context holds: the type's name, or the constructor's. */
+const CONTEXT_WORDS = ['Context', ...CONTEXT_CONSTRUCTORS];
+
+/** Per top-level declaration: the offsets (in the file) of CONTEXT_WORDS, ascending. */
+const contextWordOffsets = nodeMemo((decl: Node): readonly number[] => {
+  const text = textOf(decl);
+  return CONTEXT_WORDS.flatMap((w) => wordOffsets(text, w))
+    .map((at) => at + decl.startIndex)
+    .sort((a, b) => a - b);
+});
+
+/** False when `stmt` holds none of CONTEXT_WORDS: told by offsets, without asking the tree about its parts. */
+function mayDeclareContext(stmt: Node): boolean {
+  const offsets = contextWordOffsets(declarationOf(stmt));
+  const first = firstAtOrAfter(offsets, stmt.startIndex);
+  return first < offsets.length && offsets[first] < stmt.endIndex;
+}
+
 /** The context variable a statement declares: `ctx, cancel := context.WithCancel(…)`, `var ctx context.Context`. */
 function declaredContext(file: GoFile, stmt: Node): string | undefined {
+  if (!mayDeclareContext(stmt)) return undefined;
   const specs = typeOf(stmt) === 'var_declaration' ? stmt.descendantsOfType('var_spec').filter((s): s is Node => !!s) : [stmt];
   for (const spec of specs) {
     const type = typeOf(spec) === 'var_spec' ? spec.childForFieldName('type') : null;

@@ -32,11 +32,19 @@ const enum Line {
   Code,
 }
 
+/** The last text scanned and its chunks: the parse plan, the process-lifetime facts and the goroutine model each ask for the same file's. */
+let last: { text: string; chunks: readonly Chunk[] | undefined } | undefined;
+
 /**
  * The file cut into chunks at top-level declarations, in order and covering all of it; undefined
  * when the scan ends inside a bracket, comment or literal (half-typed code), where it cannot tell.
  */
-export function declChunks(text: string): Chunk[] | undefined {
+export function declChunks(text: string): readonly Chunk[] | undefined {
+  if (last?.text !== text) last = { text, chunks: scanChunks(text) };
+  return last.chunks;
+}
+
+function scanChunks(text: string): Chunk[] | undefined {
   const n = text.length;
   const lineKinds: Line[] = [];
   const lineStarts: number[] = [0];

@@ -8,7 +8,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../engine/types';
 import type { GoFile } from './file';
-import { mentionsBetween, mentionsOf } from './identifiers';
+import { defersBefore } from './defers';
+import { mentionedBetween, mentionsBetween, mentionsFrom, mentionsInside, mentionsOf, mentionSpan, someMentionWhere } from './identifiers';
 import { trailingWord } from './words';
 import {
   callParts,
@@ -329,6 +330,27 @@ function unlessTooDeep<T>(walk: () => T, otherwise: T): T {
   }
 }
 
+/** Statements that hold statements: the walk's cost lies in them. */
+const NESTING = new Set(['block', 'if_statement', 'for_statement', 'select_statement', 'labeled_statement', ...SWITCHES]);
+
+/**
+ * How deep the walk goes before it asks whether a statement is neutral: asking costs more than
+ * walking the few levels real code nests, and pays off only on deeply nested code.
+ */
+const NEUTRAL_FROM_DEPTH = 8;
+
+/** A statement whose neutral walk went past MAX_DEPTH. */
+const TOO_DEEP = 'too deep';
+
+/**
+ * Per statement, by label (or ''): how paths run through it when nothing in it touches the
+ * resource — no use settles it, no condition tests it — which is the same for every acquisition.
+ * A statement met on a neutral walk that went past MAX_DEPTH stays too deep from then on (an
+ * over-estimate only for code nested that deep, where the rule says nothing anyway): without
+ * that, each acquisition in code nested thousands of levels deep walked 256 levels again.
+ */
+const neutralFlows = nodeMemo(() => new Map<string, Flow | typeof TOO_DEEP>());
+
 class PathWalker {
   private depth = 0;
 
@@ -339,6 +361,8 @@ class PathWalker {
     private readonly deadBranch: (stmt: Node) => Branch | undefined = () => undefined,
     /** True for a loop condition that releases the resource once false (`rows.Next()`). */
     private readonly exhausts: (condition: Node) => boolean = () => false,
+    /** True for a statement nothing in which touches the resource: its neutral flow, shared, is its flow. */
+    private readonly neutral: (stmt: Node) => boolean = () => false,
   ) {}
 
   list(stmts: Iterable<Node>): Flow {
@@ -357,11 +381,36 @@ class PathWalker {
   }
 
   stmt(s: Node, label?: string): Flow {
+    const shared = this.depth >= NEUTRAL_FROM_DEPTH && NESTING.has(typeOf(s)) && this.neutral(s);
+    return shared ? this.neutralFlow(s, label) : this.nested(s, label);
+  }
+
+  /** stmtAt one level deeper, or TooDeep past MAX_DEPTH. */
+  private nested(s: Node, label?: string): Flow {
     if (++this.depth > MAX_DEPTH) throw new TooDeep();
     try {
       return this.stmtAt(s, label);
     } finally {
       this.depth--;
+    }
+  }
+
+  /** The memoized neutral flow of `s`, walked (at this walk's depth) when not yet known. */
+  private neutralFlow(s: Node, label?: string): Flow {
+    const known = neutralFlows(s);
+    const key = label ?? '';
+    const flow = known.get(key);
+    if (flow === TOO_DEEP) throw new TooDeep();
+    if (flow) return flow;
+    const walker = new PathWalker(this.file, () => undefined, undefined, undefined, () => true);
+    walker.depth = this.depth;
+    try {
+      const walked = walker.nested(s, label);
+      known.set(key, walked);
+      return walked;
+    } catch (e) {
+      if (e instanceof TooDeep) known.set(key, TOO_DEEP);
+      throw e;
     }
   }
 
@@ -507,7 +556,9 @@ function leaksFrom(walker: PathWalker, start: Node, inclusive: boolean, scope: N
   const leaks: LeakPoint[] = [];
   let cur = start;
   let flow = walker.list(inclusive ? [start, ...statementsAfter(start)] : statementsAfter(start));
-  for (;;) {
+  // Climbing out costs a step per nested level, like walking in: past MAX_DEPTH it stops too.
+  for (let climbed = 0; ; climbed++) {
+    if (climbed > MAX_DEPTH) throw new TooDeep();
     leaks.push(...flow.leaks);
     if (flow.exits.size === 0) return leaks;
     const container = parentOf(parentOf(cur));
@@ -692,25 +743,21 @@ export function boundResult(
   return target ? { target, pos, multi } : undefined;
 }
 
-/** The `defer` statement `node` is part of, when that defer runs in `fn` itself. */
-function deferOf(node: Node, fn: Node): Node | undefined {
-  for (let p = parentOf(node); p && p.id !== fn.id; p = parentOf(p)) {
-    if (typeOf(p) === 'defer_statement') return enclosingFunction(p)?.id === fn.id ? p : undefined;
-  }
-  return undefined;
-}
-
 /**
  * True when a `defer` that runs before `stmt` in the same function releases the resource when the
  * function returns: `defer tx.Rollback()` above a query on tx. With `late`, only through a deferred
  * closure, which reads the variable when it runs (`defer func() { cancel() }()`), not when deferred.
+ * A mention in a defer nested in a deferred closure runs when that closure returns: not counted.
  */
 function releasedByEarlierDefer(name: string, releases: (ident: Node) => boolean, stmt: Node, fn: Node, body: Node, late: boolean): boolean {
-  return mentionsBetween(body, name, body.startIndex, stmt.startIndex).some((id) => {
-    const d = deferOf(id, fn);
-    if (!d || !isInside(stmt, parentOf(d) ?? d) || !releases(id)) return false;
-    return !late || enclosingFunction(id)?.id !== fn.id;
-  });
+  if (!mentionedBetween(body, name, body.startIndex, stmt.startIndex)) return false;
+  return defersBefore(body, stmt).some(({ defer, nested }) =>
+    mentionsBetween(body, name, defer.start, Math.min(defer.end, stmt.startIndex)).some((id) => {
+      const at = id.startIndex;
+      if (nested.some((n) => n.start <= at && at < n.end) || !releases(id)) return false;
+      return !late || enclosingFunction(id)?.id !== fn.id;
+    }),
+  );
 }
 
 /**
@@ -790,23 +837,25 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
 
   const tracked: Tracked[] = [...companions];
   if (!discarded) tracked.push({ name, use: (id) => useKind(id, kind, file, body) });
-  // A mention is the name itself: its end needs no question to the tree.
-  const uses = tracked.flatMap((t) =>
-    mentionsBetween(body, t.name, stmt.endIndex).map((node) => ({ node, start: node.startIndex, end: node.startIndex + t.name.length, t, kind: undefined as UseKind | undefined })),
-  );
-  const kindOf = (u: (typeof uses)[number]) => (u.kind ??= u.t.use(u.node));
-  const overwrites = (u: (typeof uses)[number]) => u.t.name === name && overwritesResource(u.node, fn, scope!);
-  // Statements are asked in source order and most hold no use: compare offsets before the tree.
+  const spans = tracked.map((t) => ({ t, mentions: mentionSpan(body, t.name, stmt.endIndex), kinds: new Map<number, UseKind>() }));
+  const kindAt = (s: (typeof spans)[number], i: number) => {
+    let k = s.kinds.get(i);
+    if (k === undefined) s.kinds.set(i, (k = s.t.use(s.mentions.nodes[i])));
+    return k;
+  };
+  // Statements are asked in source order and most hold no use: compare offsets before asking for the end.
   const settles = (node: Node): Settle => {
     const start = node.startIndex;
-    if (!uses.some((u) => u.start >= start)) return undefined;
+    if (!spans.some((s) => mentionsFrom(s.mentions, start))) return undefined;
     const end = node.endIndex;
     let lost = false;
-    for (const u of uses) {
-      if (u.start < start || u.end > end) continue;
-      const k = kindOf(u);
-      if (k === 'rebind' && overwrites(u)) lost = true;
-      else if (k !== 'none') return 'settled';
+    for (const s of spans) {
+      const [from, to] = mentionsInside(s.mentions, start, end);
+      for (let i = from; i < to; i++) {
+        const k = kindAt(s, i);
+        if (k === 'rebind' && s.t.name === name && overwritesResource(s.mentions.nodes[i], fn, scope!)) lost = true;
+        else if (k !== 'none') return 'settled';
+      }
     }
     return lost ? 'lost' : undefined;
   };
@@ -814,7 +863,17 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
     const parts = kind.exhaustedBy ? callParts(unparen(condition)) : undefined;
     return !!parts?.operand && parts.name === kind.exhaustedBy && typeOf(parts.operand) === 'identifier' && parts.operand.text === name;
   };
-  const walker = new PathWalker(file, settles, deadBranch, exhausts);
+  const condNames = [...errNames, ...(discarded ? [] : [name])];
+  // Nothing in the statement touches the resource: no mention of its variable, no use of a
+  // companion that settles it, no condition testing the error or the variable (deadBranchOf).
+  const neutral = (s: Node) => {
+    const start = s.startIndex;
+    const end = s.endIndex;
+    if (!discarded && mentionedBetween(body, name, start, end)) return false;
+    if (companions.some((c) => someMentionWhere(body, c.name, c.use, (id) => c.use(id) !== 'none', start, end))) return false;
+    return !condNames.some((n) => someMentionWhere(body, n, inCondition, inCondition, start, end));
+  };
+  const walker = new PathWalker(file, settles, deadBranch, exhausts, neutral);
   let leaks: readonly LeakPoint[];
   if (inHeader && !discarded) {
     // `if v, err := f(); …`: the variable lives in the if statement.
@@ -825,10 +884,27 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
   }
   if (leaks.length === 0) return OWNED;
   if (discarded) return DISCARDED;
-  const own = uses.filter((u) => u.t.name === name);
-  const handedOn = own.some((u) => kindOf(u) === 'handoff');
-  const inClosure = own.some((u) => enclosingFunction(u.node)?.id !== fn.id);
+  const someOwnMention = (test: (s: (typeof spans)[number], i: number) => boolean) =>
+    spans.some((s) => {
+      if (s.t.name !== name) return false;
+      for (let i = s.mentions.first; i < s.mentions.end; i++) if (test(s, i)) return true;
+      return false;
+    });
+  const handedOn = someOwnMention((s, i) => kindAt(s, i) === 'handoff');
+  const inClosure = someOwnMention((s, i) => enclosingFunction(s.mentions.nodes[i])?.id !== fn.id);
   return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn, inClosure }, fn };
+}
+
+/** True when `id` lies in the condition of an if or a loop (outside func literals in it): where deadBranchOf looks. */
+function inCondition(id: Node): boolean {
+  for (let child = id, p = parentOf(id); p; child = p, p = parentOf(p)) {
+    const type = typeOf(p);
+    if (type === 'if_statement') return ifParts(p).condition?.id === child.id;
+    if (type === 'for_statement') return loopCondition(p)?.id === child.id;
+    if (type === 'for_clause') return p.childForFieldName('condition')?.id === child.id;
+    if (type === 'block' || type.endsWith('_statement') || isFunctionNode(p)) return false;
+  }
+  return false;
 }
 
 /**
@@ -872,9 +948,13 @@ export function iterationExits(file: GoFile, stmt: Node, loop: Node, name: strin
   const fn = enclosingFunction(stmt);
   const body = fn && functionBody(fn);
   if (!loopBody || !body) return [];
-  const uses = name ? mentionsBetween(body, name, stmt.endIndex) : [];
-  const settles = (node: Node): Settle =>
-    uses.some((u) => isInside(u, node) && !['none', 'rebind'].includes(useKind(u, kind, file, body))) ? 'settled' : undefined;
+  const mentions = name ? mentionSpan(body, name, stmt.endIndex) : undefined;
+  const settles = (node: Node): Settle => {
+    const start = node.startIndex;
+    const [from, to] = mentions && mentionsFrom(mentions, start) ? mentionsInside(mentions, start, node.endIndex) : [0, 0];
+    for (let i = from; i < to; i++) if (!['none', 'rebind'].includes(useKind(mentions!.nodes[i], kind, file, body))) return 'settled';
+    return undefined;
+  };
   return unlessTooDeep(() => dedupe(leaksFrom(new PathWalker(file, settles), stmt, false, loopBody, body)), []);
 }
 

@@ -16,7 +16,7 @@ import type { GoFile } from './file';
 import { wordOffsets } from './words';
 
 /** The start offsets of the chunks of the file's process-lifetime functions. */
-const cache = new WeakMap<GoFile, { chunks: { start: number; end: number }[]; process: Set<number> }>();
+const cache = new WeakMap<GoFile, { chunks: readonly { start: number; end: number }[]; process: Set<number> }>();
 
 /** True when `decl` (a top-level declaration of `file`) runs for the whole process. */
 export function runsForProcess(file: GoFile, decl: Node): boolean {
@@ -46,7 +46,7 @@ interface FuncChunk {
   name?: string;
 }
 
-function processFunctions(file: GoFile): { chunks: { start: number; end: number }[]; process: Set<number> } {
+function processFunctions(file: GoFile): { chunks: readonly { start: number; end: number }[]; process: Set<number> } {
   const text = file.text;
   const chunks = declChunks(text) ?? [];
   const funcs: FuncChunk[] = chunks

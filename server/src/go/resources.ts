@@ -5,9 +5,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { isReceived, positionOf, type Companion, type ResourceKind } from './ownership';
-import { mentionsBetween, mentionsOf } from './identifiers';
+import { lastAssignmentTarget, mentionsOf } from './identifiers';
 import { CONTEXT_EXPIRING, CONTEXT_WITH_CANCEL, RESOURCE_TYPES, type DeclaredResource } from './resourceTypes';
-import { callParts, enclosingFunction, enclosingLoop, enclosingStatement, expressionsOf, functionBody, hasType, parentOf, typeOf, unparen } from './syntax';
+import { callParts, enclosingFunction, enclosingLoop, enclosingStatement, expressionsOf, functionBody, parentOf, typeOf, unparen } from './syntax';
 import { declaredTypeOf, isVariableOfType } from './varTypes';
 import { trailingWord } from './words';
 
@@ -77,20 +77,14 @@ function lastAssigned(name: string, at: Node): { value: Node; index: number; tar
   const fn = enclosingFunction(at);
   const body = fn && functionBody(fn);
   if (!body) return undefined;
-  const before = mentionsBetween(body, name, body.startIndex, (enclosingStatement(at) ?? at).startIndex);
-  for (let i = before.length - 1; i >= 0; i--) {
-    const id = before[i];
-    const list = parentOf(id);
-    const stmt = hasType(list, 'expression_list') ? parentOf(list) : null;
-    if (!stmt || (typeOf(stmt) !== 'short_var_declaration' && typeOf(stmt) !== 'assignment_statement')) continue;
-    const targets = expressionsOf(stmt.childForFieldName('left'));
-    const index = targets.findIndex((t) => t.id === id.id);
-    if (index < 0) continue;
-    const values = expressionsOf(stmt.childForFieldName('right'));
-    const value = values.length === targets.length ? values[index] : values.length === 1 ? values[0] : undefined;
-    return value ? { value: unparen(value), index, targets } : undefined;
-  }
-  return undefined;
+  const id = lastAssignmentTarget(body, name, (enclosingStatement(at) ?? at).startIndex);
+  const stmt = id && parentOf(parentOf(id));
+  if (!stmt) return undefined;
+  const targets = expressionsOf(stmt.childForFieldName('left'));
+  const index = targets.findIndex((t) => t.id === id.id);
+  const values = expressionsOf(stmt.childForFieldName('right'));
+  const value = values.length === targets.length ? values[index] : values.length === 1 ? values[0] : undefined;
+  return value ? { value: unparen(value), index, targets } : undefined;
 }
 
 /**
