@@ -57,33 +57,72 @@ export function readFieldChannels(source: string, pkg: string, others: readonly 
 function channelFields(text: string): Set<string> {
   const count = new Map<string, number>();
   let chan = new Set<string>();
-  for (const body of structBodies(text)) {
-    for (const line of body.split('\n')) {
-      const m = /^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+(\S.*)$/.exec(line);
-      if (!m) continue;
-      const isChan = /^(<-\s*)?chan\b/.test(m[2]);
-      for (const name of m[1].split(',').map((n) => n.trim())) {
-        count.set(name, (count.get(name) ?? 0) + 1);
-        if (isChan) chan.add(name);
-      }
+  for (const { line, times } of structFieldLines(text)) {
+    const m = /^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+(\S.*)$/.exec(line);
+    if (!m) continue;
+    const isChan = /^(<-\s*)?chan\b/.test(m[2]);
+    for (const name of m[1].split(',').map((n) => n.trim())) {
+      count.set(name, (count.get(name) ?? 0) + times);
+      if (isChan) chan.add(name);
     }
   }
   chan = new Set([...chan].filter((n) => count.get(n) === 1 && /^[a-z_]/.test(n)));
   return chan;
 }
 
-/** The text between the braces of each `struct {…}` of the file (nested struct types included). */
-function structBodies(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/\bstruct\s*\{/g)) {
-    let depth = 1;
-    let i = m.index + m[0].length;
-    const start = i;
-    for (; i < text.length && depth > 0; i++) {
-      if (text[i] === '{') depth++;
-      else if (text[i] === '}') depth--;
+/**
+ * The lines of the text between the braces of each `struct {…}` of the file, nested struct types
+ * included, each with the number of struct bodies it lies in (a nested struct's field line is one of
+ * its own and of every struct around it). The first and last line of a body are cut at its braces.
+ * One pass over the braces and a count per line, so struct types nested thousands deep stay linear.
+ */
+function structFieldLines(text: string): { line: string; times: number }[] {
+  const structBraces = new Set([...text.matchAll(/\bstruct\s*\{/g)].map((m) => m.index + m[0].length - 1));
+  const bodies: { start: number; end: number }[] = [];
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '{') open.push(i);
+    else if (text[i] === '}') {
+      const brace = open.pop();
+      if (brace !== undefined && structBraces.has(brace)) bodies.push({ start: brace + 1, end: i });
     }
-    out.push(text.slice(start, i - 1));
+  }
+  // A struct left open runs to the end of the text, less its last character.
+  for (const brace of open) if (structBraces.has(brace)) bodies.push({ start: brace + 1, end: Math.max(brace + 1, text.length - 1) });
+
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const lineOf = (pos: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const lineText = (n: number) => text.slice(lineStarts[n], n + 1 < lineStarts.length ? lineStarts[n + 1] - 1 : text.length);
+
+  const out: { line: string; times: number }[] = [];
+  // times[n] - times[n-1]: how many bodies hold line n whole, as a difference array.
+  const wholeDelta = new Array<number>(lineStarts.length + 1).fill(0);
+  for (const { start, end } of bodies) {
+    const first = lineOf(start);
+    const last = lineOf(end);
+    if (first === last) {
+      out.push({ line: text.slice(start, end), times: 1 });
+      continue;
+    }
+    out.push({ line: text.slice(start, lineStarts[first + 1] - 1), times: 1 });
+    out.push({ line: text.slice(lineStarts[last], end), times: 1 });
+    wholeDelta[first + 1]++;
+    wholeDelta[last]--;
+  }
+  let times = 0;
+  for (let n = 0; n < lineStarts.length; n++) {
+    times += wholeDelta[n];
+    if (times > 0) out.push({ line: lineText(n), times });
   }
   return out;
 }
