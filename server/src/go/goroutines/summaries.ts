@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { isStopKey } from '../channels';
 import { constructorOf, type Constructor } from './constructors';
 import type { GoFile } from '../file';
-import { namedChildren, resultsOf, typeOf } from '../syntax';
+import { namedChildren, resultsOf, textOf, typeOf } from '../syntax';
 import { isZero, key as countKey, MANY, max, ZERO, type Count } from './counts';
 import { buildFunctionIR, FRESH, NIL, readConstants, typeName, type BuildOptions, type ChanKey, type FunctionIR, type Start, type Stmt } from './ir';
 import { factsOf, walkFunction, type Exit, type Resolver, type Started } from './paths';
@@ -103,7 +103,9 @@ export function fileScope(file: GoFile): FileScope {
   const resultTypes = new Map<string, string>();
   const constructors = new Map<string, Constructor>();
   for (const [name, decl] of functions) {
-    const made = constructorOf(decl);
+    // A constructor makes a channel: most functions are told apart by their text without a walk of their tree.
+    const text = textOf(decl);
+    const made = text.includes('make') && text.includes('chan') ? constructorOf(decl) : undefined;
     if (made) constructors.set(name, made);
     // What a constructor returns is its literal's type, even behind an interface result.
     const type = made?.type ?? typeName(resultsOf(decl)[0]);
