@@ -60,8 +60,16 @@ function factHash(f: ChanFacts): number {
   return h;
 }
 
+const keyHashes = new Map<ChanKey, number>();
+
 function entryHash(ch: ChanKey, f: ChanFacts): number {
-  return hashText(ch, factHash(f));
+  let h = keyHashes.get(ch);
+  if (h === undefined) {
+    // Channel names are few per file; the bound only keeps a long-running server's cache small.
+    if (keyHashes.size > 10_000) keyHashes.clear();
+    keyHashes.set(ch, (h = hashText(ch)));
+  }
+  return mix(h ^ factHash(f));
 }
 
 /** A sum over entries: the same for equal maps whatever order their entries were set in. */
@@ -76,10 +84,12 @@ function mapHash(chans: ReadonlyMap<ChanKey, ChanFacts>): number {
 
 /**
  * Notes the hash of `next`, a copy of `from` with the facts of `changed` set anew, from the hash of
- * `from`: a path's maps descend one from another, a channel or two at a time.
+ * `from` when that is known (it was merged with others): a path's maps descend one from another, a
+ * channel or two at a time. Maps on a path that is walked alone are hashed only if merged later.
  */
 export function derivedChans(from: ReadonlyMap<ChanKey, ChanFacts>, next: ReadonlyMap<ChanKey, ChanFacts>, changed: Iterable<ChanKey>): void {
-  let h = mapHash(from);
+  let h = mapHashes.get(from);
+  if (h === undefined) return;
   for (const ch of changed) {
     const old = from.get(ch);
     if (old) h -= entryHash(ch, old);
