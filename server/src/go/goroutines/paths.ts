@@ -105,6 +105,25 @@ function withFacts(state: PathState, ch: ChanKey, change: (f: ChanFacts) => Chan
   return withFactsOf(state, [ch], change);
 }
 
+/** Every field the same object or value: what a change that changed nothing returns. */
+function sameFields(a: ChanFacts, b: ChanFacts): boolean {
+  return (
+    a.made === b.made &&
+    a.makeNode === b.makeNode &&
+    a.buffer === b.buffer &&
+    a.sends === b.sends &&
+    a.blockingSends === b.blockingSends &&
+    a.recvs === b.recvs &&
+    a.leadingSends === b.leadingSends &&
+    a.closed === b.closed &&
+    a.escaped === b.escaped &&
+    a.drained === b.drained &&
+    a.maybeSent === b.maybeSent &&
+    a.maybeClosed === b.maybeClosed &&
+    a.polled === b.polled
+  );
+}
+
 /** `withFacts` for each of `keys` in turn, with one copy of the state's channels for them all. */
 function withFactsOf(state: PathState, keys: Iterable<ChanKey>, change: (f: ChanFacts, ch: ChanKey) => ChanFacts): PathState {
   let chans: Map<ChanKey, ChanFacts> | undefined;
@@ -112,8 +131,9 @@ function withFactsOf(state: PathState, keys: Iterable<ChanKey>, change: (f: Chan
   for (const ch of keys) {
     const old = (chans ?? state.chans).get(ch);
     const next = change(old ?? BLANK, ch);
-    // Nothing new about a channel already tracked (a name used again): no copy, and the state keeps its hash.
-    if (next === old) continue;
+    // Nothing new about a channel already tracked (a name used again, a call that only uses it): no
+    // copy, and the state keeps its hash.
+    if (old && (next === old || sameFields(next, old))) continue;
     chans ??= new Map(state.chans);
     chans.set(ch, next);
     changed.add(ch);
