@@ -189,15 +189,17 @@ const NOTHING: ChanEffect = {
 function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
   const leaving = exits.filter((e) => e.kind !== 'iteration' && e.kind !== 'stuck');
   const returning = leaving.filter((e) => e.kind === 'return');
-  const keys = new Set(leaving.flatMap((e) => [...e.state.chans.keys()]));
+  // Exits often share their state's channels: each map is read for its names once.
+  const keys = new Set<ChanKey>();
+  for (const chans of new Set(leaving.map((e) => e.state.chans))) for (const ch of chans.keys()) keys.add(ch);
   const effects = new Map<ChanKey, ChanEffect>();
   const { waits, forever } = waitsOf(ir.body);
   for (const ch of keys) {
     if (ch === FRESH || ch === NIL) continue;
     const all = leaving.map((e) => factsOf(e.state, ch));
-    const ret = returning.map((e) => factsOf(e.state, ch));
     // Made here: a channel of this function's own, not one it was handed.
     if (all.some((f) => f.made)) continue;
+    const ret = returning.map((e) => factsOf(e.state, ch));
     effects.set(ch, {
       minSends: ret.length ? ret.map((f) => f.sends).reduce(minCount) : ZERO,
       minRecvs: ret.length ? ret.map((f) => f.recvs).reduce(minCount) : ZERO,
