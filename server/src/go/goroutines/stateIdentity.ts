@@ -2,8 +2,8 @@
  * When two path states are the same for the walk: the same facts for the same channels, the same
  * goroutines started as often in the same order, and as much deferred work. The walk merges such
  * states at every step, so this is asked often and on states of dozens of channels: states are
- * hashed (once each, never changed once made; a state one channel away from another hashed from
- * that one's hash) and compared field by field only when hashes meet.
+ * hashed (once each, as they never change once made; a map a few channels away from one already
+ * hashed, from that hash) and compared field by field only when hashes meet.
  */
 import { key as countKey, type Count } from './counts';
 import type { ChanKey } from './ir';
