@@ -90,9 +90,11 @@ function startsNothing(file: GoFile, text: string): boolean {
   return starters.size === 0 || !callsOneOf(text, starters);
 }
 
+const CALL = /([A-Za-z_]\w*)\s*\(/g;
+
 /** Whether `text` calls (`name(`, `x.name(`) one of `names`. */
 function callsOneOf(text: string, names: ReadonlySet<string>): boolean {
-  for (const m of text.matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (names.has(m[1])) return true;
+  for (const m of text.matchAll(CALL)) if (names.has(m[1])) return true;
   return false;
 }
 
@@ -109,13 +111,20 @@ function startersOf(file: GoFile): Set<string> {
       return { name: /^\s*func\s*(?:\([^)]*\)\s*)?(\w+)/m.exec(text)?.[1], text };
     });
   const found = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
+  // Each function's text is read for the names it calls once, not once per level.
+  const callers = found.size > 0 ? funcs.filter((f) => f.name && !found.has(f.name)).map((f) => ({ name: f.name!, calls: calledNames(f.text) })) : [];
   for (let depth = 1; depth < MAX_CALL_DEPTH && found.size > 0; depth++) {
-    const more = funcs.filter((f) => f.name && !found.has(f.name) && callsOneOf(f.text, found));
+    const more = callers.filter((f) => !found.has(f.name) && [...f.calls].some((name) => found.has(name)));
     if (more.length === 0) break;
-    for (const f of more) found.add(f.name!);
+    for (const f of more) found.add(f.name);
   }
   startersByFile.set(file, (starters = found));
   return starters;
+}
+
+/** The names `text` calls (`name(`, `x.name(`). */
+function calledNames(text: string): Set<string> {
+  return new Set(Array.from(text.matchAll(CALL), (m) => m[1]));
 }
 
 function buildModel(file: GoFile, decl: Node): GoroutineModel {

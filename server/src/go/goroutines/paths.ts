@@ -6,9 +6,10 @@
  * gives up (the model then says nothing), so the cost is bounded however the code is shaped.
  */
 import type { Node } from 'web-tree-sitter';
-import { add, canExceed, isZero, key as countKey, MANY, ONE, since, times, ZERO, type Count } from './counts';
+import { add, canExceed, isZero, MANY, ONE, since, times, ZERO, type Count } from './counts';
 import { typeOf } from '../syntax';
 import { forEachStmt, namesIn, type ChanKey, type FunctionIR, type LoopCount, type Start, type Stmt } from './ir';
+import { derivedChans, sameState, stateHash } from './stateIdentity';
 import type { Summary } from './summaries';
 
 /** What one path did to one channel. */
@@ -101,42 +102,68 @@ export function factsOf(state: PathState, ch: ChanKey): ChanFacts {
 }
 
 function withFacts(state: PathState, ch: ChanKey, change: (f: ChanFacts) => ChanFacts): PathState {
-  const chans = new Map(state.chans);
-  chans.set(ch, change(factsOf(state, ch)));
+  return withFactsOf(state, [ch], change);
+}
+
+/** Every field the same object or value: what a change that changed nothing returns. */
+function sameFields(a: ChanFacts, b: ChanFacts): boolean {
+  return (
+    a.made === b.made &&
+    a.makeNode === b.makeNode &&
+    a.buffer === b.buffer &&
+    a.sends === b.sends &&
+    a.blockingSends === b.blockingSends &&
+    a.recvs === b.recvs &&
+    a.leadingSends === b.leadingSends &&
+    a.closed === b.closed &&
+    a.escaped === b.escaped &&
+    a.drained === b.drained &&
+    a.maybeSent === b.maybeSent &&
+    a.maybeClosed === b.maybeClosed &&
+    a.polled === b.polled
+  );
+}
+
+/** `withFacts` for each of `keys` in turn, with one copy of the state's channels for them all. */
+function withFactsOf(state: PathState, keys: Iterable<ChanKey>, change: (f: ChanFacts, ch: ChanKey) => ChanFacts): PathState {
+  let chans: Map<ChanKey, ChanFacts> | undefined;
+  const changed = new Set<ChanKey>();
+  for (const ch of keys) {
+    const old = (chans ?? state.chans).get(ch);
+    const next = change(old ?? BLANK, ch);
+    // Nothing new about a channel already tracked (a name used again, a call that only uses it): no
+    // copy, and the state keeps its hash.
+    if (old && (next === old || sameFields(next, old))) continue;
+    chans ??= new Map(state.chans);
+    chans.set(ch, next);
+    changed.add(ch);
+  }
+  if (!chans) return state;
+  derivedChans(state.chans, chans, changed);
   return { ...state, chans };
 }
 
-// States and facts are never changed once made (withFacts copies): their keys are computed once.
-const stateKeys = new WeakMap<PathState, string>();
-const factKeys = new WeakMap<ChanFacts, string>();
+const markEscaped = (f: ChanFacts): ChanFacts => (f.escaped ? f : { ...f, escaped: true });
+const markClosed = (f: ChanFacts): ChanFacts => (f.closed ? f : { ...f, closed: true });
+const markDrained = (f: ChanFacts): ChanFacts => (f.drained ? f : { ...f, drained: true });
+const markMaybeSent = (f: ChanFacts): ChanFacts => (f.maybeSent ? f : { ...f, maybeSent: true });
+const markMaybeClosed = (f: ChanFacts): ChanFacts => (f.maybeClosed ? f : { ...f, maybeClosed: true });
 
-function factKey(f: ChanFacts): string {
-  let key = factKeys.get(f);
-  if (key === undefined) {
-    key = `${f.made}/${countKey(f.buffer)}/${countKey(f.sends)}/${countKey(f.blockingSends)}/${countKey(f.recvs)}/${countKey(f.leadingSends)}/${+f.closed}${+f.escaped}${+f.drained}${+f.maybeSent}${+f.maybeClosed}${+f.polled}`;
-    factKeys.set(f, key);
-  }
-  return key;
-}
-
-function stateKey(s: PathState): string {
-  let key = stateKeys.get(s);
-  if (key !== undefined) return key;
-  const parts: string[] = [];
-  for (const k of [...s.chans.keys()].sort()) parts.push(`${k}:${factKey(s.chans.get(k)!)}`);
-  for (const g of s.started) parts.push(`g${g.go.id}x${countKey(g.times)}`);
-  parts.push(`d${s.defers.length}`);
-  key = parts.join(';');
-  stateKeys.set(s, key);
-  return key;
-}
-
+/** The distinct states of `states` (the last of each kind, in the order each kind first came). */
 function dedupe(states: PathState[]): PathState[] {
   if (states.length < 2) return states;
-  const seen = new Map<string, PathState>();
-  for (const s of states) seen.set(stateKey(s), s);
-  if (seen.size > MAX_STATES) throw new GaveUp();
-  return [...seen.values()];
+  const out: PathState[] = [];
+  const byHash = new Map<number, number[]>();
+  for (const s of states) {
+    const hash = stateHash(s);
+    const slots = byHash.get(hash);
+    const same = slots?.find((i) => sameState(out[i], s));
+    if (same !== undefined) out[same] = s;
+    else if (slots) slots.push(out.push(s) - 1);
+    else byHash.set(hash, [out.push(s) - 1]);
+  }
+  if (out.length > MAX_STATES) throw new GaveUp();
+  return out;
 }
 
 /** The label a `return` in a func literal run in place jumps to: the end of the literal. */
@@ -181,6 +208,11 @@ class Walker {
   private panicking = true;
   /** For each loop being walked, outermost first: the channels its body may signal in some iteration. */
   private readonly loopSignals: LoopSignals[] = [];
+  /**
+   * What each `go` and call resolved to, asked once per walk rather than once per path state: within
+   * a walk the answer cannot change (a callee being summarized stays unknown until the walk is over).
+   */
+  private readonly resolved = new Map<Start, Summary | undefined>();
 
   constructor(
     /** The function walked: where an aborted path is said to end. */
@@ -237,10 +269,10 @@ class Walker {
       case 'recv':
         return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, recvs: add(f.recvs, ONE) }))));
       case 'close':
-        return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, closed: true }))));
+        return fall(states.map((st) => withFacts(st, s.ch, markClosed)));
       case 'use':
       case 'assign':
-        return fall(states.map((st) => withFacts(st, s.ch, (f) => ({ ...f, escaped: true }))));
+        return fall(states.map((st) => withFacts(st, s.ch, markEscaped)));
       case 'make': {
         const made = ++this.makes;
         const escaped = this.shared(s.ch);
@@ -340,21 +372,21 @@ class Walker {
 
   /** A goroutine started or a call made: what it does joins the path's facts. */
   private started(st: PathState, node: Node, start: Start, kind: 'go' | 'call'): PathState {
-    const summary = this.resolve(start);
+    if (!this.resolved.has(start)) this.resolved.set(start, this.resolve(start));
+    const summary = this.resolved.get(start);
     if (!summary) {
       // Unknown code gets the names passed to it, and a literal those it mentions (calls nested too
       // deep to follow: a goroutine's goroutine may send on a channel it captured).
-      let out = st;
       const names = [start.receiver, ...start.args, ...(start.literal ? namesIn(start.literal.body) : [])];
-      for (const k of names) if (k && k[0] !== '#') out = withFacts(out, k, (f) => ({ ...f, escaped: true }));
-      return out;
+      return withFactsOf(st, names.filter((k): k is ChanKey => !!k && k[0] !== '#'), markEscaped);
     }
     if (kind === 'go') return { ...st, started: [...st.started, { go: node, times: ONE, summary: rangedChannelsUncounted(summary, st) }] };
     for (const [ch, effect] of summary.effects) this.noteStuck(st, ch, effect.leadingSends, node);
     // Goroutines the call starts are reported at the call (`w.Start()`), where this function made them.
-    let out: PathState = { ...st, started: [...st.started, ...summary.starts.map((g) => ({ ...g, go: node }))] };
-    for (const [ch, effect] of summary.effects) {
-      out = withFacts(out, ch, (f) => ({
+    const out: PathState = { ...st, started: [...st.started, ...summary.starts.map((g) => ({ ...g, go: node }))] };
+    return withFactsOf(out, summary.effects.keys(), (f, ch) => {
+      const effect = summary.effects.get(ch)!;
+      return {
         ...f,
         sends: add(f.sends, effect.minSends),
         // Sends as a lower bound (what surely reaches a receiver), blocking sends as an upper one (what may be stranded).
@@ -367,9 +399,8 @@ class Walker {
         maybeClosed: f.maybeClosed || effect.closesSometimes,
         escaped: f.escaped || effect.escapes,
         drained: f.drained || effect.drains,
-      }));
-    }
-    return out;
+      };
+    });
   }
 
   private loop(s: Extract<Stmt, { k: 'loop' }>, states: PathState[]): Flow {
@@ -382,7 +413,7 @@ class Walker {
       const entry = ranged
         ? withFacts(before, ranged, (f) => ({ ...f, recvs: add(f.recvs, ONE) }))
         : s.count.kind === 'over'
-          ? withFacts(before, s.count.ch, (f) => ({ ...f, drained: true }))
+          ? withFacts(before, s.count.ch, markDrained)
           : before;
       this.loopSignals.push(signalled);
       const body = this.list(s.body, [entry]);
@@ -411,7 +442,7 @@ class Walker {
       if (iterationEnds.length === 0 && !ranged) out.fall.push(before);
       for (const end of iterationEnds) {
         const after = repeat(before, end, sym);
-        out.fall.push(ranged ? withFacts(after, ranged, (f) => ({ ...f, drained: true })) : after);
+        out.fall.push(ranged ? withFacts(after, ranged, markDrained) : after);
       }
     }
     out.fall = dedupe(out.fall);
@@ -519,10 +550,7 @@ function signalledIn(body: readonly Stmt[]): LoopSignals {
 /** `st` with what the loops it leaves may have done in earlier iterations. */
 function maybeSignalled(st: PathState, loops: readonly LoopSignals[]): PathState {
   let out = st;
-  for (const { sent, closed } of loops) {
-    for (const ch of sent) out = withFacts(out, ch, (f) => (f.maybeSent ? f : { ...f, maybeSent: true }));
-    for (const ch of closed) out = withFacts(out, ch, (f) => (f.maybeClosed ? f : { ...f, maybeClosed: true }));
-  }
+  for (const { sent, closed } of loops) out = withFactsOf(withFactsOf(out, sent, markMaybeSent), closed, markMaybeClosed);
   return out;
 }
 

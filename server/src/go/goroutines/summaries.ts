@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { isStopKey } from '../channels';
 import { constructorOf, type Constructor } from './constructors';
 import type { GoFile } from '../file';
-import { namedChildren, resultsOf, typeOf } from '../syntax';
+import { namedChildren, resultsOf, textOf, typeOf } from '../syntax';
 import { isZero, key as countKey, MANY, max, ZERO, type Count } from './counts';
 import { buildFunctionIR, FRESH, NIL, readConstants, typeName, type BuildOptions, type ChanKey, type FunctionIR, type Start, type Stmt } from './ir';
 import { factsOf, walkFunction, type Exit, type Resolver, type Started } from './paths';
@@ -103,7 +103,9 @@ export function fileScope(file: GoFile): FileScope {
   const resultTypes = new Map<string, string>();
   const constructors = new Map<string, Constructor>();
   for (const [name, decl] of functions) {
-    const made = constructorOf(decl);
+    // A constructor makes a channel: most functions are told apart by their text without a walk of their tree.
+    const text = textOf(decl);
+    const made = text.includes('make') && text.includes('chan') ? constructorOf(decl) : undefined;
     if (made) constructors.set(name, made);
     // What a constructor returns is its literal's type, even behind an interface result.
     const type = made?.type ?? typeName(resultsOf(decl)[0]);
@@ -187,15 +189,17 @@ const NOTHING: ChanEffect = {
 function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
   const leaving = exits.filter((e) => e.kind !== 'iteration' && e.kind !== 'stuck');
   const returning = leaving.filter((e) => e.kind === 'return');
-  const keys = new Set(leaving.flatMap((e) => [...e.state.chans.keys()]));
+  // Exits often share their state's channels: each map is read for its names once.
+  const keys = new Set<ChanKey>();
+  for (const chans of new Set(leaving.map((e) => e.state.chans))) for (const ch of chans.keys()) keys.add(ch);
   const effects = new Map<ChanKey, ChanEffect>();
   const { waits, forever } = waitsOf(ir.body);
   for (const ch of keys) {
     if (ch === FRESH || ch === NIL) continue;
     const all = leaving.map((e) => factsOf(e.state, ch));
-    const ret = returning.map((e) => factsOf(e.state, ch));
     // Made here: a channel of this function's own, not one it was handed.
     if (all.some((f) => f.made)) continue;
+    const ret = returning.map((e) => factsOf(e.state, ch));
     effects.set(ch, {
       minSends: ret.length ? ret.map((f) => f.sends).reduce(minCount) : ZERO,
       minRecvs: ret.length ? ret.map((f) => f.recvs).reduce(minCount) : ZERO,
