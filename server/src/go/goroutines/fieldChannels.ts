@@ -10,6 +10,7 @@
  * field is not judged.
  */
 import type { Node } from 'web-tree-sitter';
+import { LineIndex } from '../../engine/text';
 import type { FileDecls } from '../declaredResults';
 import { hasType, isFunctionNode, namedChildren, parentOf, typeOf, unparen } from '../syntax';
 
@@ -90,23 +91,14 @@ function structFieldLines(text: string): { line: string; times: number }[] {
   // A struct left open runs to the end of the text, less its last character.
   for (const brace of open) if (structBraces.has(brace)) bodies.push({ start: brace + 1, end: Math.max(brace + 1, text.length - 1) });
 
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const lineOf = (pos: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const lineText = (n: number) => text.slice(lineStarts[n], n + 1 < lineStarts.length ? lineStarts[n + 1] - 1 : text.length);
+  const lines = new LineIndex(text, 'lf');
+  const lineOf = (pos: number) => lines.positionAt(pos).line;
+  // Up to the `\n`, a `\r` before it kept: the lines are the text split at `\n`.
+  const lineEnd = (n: number) => (n + 1 < lines.lineCount ? lines.lineStart(n + 1) - 1 : text.length);
 
   const out: { line: string; times: number }[] = [];
   // times[n] - times[n-1]: how many bodies hold line n whole, as a difference array.
-  const wholeDelta = new Array<number>(lineStarts.length + 1).fill(0);
+  const wholeDelta = new Array<number>(lines.lineCount + 1).fill(0);
   for (const { start, end } of bodies) {
     const first = lineOf(start);
     const last = lineOf(end);
@@ -114,15 +106,15 @@ function structFieldLines(text: string): { line: string; times: number }[] {
       out.push({ line: text.slice(start, end), times: 1 });
       continue;
     }
-    out.push({ line: text.slice(start, lineStarts[first + 1] - 1), times: 1 });
-    out.push({ line: text.slice(lineStarts[last], end), times: 1 });
+    out.push({ line: text.slice(start, lineEnd(first)), times: 1 });
+    out.push({ line: text.slice(lines.lineStart(last), end), times: 1 });
     wholeDelta[first + 1]++;
     wholeDelta[last]--;
   }
   let times = 0;
-  for (let n = 0; n < lineStarts.length; n++) {
+  for (let n = 0; n < lines.lineCount; n++) {
     times += wholeDelta[n];
-    if (times > 0) out.push({ line: lineText(n), times });
+    if (times > 0) out.push({ line: text.slice(lines.lineStart(n), lineEnd(n)), times });
   }
   return out;
 }
