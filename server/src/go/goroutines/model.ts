@@ -15,7 +15,7 @@ import { declChunks } from '../declChunks';
 import type { GoFile } from '../file';
 import { add, canExceed, isExact, isZero, key as countKey, MANY, max, times, ZERO, type Count } from './counts';
 import { buildFunctionIR, forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
-import { factsOf, walkFunction, type Exit, type PathState, type Started } from './paths';
+import { factsOf, unownable, walkFunction, type Exit, type PathState, type Started } from './paths';
 import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
 import { isInside, textOf, typeOf } from '../syntax';
 import { mentionsWord, wordFinder } from '../words';
@@ -148,8 +148,8 @@ function buildModel(file: GoFile, decl: Node): GoroutineModel {
         model.endless.push({ go: go.node, loop, fn: target.node });
       }
     }
-    if (!makesChannel(fn.body)) continue;
-    const exits = walkFunction(fn, summaries.resolver());
+    if (!makesOwnableChannel(fn)) continue;
+    const exits = walkFunction(fn, summaries.resolver(), scope.madeFields);
     if (!exits) continue;
     model.leaks.push(...leaksOf(fn, exits));
     model.blocked.push(...stuckSends(exits));
@@ -196,10 +196,16 @@ function goStatements(body: readonly Stmt[]): Extract<Stmt, { k: 'go' }>[] {
   return out;
 }
 
-function makesChannel(body: readonly Stmt[]): boolean {
+/**
+ * Whether the function makes a channel it can own. Leaks and stuck sends are judged only on such
+ * channels: one stored in a field, a package variable or a captured variable is shared from the
+ * start, and walking the paths of a function that makes only those would find nothing.
+ */
+function makesOwnableChannel(fn: FunctionIR): boolean {
+  const shared = unownable(fn);
   let found = false;
-  forEachStmt(body, (s) => {
-    if (s.k === 'make') found = true;
+  forEachStmt(fn.body, (s) => {
+    if (s.k === 'make' && !shared(s.ch)) found = true;
   });
   return found;
 }

@@ -9,8 +9,9 @@ import type { Node } from 'web-tree-sitter';
 import { add, canExceed, isZero, MANY, ONE, since, times, ZERO, type Count } from './counts';
 import { typeOf } from '../syntax';
 import { forEachStmt, namesIn, type ChanKey, type FunctionIR, type LoopCount, type Start, type Stmt } from './ir';
+import { mayLeadToMade } from './madeFields';
 import { derivedChans, sameState, stateHash } from './stateIdentity';
-import type { Summary } from './summaries';
+import type { ChanEffect, Summary } from './summaries';
 
 /** What one path did to one channel. */
 export interface ChanFacts {
@@ -92,13 +93,23 @@ const BLANK: ChanFacts = {
 
 /** Work allowed per walk (statements visited over all paths); past it the walk gives up. */
 const BUDGET = 20_000;
-/** Distinct facts allowed at one point of the function; past it the walk gives up. */
-const MAX_STATES = 48;
+/**
+ * Distinct facts allowed at one point of the function; past it the walk gives up. States hold only
+ * names whose facts can matter (see madeFields.ts); 32 keeps the walks that gave up when states also
+ * told apart every name used on one path and not another (48 then) from finishing on facts the walk
+ * cannot follow (a flag set in one select case and tested after it), and gives up on no walk that finished then.
+ */
+const MAX_STATES = 32;
 
 class GaveUp extends Error {}
 
 export function factsOf(state: PathState, ch: ChanKey): ChanFacts {
-  return state.chans.get(ch) ?? BLANK;
+  return factsIn(state.chans, ch);
+}
+
+/** The facts a map of channels holds for `ch` (blank ones when it holds none). */
+export function factsIn(chans: ReadonlyMap<ChanKey, ChanFacts>, ch: ChanKey): ChanFacts {
+  return chans.get(ch) ?? BLANK;
 }
 
 function withFacts(state: PathState, ch: ChanKey, change: (f: ChanFacts) => ChanFacts): PathState {
@@ -186,8 +197,8 @@ function addTo(map: Map<string, PathState[]>, label: string, states: PathState[]
  * Walks a function: the exits with their facts, or undefined when the walk gave up. `resolve` says
  * what `go` statements and calls do.
  */
-export function walkFunction(ir: FunctionIR, resolve: Resolver): Exit[] | undefined {
-  const walker = new Walker(ir.node, resolve, unownable(ir));
+export function walkFunction(ir: FunctionIR, resolve: Resolver, madeFields: ReadonlySet<string>): Exit[] | undefined {
+  const walker = new Walker(ir.node, resolve, unownable(ir), (ch) => mayLeadToMade(ch, madeFields));
   try {
     const flow = walker.list(ir.body, [EMPTY]);
     for (const s of flow.fall) walker.exit(ir.node, s);
@@ -220,6 +231,8 @@ class Walker {
     private readonly resolve: Resolver,
     /** Names whose channels the function cannot own: see unownable(). */
     private readonly shared: (ch: ChanKey) => boolean,
+    /** Names whose escape can matter: see madeFields.ts. */
+    private readonly escapeMatters: (ch: ChanKey) => boolean,
   ) {}
 
   exit(node: Node, state: PathState, kind: Exit['kind'] = 'return'): void {
@@ -272,7 +285,7 @@ class Walker {
         return fall(states.map((st) => withFacts(st, s.ch, markClosed)));
       case 'use':
       case 'assign':
-        return fall(states.map((st) => withFacts(st, s.ch, markEscaped)));
+        return this.escapeMatters(s.ch) ? fall(states.map((st) => withFacts(st, s.ch, markEscaped))) : fall(states);
       case 'make': {
         const made = ++this.makes;
         const escaped = this.shared(s.ch);
@@ -378,7 +391,7 @@ class Walker {
       // Unknown code gets the names passed to it, and a literal those it mentions (calls nested too
       // deep to follow: a goroutine's goroutine may send on a channel it captured).
       const names = [start.receiver, ...start.args, ...(start.literal ? namesIn(start.literal.body) : [])];
-      return withFactsOf(st, names.filter((k): k is ChanKey => !!k && k[0] !== '#'), markEscaped);
+      return withFactsOf(st, names.filter((k): k is ChanKey => !!k && k[0] !== '#' && this.escapeMatters(k)), markEscaped);
     }
     if (kind === 'go') return { ...st, started: [...st.started, { go: node, times: ONE, summary: rangedChannelsUncounted(summary, st) }] };
     for (const [ch, effect] of summary.effects) this.noteStuck(st, ch, effect.leadingSends, node);
@@ -386,13 +399,16 @@ class Walker {
     const out: PathState = { ...st, started: [...st.started, ...summary.starts.map((g) => ({ ...g, go: node }))] };
     return withFactsOf(out, summary.effects.keys(), (f, ch) => {
       const effect = summary.effects.get(ch)!;
+      // Most effects a method has on its receiver's fields only use them: nothing new to a path that
+      // has seen them used before, and no copy of the facts.
+      if (isUseOnly(effect) && (f.escaped || !effect.escapes) && (f.drained || !effect.drains)) return f;
       return {
         ...f,
         sends: add(f.sends, effect.minSends),
         // Sends as a lower bound (what surely reaches a receiver), blocking sends as an upper one (what may be stranded).
         blockingSends: add(f.blockingSends, effect.maxBlockingSends),
         recvs: add(f.recvs, effect.minRecvs),
-        leadingSends: handedOn(st, ch) ? f.leadingSends : add(f.leadingSends, effect.leadingSends),
+        leadingSends: isZero(effect.leadingSends) || handedOn(st, ch) ? f.leadingSends : add(f.leadingSends, effect.leadingSends),
         closed: f.closed || effect.closesAlways,
         // What the call does on some of its paths only (`if !s.stopped { close(s.stop) }`).
         maybeSent: f.maybeSent || !isZero(effect.maxSends),
@@ -466,7 +482,7 @@ function countFor(count: LoopCount, state: PathState): { kind: 'forever' | 'unkn
  * its receiver or a parameter, a package variable), or in a variable a closure captures (the
  * closure sees every later value, whenever it runs).
  */
-function unownable(ir: FunctionIR): (ch: ChanKey) => boolean {
+export function unownable(ir: FunctionIR): (ch: ChanKey) => boolean {
   const captured = new Set<ChanKey>();
   forEachStmt(ir.body, (s) => {
     if (s.k === 'use' && typeOf(s.node) === 'func_literal') captured.add(s.ch);
@@ -477,14 +493,31 @@ function unownable(ir: FunctionIR): (ch: ChanKey) => boolean {
   };
 }
 
+/** Neither sends, receives nor closes: what an effect does is at most escape or drain. */
+function isUseOnly(e: ChanEffect): boolean {
+  return (
+    isZero(e.minSends) && isZero(e.maxSends) && isZero(e.maxBlockingSends) && isZero(e.minRecvs) && isZero(e.leadingSends) && !e.closesAlways && !e.closesSometimes
+  );
+}
+
 /** `before` plus what one iteration (`before` → `end`) did, done `count` times (a name, or unboundedly often). */
 function repeat(before: PathState, end: PathState, count: string | undefined): PathState {
-  const chans = new Map(before.chans);
+  let chans: Map<ChanKey, ChanFacts> | undefined;
+  const changed: ChanKey[] = [];
+  // Goroutines started in the iteration on a channel made in it belong to that iteration (judged at
+  // its end, see Walker.loop): after the loop they only count for the channels that outlive it.
+  const perIteration = new Set<ChanKey>();
   for (const [ch, f] of end.chans) {
-    const b = factsOf(before, ch);
+    const old = before.chans.get(ch);
+    // Facts the iteration left as they were: repeating nothing changes nothing.
+    if (f === old) continue;
+    chans ??= new Map(before.chans);
+    changed.push(ch);
+    const b = old ?? BLANK;
     // A channel made in the loop body is a new one each iteration, judged at each iteration's end;
     // after the loop the model no longer judges it.
     if (b.made !== f.made) {
+      perIteration.add(ch);
       chans.set(ch, { ...f, escaped: true });
       continue;
     }
@@ -497,15 +530,13 @@ function repeat(before: PathState, end: PathState, count: string | undefined): P
       drained: f.drained || (count === undefined && !isZero(recvDelta)),
     });
   }
-  // Goroutines started in the iteration on a channel made in it belong to that iteration (judged at
-  // its end, see Walker.loop): after the loop they only count for the channels that outlive it.
-  const perIteration = new Set([...end.chans].filter(([ch, f]) => f.made !== factsOf(before, ch).made).map(([ch]) => ch));
   const fresh = end.started.slice(before.started.length).map((g) => ({
     ...g,
     times: times(g.times, count),
     summary: perIteration.size ? withoutChannels(g.summary, perIteration) : g.summary,
   }));
-  return { chans, started: [...before.started, ...fresh], defers: end.defers };
+  if (chans) derivedChans(before.chans, chans, changed);
+  return { chans: chans ?? before.chans, started: [...before.started, ...fresh], defers: end.defers };
 }
 
 /**

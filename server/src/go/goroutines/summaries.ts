@@ -7,11 +7,12 @@
 import type { Node } from 'web-tree-sitter';
 import { isStopKey } from '../channels';
 import { constructorOf, type Constructor } from './constructors';
+import { madeFieldNames } from './madeFields';
 import type { GoFile } from '../file';
 import { namedChildren, resultsOf, textOf, typeOf } from '../syntax';
 import { isZero, key as countKey, MANY, max, ZERO, type Count } from './counts';
 import { buildFunctionIR, FRESH, NIL, readConstants, typeName, type BuildOptions, type ChanKey, type FunctionIR, type Start, type Stmt } from './ir';
-import { factsOf, walkFunction, type Exit, type Resolver, type Started } from './paths';
+import { factsIn, factsOf, walkFunction, type ChanFacts, type Exit, type Resolver, type Started } from './paths';
 
 /** What a function does to one channel, over all the paths that leave it. */
 export interface ChanEffect {
@@ -77,6 +78,8 @@ export interface FileScope {
   functions: ReadonlyMap<string, Node>;
   /** Methods by receiver type and name: `Pool.run`. */
   methods: ReadonlyMap<string, Node>;
+  /** The field names channels are made under in the file (see madeFields.ts). */
+  madeFields: ReadonlySet<string>;
 }
 
 const scopes = new WeakMap<GoFile, FileScope>();
@@ -111,7 +114,7 @@ export function fileScope(file: GoFile): FileScope {
     const type = made?.type ?? typeName(resultsOf(decl)[0]);
     if (type) resultTypes.set(name, type);
   }
-  scope = { file, functions, methods, options: { file, constants, declared, resultTypes, constructors } };
+  scope = { file, functions, methods, madeFields: madeFieldNames(file.topLevelDecls()), options: { file, constants, declared, resultTypes, constructors } };
   scopes.set(file, scope);
   return scope;
 }
@@ -163,7 +166,7 @@ export class Summaries {
     if (this.own.has(ir)) return this.own.get(ir) ?? undefined;
     if (this.inProgress.has(ir)) return undefined;
     this.inProgress.add(ir);
-    const exits = walkFunction(ir, this.resolver(depth));
+    const exits = walkFunction(ir, this.resolver(depth), this.scope.madeFields);
     this.inProgress.delete(ir);
     const summary = exits ? summarize(ir, exits) : undefined;
     this.own.set(ir, summary ?? null);
@@ -189,17 +192,20 @@ const NOTHING: ChanEffect = {
 function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
   const leaving = exits.filter((e) => e.kind !== 'iteration' && e.kind !== 'stuck');
   const returning = leaving.filter((e) => e.kind === 'return');
-  // Exits often share their state's channels: each map is read for its names once.
+  // Exits often share their state's channels, and channels their facts: each map is read for its
+  // names once, and each distinct fact counted once (the folds below ignore repeats).
+  const leavingMaps = new Set(leaving.map((e) => e.state.chans));
+  const returningMaps = new Set(returning.map((e) => e.state.chans));
   const keys = new Set<ChanKey>();
-  for (const chans of new Set(leaving.map((e) => e.state.chans))) for (const ch of chans.keys()) keys.add(ch);
+  for (const chans of leavingMaps) for (const ch of chans.keys()) keys.add(ch);
   const effects = new Map<ChanKey, ChanEffect>();
   const { waits, forever } = waitsOf(ir.body);
   for (const ch of keys) {
     if (ch === FRESH || ch === NIL) continue;
-    const all = leaving.map((e) => factsOf(e.state, ch));
+    const all = distinctFacts(leavingMaps, ch);
     // Made here: a channel of this function's own, not one it was handed.
     if (all.some((f) => f.made)) continue;
-    const ret = returning.map((e) => factsOf(e.state, ch));
+    const ret = distinctFacts(returningMaps, ch);
     effects.set(ch, {
       minSends: ret.length ? ret.map((f) => f.sends).reduce(minCount) : ZERO,
       minRecvs: ret.length ? ret.map((f) => f.recvs).reduce(minCount) : ZERO,
@@ -211,7 +217,7 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
       escapes: all.some((f) => f.escaped),
       leadingSends: all.map((f) => f.leadingSends).reduce(minCount),
       drains: all.some((f) => f.drained),
-      drainsUntil: stopsOfDrains(leaving, waits, ch),
+      drainsUntil: all.some((f) => f.drained) ? stopsOfDrains(leaving, waits, ch) : undefined,
     });
   }
   const starts = new Map<Node, Started>();
@@ -235,6 +241,13 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
   return { effects, paths: pathEffects(leaving, effects), waits, starts: [...starts.values()], loopsForever: forever };
 }
 
+/** The facts the maps hold for `ch`, each distinct object once (a map without it: a blank one). */
+function distinctFacts(maps: ReadonlySet<ReadonlyMap<ChanKey, ChanFacts>>, ch: ChanKey): ChanFacts[] {
+  const out = new Set<ChanFacts>();
+  for (const chans of maps) out.add(factsIn(chans, ch));
+  return [...out];
+}
+
 /**
  * The channels whose signal ends every loop that drains `ch` (see ChanEffect.drainsUntil); undefined
  * when some drain has no such way out (a loop that runs forever, a range until close, a loop that
@@ -255,21 +268,32 @@ function stopsOfDrains(leaving: readonly Exit[], waits: readonly Wait[], ch: Cha
 /** The distinct paths of a function, as the channels it was handed see them. */
 function pathEffects(leaving: readonly Exit[], handed: ReadonlyMap<ChanKey, ChanEffect>): PathEffect[] {
   const seen = new Map<string, PathEffect>();
+  // Exits that share a map of channels share what they did to them: read once per map.
+  const byMap = new Map<ReadonlyMap<ChanKey, ChanFacts>, Omit<PathEffect, 'returnsAt'> & { id: string }>();
   for (const e of leaving) {
-    const blockingSends = new Map<ChanKey, Count>();
-    const signals = new Set<ChanKey>();
-    const mightSignal = new Set<ChanKey>();
-    for (const ch of handed.keys()) {
-      const f = factsOf(e.state, ch);
-      if (!isZero(f.blockingSends)) blockingSends.set(ch, f.blockingSends);
-      if (f.closed || !isZero(f.sends) || !isZero(f.blockingSends)) signals.add(ch);
-      if (f.maybeSent || f.maybeClosed) mightSignal.add(ch);
-    }
+    let path = byMap.get(e.state.chans);
+    if (!path) byMap.set(e.state.chans, (path = pathEffect(e.state.chans, handed)));
     const returns = e.kind === 'return';
-    const id = [...blockingSends].map(([k, c]) => `${k}=${countKey(c)}`).join(',') + '|' + [...signals].sort().join(',') + '|' + [...mightSignal].sort().join(',') + (returns ? '|r' : '');
+    const id = path.id + (returns ? '|r' : '');
+    const { blockingSends, signals, mightSignal } = path;
     if (!seen.has(id)) seen.set(id, { blockingSends, signals, mightSignal, returnsAt: returns ? e.node : undefined });
   }
   return [...seen.values()];
+}
+
+/** What one path's facts say it did to the channels it was handed, and an id for telling paths apart. */
+function pathEffect(chans: ReadonlyMap<ChanKey, ChanFacts>, handed: ReadonlyMap<ChanKey, ChanEffect>): Omit<PathEffect, 'returnsAt'> & { id: string } {
+  const blockingSends = new Map<ChanKey, Count>();
+  const signals = new Set<ChanKey>();
+  const mightSignal = new Set<ChanKey>();
+  for (const ch of handed.keys()) {
+    const f = factsIn(chans, ch);
+    if (!isZero(f.blockingSends)) blockingSends.set(ch, f.blockingSends);
+    if (f.closed || !isZero(f.sends) || !isZero(f.blockingSends)) signals.add(ch);
+    if (f.maybeSent || f.maybeClosed) mightSignal.add(ch);
+  }
+  const id = [...blockingSends].map(([k, c]) => `${k}=${countKey(c)}`).join(',') + '|' + [...signals].sort().join(',') + '|' + [...mightSignal].sort().join(',');
+  return { blockingSends, signals, mightSignal, id };
 }
 
 /** The smaller of two counts, when one is known to be smaller; otherwise the exact part of the smaller. */
