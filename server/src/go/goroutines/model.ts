@@ -14,7 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { declChunks } from '../declChunks';
 import type { GoFile } from '../file';
 import { add, canExceed, isExact, isZero, key as countKey, MANY, max, times, ZERO, type Count } from './counts';
-import { buildFunctionIR, forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
+import { forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
 import { factsOf, unownable, walkFunction, type Exit, type PathState, type Started } from './paths';
 import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
 import { isInside, textOf, typeOf } from '../syntax';
@@ -134,7 +134,7 @@ function buildModel(file: GoFile, decl: Node): GoroutineModel {
   if (!summaries) summariesOf.set(file, (summaries = new Summaries(scope)));
   const model: GoroutineModel = { leaks: [], endless: [], blocked: [] };
   // Too deeply nested to model: the goroutine rules stay silent on it.
-  const functions = buildFunctionIR(decl, scope.options)?.functions;
+  const functions = summaries.irOf(decl)?.functions;
   if (!functions) return model;
   const goroutines = new Set<FunctionIR>();
   for (const fn of functions) for (const go of goStatements(fn.body)) if (go.start.literal) goroutines.add(go.start.literal);

@@ -119,6 +119,9 @@ export function fileScope(file: GoFile): FileScope {
   return scope;
 }
 
+/** A declaration's function and the func literals in it. */
+type BuiltIR = NonNullable<ReturnType<typeof buildFunctionIR>>;
+
 /** Calls nested this deep are not followed: recursion and long call chains stay cheap. */
 export const MAX_CALL_DEPTH = 5;
 
@@ -126,8 +129,8 @@ export const MAX_CALL_DEPTH = 5;
 export class Summaries {
   private readonly own = new Map<FunctionIR, Summary | null>();
   private readonly inProgress = new Set<FunctionIR>();
-  /** null: too deeply nested to model. */
-  private readonly declared = new Map<Node, FunctionIR | null>();
+  /** IRs of the file's declarations by node id; null: too deeply nested to model. */
+  private readonly built = new Map<number, BuiltIR | null>();
 
   constructor(private readonly scope: FileScope) {}
 
@@ -156,8 +159,16 @@ export class Summaries {
       ? start.receiverType && this.scope.methods.get(`${start.receiverType}.${start.name}`)
       : this.scope.functions.get(start.name);
     if (!decl) return undefined;
-    let ir = this.declared.get(decl);
-    if (ir === undefined) this.declared.set(decl, (ir = buildFunctionIR(decl, this.scope.options)?.root ?? null));
+    return this.irOf(decl)?.root;
+  }
+
+  /**
+   * The IR of a top-level declaration, built once whether the model of the declaration or a call of
+   * it asks first; undefined when it is too deeply nested to model.
+   */
+  irOf(decl: Node): BuiltIR | undefined {
+    let ir = this.built.get(decl.id);
+    if (ir === undefined) this.built.set(decl.id, (ir = buildFunctionIR(decl, this.scope.options) ?? null));
     return ir ?? undefined;
   }
 
