@@ -19,6 +19,8 @@ import { readFieldChannels, type FieldChannels } from './goroutines/fieldChannel
 
 export type { DeclaredAcquirer, FileDecls };
 
+const NO_FIELD_CHANNELS: FieldChannels = { accessors: new Map(), neverSignalled: new Set(), neverReceived: new Set(), words: [] };
+
 /** Files larger than this are not read for declarations (generated code; the lint limit is similar). */
 const MAX_SIBLING_BYTES = 2_000_000;
 
@@ -116,7 +118,8 @@ export class PackageIndex {
 
   /** The file's channel fields no code of the package can complete an operation on (goroutines/fieldChannels.ts). */
   fieldChannels(): FieldChannels {
-    return (this.channels ??= readFieldChannels(this.ownText, this.own.pkg, this.siblings));
+    // A file without `chan` declares no channel field: most files, and the lint plan asks each (blocks-forever's package triggers).
+    return (this.channels ??= /\bchan\b/.test(this.ownText) ? readFieldChannels(this.ownText, this.own.pkg, this.siblings) : NO_FIELD_CHANNELS);
   }
 }
 

@@ -14,7 +14,7 @@ import type { Range } from 'web-tree-sitter';
 import { declChunks, type Chunk } from './declChunks';
 import type { PackageIndex } from './packageIndex';
 import type { GoRule } from './rule';
-import { checksEveryDeclaration, declarationNeeds } from './rulePlan';
+import { checksEveryDeclaration, chunkNeeds } from './rulePlan';
 
 /** Text of the declarations one tree holds to be checked (context chunks come on top). */
 const BATCH_CHARS = 256 * 1024;
@@ -41,13 +41,13 @@ export function treePlans(text: string, rules: readonly GoRule[], pkg?: PackageI
   while (headerEnd < chunks.length && (!chunks[headerEnd].keyword || chunks[headerEnd].keyword === 'import')) headerEnd++;
   // An import further down (not Go) would join the header of whichever tree it came first in.
   if (chunks.slice(headerEnd).some((c) => c.keyword === 'import')) return WHOLE_FILE;
+  const needs = chunkNeeds(rules, text, chunks, pkg);
   const context: Chunk[] = [];
   const checked: Chunk[] = [];
   chunks.forEach((c, k) => {
     // The first chunk is always parsed: tree-sitter reads an empty list of ranges as the whole text.
-    const needs = declarationNeeds(rules, text.slice(c.start, c.end), pkg);
-    if (k === 0 || k < headerEnd || needs.readAnywhere) context.push(c);
-    if (needs.checked) checked.push(c);
+    if (k === 0 || k < headerEnd || needs[k].readAnywhere) context.push(c);
+    if (needs[k].checked) checked.push(c);
   });
   const batches: Chunk[][] = [];
   let size = Number.POSITIVE_INFINITY;

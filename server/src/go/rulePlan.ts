@@ -1,12 +1,15 @@
 /** Which rules to run on a text: the words it holds lead to the rules they may wake. */
+import type { Chunk } from './declChunks';
 import type { PackageIndex } from './packageIndex';
 import type { GoRule } from './rule';
-import { wordFinder } from './words';
+import { wordPattern } from './words';
 
 /** How a list of rules is dispatched on a declaration: which words to look for and whom they wake. */
 interface RulePlan {
-  /** Which of the rules' trigger (and also-required) words a text holds, found in one pass. */
-  find: (text: string) => Set<string>;
+  /** The rules' trigger, also-required and read-anywhere words (and the package's, see planFor)... */
+  words: readonly string[];
+  /** ... as one search. */
+  pattern: RegExp;
   /** Positions in the list of the rules each trigger word may wake. */
   woken: Map<string, number[]>;
   /** Positions of rules without triggers: they run on every declaration. */
@@ -37,36 +40,40 @@ function rulePlan(rules: readonly GoRule[]): RulePlan {
     const anywhere = rules.flatMap((r) => r.readsAnywhere ?? []);
     const readAnywhere = new Set(anywhere.filter((w) => /^\w+$/.test(w)));
     const readAnywhereTokens = [...new Set(anywhere.filter((w) => !/^\w+$/.test(w)))];
-    const find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]).concat([...readAnywhere]));
-    plansByKey.set(key, (plan = { find, woken, always, readAnywhere, readAnywhereTokens }));
+    const words = rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]).concat([...readAnywhere]);
+    plansByKey.set(key, (plan = { words, pattern: wordPattern(words), woken, always, readAnywhere, readAnywhereTokens }));
   }
   plansByList.set(rules, plan);
   return plan;
 }
 
-/** The words a package adds to the rules' triggers (GoRule.packageTriggers) and whom they wake. */
-interface PackagePlan {
-  find: (text: string) => Set<string>;
-  woken: Map<string, number[]>;
-}
+/** Per package index and rule list: the rule list's plan with the words the package adds (most add none). */
+const packagePlans = new WeakMap<PackageIndex, WeakMap<readonly GoRule[], RulePlan>>();
 
-/** Per package index and rule list; null when the package adds no word (most packages). */
-const packagePlans = new WeakMap<PackageIndex, WeakMap<readonly GoRule[], PackagePlan | null>>();
-
-function packagePlan(rules: readonly GoRule[], pkg: PackageIndex | undefined): PackagePlan | undefined {
-  if (!pkg) return undefined;
+/**
+ * The plan for `rules` in the file `pkg` indexes: the rules' own, with the words the package adds
+ * to their triggers (GoRule.packageTriggers) searched in the same pass.
+ */
+function planFor(rules: readonly GoRule[], pkg: PackageIndex | undefined): RulePlan {
+  const plan = rulePlan(rules);
+  if (!pkg) return plan;
   let byRules = packagePlans.get(pkg);
   if (!byRules) packagePlans.set(pkg, (byRules = new WeakMap()));
-  let plan = byRules.get(rules);
-  if (plan === undefined) {
-    const woken = new Map<string, number[]>();
+  let withPackage = byRules.get(rules);
+  if (!withPackage) {
+    const woken = new Map(plan.woken);
+    let adds = false;
     rules.forEach((rule, i) => {
-      for (const word of rule.packageTriggers?.(pkg) ?? []) woken.set(word, [...(woken.get(word) ?? []), i]);
+      for (const word of rule.packageTriggers?.(pkg) ?? []) {
+        woken.set(word, [...(woken.get(word) ?? []), i]);
+        adds = true;
+      }
     });
-    plan = woken.size ? { find: wordFinder([...woken.keys()]), woken } : null;
-    byRules.set(rules, plan);
+    const words = [...plan.words, ...[...woken.keys()].filter((w) => !plan.woken.has(w))];
+    withPackage = adds ? { ...plan, woken, words, pattern: words.length > plan.words.length ? wordPattern(words) : plan.pattern } : plan;
+    byRules.set(rules, withPackage);
   }
-  return plan ?? undefined;
+  return withPackage;
 }
 
 /**
@@ -75,19 +82,13 @@ function packagePlan(rules: readonly GoRule[], pkg: PackageIndex | undefined): P
  * rule's words being looked up.
  */
 export function rulesToRun(rules: readonly GoRule[], source: string, pkg?: PackageIndex): GoRule[] {
-  const plan = rulePlan(rules);
-  return rulesWoken(rules, plan, plan.find(source), packageWoken(rules, source, pkg));
+  const plan = planFor(rules, pkg);
+  return rulesWoken(rules, plan, new Set(source.match(plan.pattern)));
 }
 
-/** Positions of the rules the package's words in `source` wake. */
-function packageWoken(rules: readonly GoRule[], source: string, pkg: PackageIndex | undefined): number[] {
-  const plan = packagePlan(rules, pkg);
-  return plan ? [...plan.find(source)].flatMap((w) => plan.woken.get(w) ?? []) : [];
-}
-
-/** The rules `present` words (and the package's words) wake whose also-required words are all present too, in list order. */
-function rulesWoken(rules: readonly GoRule[], plan: RulePlan, present: Set<string>, fromPackage: readonly number[] = []): GoRule[] {
-  const picked = new Set<number>([...plan.always, ...fromPackage]);
+/** The rules `present` words wake whose also-required words are all present too, in list order. */
+function rulesWoken(rules: readonly GoRule[], plan: RulePlan, present: ReadonlySet<string>): GoRule[] {
+  const picked = new Set<number>(plan.always);
   for (const word of present) for (const i of plan.woken.get(word) ?? []) picked.add(i);
   const out: GoRule[] = [];
   for (const i of [...picked].sort((a, b) => a - b)) {
@@ -102,14 +103,47 @@ export function checksEveryDeclaration(rules: readonly GoRule[]): boolean {
   return rulePlan(rules).always.length > 0;
 }
 
+/** What the rules need of a chunk of a file. */
+export interface ChunkNeeds {
+  /** One of them may flag a declaration in it. */
+  checked: boolean;
+  /** A file-scoped rule looks for a word it holds while checking other declarations. */
+  readAnywhere: boolean;
+}
+
 /**
- * What the rules need of a declaration with this text: to check it (one of them may flag it), and
- * to see it while checking any other (a file-scoped rule looks for a word it holds).
+ * What the rules need of each chunk of `text`: one search over the whole text, each word found
+ * counted for the chunk it lies in.
  */
-export function declarationNeeds(rules: readonly GoRule[], text: string, pkg?: PackageIndex): { checked: boolean; readAnywhere: boolean } {
-  const plan = rulePlan(rules);
-  const present = plan.find(text);
-  let readAnywhere = plan.readAnywhereTokens.some((t) => text.includes(t));
-  for (const word of present) if (plan.readAnywhere.has(word)) readAnywhere = true;
-  return { checked: rulesWoken(rules, plan, present, packageWoken(rules, text, pkg)).length > 0, readAnywhere };
+export function chunkNeeds(rules: readonly GoRule[], text: string, chunks: readonly Chunk[], pkg?: PackageIndex): ChunkNeeds[] {
+  const plan = planFor(rules, pkg);
+  const holdsToken = chunksHolding(plan.readAnywhereTokens, text, chunks);
+  const out: ChunkNeeds[] = [];
+  const present = new Set<string>();
+  const finish = () => {
+    let readAnywhere = holdsToken[out.length];
+    for (const word of present) if (plan.readAnywhere.has(word)) readAnywhere = true;
+    out.push({ checked: rulesWoken(rules, plan, present).length > 0, readAnywhere });
+    present.clear();
+  };
+  plan.pattern.lastIndex = 0;
+  for (let m = plan.pattern.exec(text); m; m = plan.pattern.exec(text)) {
+    while (m.index >= chunks[out.length].end) finish();
+    present.add(m[0]);
+  }
+  while (out.length < chunks.length) finish();
+  return out;
+}
+
+/** For each chunk, whether one of `tokens` occurs (as plain text) within it. */
+function chunksHolding(tokens: readonly string[], text: string, chunks: readonly Chunk[]): boolean[] {
+  const holds = chunks.map(() => false);
+  for (const token of tokens) {
+    let k = 0;
+    for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
+      while (at >= chunks[k].end) k++;
+      if (at + token.length <= chunks[k].end) holds[k] = true;
+    }
+  }
+  return holds;
 }
