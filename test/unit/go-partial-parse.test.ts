@@ -72,6 +72,13 @@ test('keywords inside literals, comments and brackets do not start a chunk', () 
   assert.deepEqual(chunkHeads(text), ['package p', 'var s = `', '/*', 'func f() {', 'type funcs int']);
 });
 
+test('each chunk knows its comments, and a block comment cut by a chunk start goes with both', () => {
+  const text = ['package p', '', '// doc', 'var u = "http://x" /* a', 'b */', 'func f() {} // done', ''].join('\n');
+  const chunks = declChunks(text)!;
+  const comments = chunks.map((c) => Array.from({ length: c.comments.length / 2 }, (_, i) => text.slice(c.comments[2 * i], c.comments[2 * i + 1])));
+  assert.deepEqual(comments, [[], ['// doc', '/* a\nb */'], ['/* a\nb */', '// done']]);
+});
+
 test('half-typed code gives no chunks, so the file is parsed in full', () => {
   for (const text of ['package p\nfunc f() {\n', 'package p\nvar s = `open\n', 'package p\n/* open\n', 'package p\nvar s = "open\nfunc f() {}\n']) {
     assert.equal(declChunks(text), undefined, JSON.stringify(text));
@@ -111,6 +118,26 @@ function topLevelTypes(text: string, tree = parseGo(text, undefined, treePlans(t
 test('declarations no rule reads are left out of the tree', () => {
   assert.deepEqual(topLevelTypes(TICKER_AND_PLAIN), ['package_clause:0', 'import_declaration:2', 'function_declaration:6']);
   assert.equal(topLevelTypes(TICKER_AND_PLAIN, parseGo(TICKER_AND_PLAIN)).length, 5);
+});
+
+test('a word in a comment wakes no rule, one in a string does', () => {
+  const text = `package p
+
+import "time"
+
+// wait would use a time.NewTicker; /* NewTicker */ it sleeps instead.
+func wait() { time.Sleep(time.Second) }
+
+func name() string { return "NewTicker" }
+
+func poll() {
+	t := time.NewTicker(time.Second) // NewTicker
+	<-t.C
+}
+`;
+  assert.deepEqual(topLevelTypes(text), ['package_clause:0', 'import_declaration:2', 'function_declaration:7', 'function_declaration:9']);
+  assert.deepEqual(lintGo('p.go', text), fullTreeFindings('p.go', text));
+  assert.equal(lintGo('p.go', text).length, 1);
 });
 
 test('a partial tree with a syntax error is replaced by a full parse', () => {

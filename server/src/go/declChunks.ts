@@ -21,9 +21,13 @@ export interface Chunk {
   endColumn: number;
   /** The keyword the declaration starts with; undefined for the header (package clause and what precedes the first declaration). */
   keyword?: string;
+  /** Where its comments are, as [start, end) offset pairs in order: words there are no code. */
+  comments: readonly number[];
 }
 
 const KEYWORDS = ['func', 'type', 'var', 'const', 'import'];
+
+const NO_COMMENTS: readonly number[] = [];
 
 /** What a line held, for attaching comment lines to the declaration below them. */
 const enum Line {
@@ -50,6 +54,7 @@ function scanChunks(text: string): Chunk[] | undefined {
   const lineStarts: number[] = [0];
   /** The rows of lines that start a declaration, with its keyword. */
   const starts: DeclStart[] = [];
+  const comments: number[] = [];
   let kind = Line.Blank;
   let depth = 0;
   let atLineStart = true;
@@ -82,14 +87,14 @@ function scanChunks(text: string): Chunk[] | undefined {
       // `//` runs to the end of the line.
       if (kind === Line.Blank) kind = Line.Comment;
       const end = text.indexOf('\n', i);
-      i = end < 0 ? n : end;
+      comments.push(i, (i = end < 0 ? n : end));
     } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
       // `/*` may span lines; the lines it covers alone are comment lines.
       if (kind === Line.Blank) kind = Line.Comment;
       const end = text.indexOf('*/', i + 2);
       if (end < 0) return undefined;
       endLinesWithin(i, end, Line.Comment);
-      i = end + 2;
+      comments.push(i, (i = end + 2));
     } else if (c === 96) {
       // A raw string may span lines; its lines are code.
       kind = Line.Code;
@@ -112,7 +117,7 @@ function scanChunks(text: string): Chunk[] | undefined {
   }
   if (depth !== 0) return undefined;
   lineKinds.push(kind);
-  return cut(text, starts, lineKinds, lineStarts);
+  return cut(text, starts, lineKinds, lineStarts, comments);
 }
 
 interface DeclStart {
@@ -120,8 +125,8 @@ interface DeclStart {
   keyword: string;
 }
 
-/** Chunks from declaration starts: each takes the comment lines right above it (its doc comment, a suppression). */
-function cut(text: string, starts: DeclStart[], lineKinds: Line[], lineStarts: number[]): Chunk[] {
+/** Chunks from declaration starts: each takes the comment lines right above it (its doc comment, a suppression), and the comments within it. */
+function cut(text: string, starts: DeclStart[], lineKinds: Line[], lineStarts: number[], comments: number[]): Chunk[] {
   const chunks: Chunk[] = [];
   const lastRow = lineStarts.length - 1;
   const textEnd = { end: text.length, endRow: lastRow, endColumn: text.length - lineStarts[lastRow] };
@@ -134,8 +139,16 @@ function cut(text: string, starts: DeclStart[], lineKinds: Line[], lineStarts: n
   });
   const endBefore = (next: { start: number; row: number } | undefined) =>
     next ? { end: next.start, endRow: next.row, endColumn: 0 } : textEnd;
-  if (begins.length === 0 || begins[0].start > 0) chunks.push({ start: 0, row: 0, ...endBefore(begins[0]) });
-  begins.forEach((b, k) => chunks.push({ start: b.start, row: b.row, keyword: b.keyword, ...endBefore(begins[k + 1]) }));
+  if (begins.length === 0 || begins[0].start > 0) chunks.push({ start: 0, row: 0, ...endBefore(begins[0]), comments: NO_COMMENTS });
+  begins.forEach((b, k) => chunks.push({ start: b.start, row: b.row, keyword: b.keyword, ...endBefore(begins[k + 1]), comments: NO_COMMENTS }));
+  let comment = 0;
+  // A block comment may run past a chunk's end (the chunk below takes its last lines): both get it.
+  for (const chunk of chunks) {
+    while (comment < comments.length && comments[comment + 1] <= chunk.start) comment += 2;
+    let past = comment;
+    while (past < comments.length && comments[past] < chunk.end) past += 2;
+    if (past > comment) chunk.comments = comments.slice(comment, past);
+  }
   return chunks;
 }
 
@@ -156,4 +169,40 @@ function quotedEnd(text: string, at: number, quote: number): number {
     else if (c === 10) return -1;
   }
   return -1;
+}
+
+/**
+ * Calls `visit` with each match of `pattern` (global, its matches within a line) in the code of
+ * `chunks` of `text`, and the index of the chunk it lies in: comments are left out (a doc comment
+ * that says "go" starts nothing), strings are code. Chunks `skips` accepts are not searched.
+ */
+export function forEachCodeMatch(
+  text: string,
+  chunks: readonly Chunk[],
+  pattern: RegExp,
+  visit: (chunk: number, match: string) => void,
+  skips?: (chunk: number) => boolean,
+): void {
+  pattern.lastIndex = 0;
+  let m = pattern.exec(text);
+  for (let k = 0; k < chunks.length && m; k++) {
+    if (skips?.(k)) {
+      let next = k + 1;
+      while (next < chunks.length && skips(next)) next++;
+      if (next === chunks.length) return;
+      if (m.index < chunks[next].start) {
+        pattern.lastIndex = chunks[next].start;
+        m = pattern.exec(text);
+      }
+      k = next - 1;
+      continue;
+    }
+    const { end, comments } = chunks[k];
+    /** The first of the chunk's comments that does not end before the match. */
+    let comment = 0;
+    for (; m && m.index < end; m = pattern.exec(text)) {
+      while (comment < comments.length && comments[comment + 1] <= m.index) comment += 2;
+      if (comment === comments.length || comments[comment] > m.index) visit(k, m[0]);
+    }
+  }
 }

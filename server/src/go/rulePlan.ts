@@ -1,8 +1,8 @@
 /** Which rules to run on a text: the words it holds lead to the rules they may wake. */
-import type { Chunk } from './declChunks';
+import { forEachCodeMatch, type Chunk } from './declChunks';
 import type { PackageIndex } from './packageIndex';
 import type { GoRule } from './rule';
-import { wordPattern } from './words';
+import { escapeRegExp, wordPattern } from './words';
 
 /** How a list of rules is dispatched on a declaration: which words to look for and whom they wake. */
 interface RulePlan {
@@ -16,8 +16,8 @@ interface RulePlan {
   always: number[];
   /** Words file-scoped rules look for in any declaration (GoRule.readsAnywhere). */
   readAnywhere: ReadonlySet<string>;
-  /** The same for tokens that are not words (`<-`): looked for as plain text. */
-  readAnywhereTokens: readonly string[];
+  /** The same for tokens that are not words (`<-`), looked for as plain text; undefined when there are none. */
+  readAnywhereTokens?: RegExp;
 }
 
 const plansByKey = new Map<string, RulePlan>();
@@ -39,7 +39,8 @@ function rulePlan(rules: readonly GoRule[]): RulePlan {
     });
     const anywhere = rules.flatMap((r) => r.readsAnywhere ?? []);
     const readAnywhere = new Set(anywhere.filter((w) => /^\w+$/.test(w)));
-    const readAnywhereTokens = [...new Set(anywhere.filter((w) => !/^\w+$/.test(w)))];
+    const tokens = [...new Set(anywhere.filter((w) => !/^\w+$/.test(w)))];
+    const readAnywhereTokens = tokens.length ? new RegExp(tokens.map(escapeRegExp).join('|'), 'g') : undefined;
     const words = rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]).concat([...readAnywhere]);
     plansByKey.set(key, (plan = { words, pattern: wordPattern(words), woken, always, readAnywhere, readAnywhereTokens }));
   }
@@ -111,39 +112,22 @@ export interface ChunkNeeds {
   readAnywhere: boolean;
 }
 
+const NO_WORDS: ReadonlySet<string> = new Set();
+
 /**
- * What the rules need of each chunk of `text`: one search over the whole text, each word found
- * counted for the chunk it lies in.
+ * What the rules need of each chunk of `text`, by the words in its code: one search over the whole
+ * text, each word found counted for the chunk it lies in.
  */
 export function chunkNeeds(rules: readonly GoRule[], text: string, chunks: readonly Chunk[], pkg?: PackageIndex): ChunkNeeds[] {
   const plan = planFor(rules, pkg);
-  const holdsToken = chunksHolding(plan.readAnywhereTokens, text, chunks);
-  const out: ChunkNeeds[] = [];
-  const present = new Set<string>();
-  const finish = () => {
-    let readAnywhere = holdsToken[out.length];
+  const words: Set<string>[] = [];
+  forEachCodeMatch(text, chunks, plan.pattern, (k, word) => (words[k] ??= new Set()).add(word));
+  const holdsToken: boolean[] = [];
+  if (plan.readAnywhereTokens) forEachCodeMatch(text, chunks, plan.readAnywhereTokens, (k) => (holdsToken[k] = true));
+  return chunks.map((_, k) => {
+    const present = words[k] ?? NO_WORDS;
+    let readAnywhere = !!holdsToken[k];
     for (const word of present) if (plan.readAnywhere.has(word)) readAnywhere = true;
-    out.push({ checked: rulesWoken(rules, plan, present).length > 0, readAnywhere });
-    present.clear();
-  };
-  plan.pattern.lastIndex = 0;
-  for (let m = plan.pattern.exec(text); m; m = plan.pattern.exec(text)) {
-    while (m.index >= chunks[out.length].end) finish();
-    present.add(m[0]);
-  }
-  while (out.length < chunks.length) finish();
-  return out;
-}
-
-/** For each chunk, whether one of `tokens` occurs (as plain text) within it. */
-function chunksHolding(tokens: readonly string[], text: string, chunks: readonly Chunk[]): boolean[] {
-  const holds = chunks.map(() => false);
-  for (const token of tokens) {
-    let k = 0;
-    for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
-      while (at >= chunks[k].end) k++;
-      if (at + token.length <= chunks[k].end) holds[k] = true;
-    }
-  }
-  return holds;
+    return { checked: rulesWoken(rules, plan, present).length > 0, readAnywhere };
+  });
 }
