@@ -4,13 +4,14 @@
  * included ranges, and lint saves that share of its parse time. The declarations to check are
  * parsed in batches of about BATCH_CHARS, one tree after another, each with the header (package
  * clause and imports), every import declaration and the declarations file-scoped rules read
- * anywhere: tree-sitter's WASM memory grows to the largest tree parsed and never shrinks, and one
+ * anywhere or as callees of what they check (calleeContext.ts): tree-sitter's WASM memory grows to the largest tree parsed and never shrinks, and one
  * tree of a 2 MB file took 75 MB of it. For code without syntax errors the rules find exactly what
  * they find on a full tree (a test holds the two to that); a batch with a syntax error (broken code,
  * or a split the chunk scan got wrong) sends the file to a full parse. Open documents are parsed in
  * full: the editor reparses them incrementally on each keystroke.
  */
 import type { Range } from 'web-tree-sitter';
+import { calleesRead } from './calleeContext';
 import { declChunks, type Chunk } from './declChunks';
 import type { PackageIndex } from './packageIndex';
 import type { GoRule } from './rule';
@@ -42,13 +43,11 @@ export function treePlans(text: string, rules: readonly GoRule[], pkg?: PackageI
   // An import further down (not Go) would join the header of whichever tree it came first in.
   if (chunks.slice(headerEnd).some((c) => c.keyword === 'import')) return WHOLE_FILE;
   const needs = chunkNeeds(rules, text, chunks, pkg);
-  const context: Chunk[] = [];
-  const checked: Chunk[] = [];
-  chunks.forEach((c, k) => {
-    // The first chunk is always parsed: tree-sitter reads an empty list of ranges as the whole text.
-    if (k === 0 || k < headerEnd || needs[k].readAnywhere) context.push(c);
-    if (needs[k].checked) checked.push(c);
-  });
+  // The first chunk is always parsed: tree-sitter reads an empty list of ranges as the whole text.
+  const read = (k: number) => k === 0 || k < headerEnd || needs[k].readAnywhere;
+  const callees = calleesRead(text, chunks, needs, (k) => read(k) || needs[k].checked);
+  const context = chunks.filter((_, k) => read(k) || callees.has(k));
+  const checked = chunks.filter((_, k) => needs[k].checked);
   const batches: Chunk[][] = [];
   let size = Number.POSITIVE_INFINITY;
   for (const c of checked) {

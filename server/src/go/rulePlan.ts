@@ -14,10 +14,12 @@ interface RulePlan {
   woken: Map<string, number[]>;
   /** Positions of rules without triggers: they run on every declaration. */
   always: number[];
-  /** Words file-scoped rules look for in any declaration (GoRule.readsAnywhere). */
+  /** Words file-scoped rules look for in any declaration (GoRule.readsAnywhere), and tokens that are not words (`<-`)... */
   readAnywhere: ReadonlySet<string>;
-  /** The same for tokens that are not words (`<-`), looked for as plain text; undefined when there are none. */
-  readAnywhereTokens?: RegExp;
+  /** ... and those of rules that read callees (GoRule.readsCallees), which look in functions and methods only where named. */
+  readAsCallee: ReadonlySet<string>;
+  /** The tokens of both, looked for as plain text; undefined when there are none. */
+  tokens?: RegExp;
 }
 
 const plansByKey = new Map<string, RulePlan>();
@@ -37,12 +39,21 @@ function rulePlan(rules: readonly GoRule[]): RulePlan {
       if (!rule.triggers) always.push(i);
       for (const word of rule.triggers ?? []) woken.set(word, [...(woken.get(word) ?? []), i]);
     });
-    const anywhere = rules.flatMap((r) => r.readsAnywhere ?? []);
-    const readAnywhere = new Set(anywhere.filter((w) => /^\w+$/.test(w)));
-    const tokens = [...new Set(anywhere.filter((w) => !/^\w+$/.test(w)))];
-    const readAnywhereTokens = tokens.length ? new RegExp(tokens.map(escapeRegExp).join('|'), 'g') : undefined;
-    const words = rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]).concat([...readAnywhere]);
-    plansByKey.set(key, (plan = { words, pattern: wordPattern(words), woken, always, readAnywhere, readAnywhereTokens }));
+    const readAnywhere = new Set(rules.flatMap((r) => (r.readsCallees ? [] : (r.readsAnywhere ?? []))));
+    const readAsCallee = new Set(rules.flatMap((r) => (r.readsCallees ? (r.readsAnywhere ?? []) : [])));
+    const isWord = (w: string) => /^\w+$/.test(w);
+    const tokens = [...readAnywhere, ...readAsCallee].filter((w) => !isWord(w));
+    const words = rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? []), ...(r.readsAnywhere ?? [])]).filter(isWord);
+    plan = {
+      words,
+      pattern: wordPattern(words),
+      woken,
+      always,
+      readAnywhere,
+      readAsCallee,
+      tokens: tokens.length ? new RegExp([...new Set(tokens)].map(escapeRegExp).join('|'), 'g') : undefined,
+    };
+    plansByKey.set(key, plan);
   }
   plansByList.set(rules, plan);
   return plan;
@@ -108,8 +119,12 @@ export function checksEveryDeclaration(rules: readonly GoRule[]): boolean {
 export interface ChunkNeeds {
   /** One of them may flag a declaration in it. */
   checked: boolean;
+  /** One that reads callees (GoRule.readsCallees) may: the functions it names are read too. */
+  readsCallees: boolean;
   /** A file-scoped rule looks for a word it holds while checking other declarations. */
   readAnywhere: boolean;
+  /** A function or method a rule that reads callees reads if a declaration it reads names it. */
+  readAsCallee: boolean;
 }
 
 const NO_WORDS: ReadonlySet<string> = new Set();
@@ -122,12 +137,18 @@ export function chunkNeeds(rules: readonly GoRule[], text: string, chunks: reado
   const plan = planFor(rules, pkg);
   const words: Set<string>[] = [];
   forEachCodeMatch(text, chunks, plan.pattern, (k, word) => (words[k] ??= new Set()).add(word));
-  const holdsToken: boolean[] = [];
-  if (plan.readAnywhereTokens) forEachCodeMatch(text, chunks, plan.readAnywhereTokens, (k) => (holdsToken[k] = true));
-  return chunks.map((_, k) => {
+  if (plan.tokens) forEachCodeMatch(text, chunks, plan.tokens, (k, token) => (words[k] ??= new Set()).add(token));
+  return chunks.map((chunk, k) => {
     const present = words[k] ?? NO_WORDS;
-    let readAnywhere = !!holdsToken[k];
-    for (const word of present) if (plan.readAnywhere.has(word)) readAnywhere = true;
-    return { checked: rulesWoken(rules, plan, present).length > 0, readAnywhere };
+    const woken = rulesWoken(rules, plan, present);
+    let readAnywhere = false;
+    let readAsCallee = false;
+    for (const word of present) {
+      if (plan.readAnywhere.has(word)) readAnywhere = true;
+      else if (plan.readAsCallee.has(word)) readAsCallee = true;
+    }
+    // Only a chunk known to declare one named function is read by name; others are read wherever they are.
+    if (readAsCallee && (chunk.funcName === undefined || chunk.holdsMore)) readAnywhere = true;
+    return { checked: woken.length > 0, readsCallees: woken.some((r) => r.readsCallees), readAnywhere, readAsCallee: readAsCallee && !readAnywhere };
   });
 }
