@@ -216,7 +216,7 @@ func stop(s stopper, ctx context.Context) error { return s.Shutdown(ctx) }
   assert.deepEqual(lintGo('main.go', header + stop + main).map((f) => f.rule), []);
 });
 
-test('rules that read callees see the functions named from what they check, transitively, and no others', () => {
+test('rules that read by name see the functions named from what they check, transitively, and no others', () => {
   // start is checked (`chan`); loop is named there and send only in loop, yet without send the
   // goroutine could be handing w.out to code nobody sees. step holds none of the words the
   // goroutine rules read, unused is named nowhere.
@@ -247,7 +247,34 @@ func (w *worker) unused() { close(w.out) }
   assert.deepEqual(lintGo('p.go', text).map((f) => `${f.rule}:${f.range.start.line}`), ['go/stranded-sender:6', 'go/blocks-forever:18']);
 });
 
-test('a function whose name the chunk scan cannot read, or that shares its chunk, is kept as before', () => {
+test('rules that read by name see the constants named in what they read, and no others', () => {
+  // The buffer's size decides the leak: without size the model could not tell.
+  const text = `package p
+
+const size = 1
+
+const unused = 3
+
+const (
+	first = iota
+	second
+)
+
+func start() {
+	ch := make(chan int, size)
+	go func() {
+		ch <- 1
+		ch <- 2
+	}()
+}
+`;
+  assert.deepEqual(topLevelTypes(text), ['package_clause:0', 'const_declaration:2', 'function_declaration:11']);
+  assert.deepEqual(lintGo('p.go', text), fullTreeFindings('p.go', text));
+  assert.deepEqual(lintGo('p.go', text).map((f) => `${f.rule}:${f.range.start.line}`), ['go/stranded-sender:13']);
+  assert.deepEqual(lintGo('p.go', text.replace('size = 1', 'size = 2')), []);
+});
+
+test('a declaration whose names the chunk scan cannot read, or that shares its chunk, is kept as before', () => {
   const text = `package p
 
 type worker struct{ out chan int }
@@ -261,12 +288,16 @@ func start() {
 func (w (*worker)) odd() { close(w.out) }
 
 func idle() {}; func finish(w *worker) { close(w.out) }
+
+const (
+	/* unread */ hidden = 4
+)
 `;
   assert.deepEqual(
     declChunks(text)!.map((c) => [c.funcName, c.holdsMore]),
-    [[undefined, undefined], [undefined, undefined], ['start', undefined], [undefined, undefined], ['idle', true]],
+    [[undefined, undefined], [undefined, undefined], ['start', undefined], [undefined, undefined], ['idle', true], [undefined, undefined]],
   );
-  assert.deepEqual(topLevelTypes(text).slice(3), ['method_declaration:10', 'function_declaration:12', 'function_declaration:12']);
+  assert.deepEqual(topLevelTypes(text).slice(3), ['method_declaration:10', 'function_declaration:12', 'function_declaration:12', 'const_declaration:14']);
   assert.deepEqual(lintGo('p.go', text), fullTreeFindings('p.go', text));
 });
 

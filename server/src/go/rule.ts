@@ -37,13 +37,13 @@ export interface GoRule extends RuleMeta {
    */
   readsAnywhere?: readonly string[];
   /**
-   * Set when the only functions and methods of the file the rule reads besides those it checks are
-   * callees, found by name: those a declaration it checks names, and those these name in turn (the
-   * goroutine model follows a call into the declaration of that name). A function or method holding
-   * one of its readsAnywhere words is then kept in a lint's tree only when so named; other
-   * declarations (constants, types, variables) holding one are kept wherever they are.
+   * Set when the functions, methods and constants of the file the rule reads beyond the declaration
+   * it checks are found by name: those named in its code, and those these name in turn (the
+   * goroutine model follows a call into the declaration of that name, and reads integer constants).
+   * A function, method or constant declaration holding one of its readsAnywhere words is then kept
+   * in a lint's tree only when so named; types and variables holding one are kept wherever they are.
    */
-  readsCallees?: boolean;
+  readsByName?: boolean;
   /**
    * Names (callees, types, keywords) at least one of which appears as a whole word in the text of
    * any declaration the rule can flag. Declarations without any are skipped before any tree work: most code never

@@ -16,8 +16,8 @@ interface RulePlan {
   always: number[];
   /** Words file-scoped rules look for in any declaration (GoRule.readsAnywhere), and tokens that are not words (`<-`)... */
   readAnywhere: ReadonlySet<string>;
-  /** ... and those of rules that read callees (GoRule.readsCallees), which look in functions and methods only where named. */
-  readAsCallee: ReadonlySet<string>;
+  /** ... and those of rules that read by name (GoRule.readsByName), which look in functions, methods and constants only where named. */
+  readIfNamed: ReadonlySet<string>;
   /** The tokens of both, looked for as plain text; undefined when there are none. */
   tokens?: RegExp;
 }
@@ -39,10 +39,10 @@ function rulePlan(rules: readonly GoRule[]): RulePlan {
       if (!rule.triggers) always.push(i);
       for (const word of rule.triggers ?? []) woken.set(word, [...(woken.get(word) ?? []), i]);
     });
-    const readAnywhere = new Set(rules.flatMap((r) => (r.readsCallees ? [] : (r.readsAnywhere ?? []))));
-    const readAsCallee = new Set(rules.flatMap((r) => (r.readsCallees ? (r.readsAnywhere ?? []) : [])));
+    const readAnywhere = new Set(rules.flatMap((r) => (r.readsByName ? [] : (r.readsAnywhere ?? []))));
+    const readIfNamed = new Set(rules.flatMap((r) => (r.readsByName ? (r.readsAnywhere ?? []) : [])));
     const isWord = (w: string) => /^\w+$/.test(w);
-    const tokens = [...readAnywhere, ...readAsCallee].filter((w) => !isWord(w));
+    const tokens = [...readAnywhere, ...readIfNamed].filter((w) => !isWord(w));
     const words = rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? []), ...(r.readsAnywhere ?? [])]).filter(isWord);
     plan = {
       words,
@@ -50,7 +50,7 @@ function rulePlan(rules: readonly GoRule[]): RulePlan {
       woken,
       always,
       readAnywhere,
-      readAsCallee,
+      readIfNamed,
       tokens: tokens.length ? new RegExp([...new Set(tokens)].map(escapeRegExp).join('|'), 'g') : undefined,
     };
     plansByKey.set(key, plan);
@@ -119,12 +119,12 @@ export function checksEveryDeclaration(rules: readonly GoRule[]): boolean {
 export interface ChunkNeeds {
   /** One of them may flag a declaration in it. */
   checked: boolean;
-  /** One that reads callees (GoRule.readsCallees) may: the functions it names are read too. */
-  readsCallees: boolean;
+  /** One that reads by name (GoRule.readsByName) may: what its code names is read too. */
+  readsByName: boolean;
   /** A file-scoped rule looks for a word it holds while checking other declarations. */
   readAnywhere: boolean;
-  /** A function or method a rule that reads callees reads if a declaration it reads names it. */
-  readAsCallee: boolean;
+  /** A function, method or constant declaration that rules reading by name read where it is named. */
+  readIfNamed: boolean;
 }
 
 const NO_WORDS: ReadonlySet<string> = new Set();
@@ -142,13 +142,13 @@ export function chunkNeeds(rules: readonly GoRule[], text: string, chunks: reado
     const present = words[k] ?? NO_WORDS;
     const woken = rulesWoken(rules, plan, present);
     let readAnywhere = false;
-    let readAsCallee = false;
+    let readIfNamed = false;
     for (const word of present) {
       if (plan.readAnywhere.has(word)) readAnywhere = true;
-      else if (plan.readAsCallee.has(word)) readAsCallee = true;
+      else if (plan.readIfNamed.has(word)) readIfNamed = true;
     }
-    // Only a chunk known to declare one named function is read by name; others are read wherever they are.
-    if (readAsCallee && (chunk.funcName === undefined || chunk.holdsMore)) readAnywhere = true;
-    return { checked: woken.length > 0, readsCallees: woken.some((r) => r.readsCallees), readAnywhere, readAsCallee: readAsCallee && !readAnywhere };
+    // Only functions, methods and constants are read by name; a chunk that holds more is read wherever it is.
+    if (readIfNamed && (chunk.holdsMore || (chunk.keyword !== 'func' && chunk.keyword !== 'const'))) readAnywhere = true;
+    return { checked: woken.length > 0, readsByName: woken.some((r) => r.readsByName), readAnywhere, readIfNamed: readIfNamed && !readAnywhere };
   });
 }
