@@ -17,6 +17,10 @@ import { wordPattern } from './words';
  */
 export function namedContext(text: string, chunks: readonly Chunk[], needs: readonly ChunkNeeds[], inTree: (chunk: number) => boolean): Set<number> {
   const kept = new Set<number>();
+  const candidates = needs.flatMap((n, k) => (n.readIfNamed && !inTree(k) ? [k] : []));
+  // With nothing to decide, or no rule that reads by name to ask, the names need no search.
+  if (candidates.length === 0) return kept;
+  if (!needs.some((n) => n.readsByName)) return new Set(candidates.filter((k) => declaredNames(text, chunks[k]) === undefined));
   /** Chunks not yet reached that a name may reach, by the names they declare. */
   const byName = new Map<string, number[]>();
   let frontier: number[] = [];

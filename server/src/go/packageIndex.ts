@@ -113,7 +113,8 @@ export class PackageIndex {
 
   /** Names of the file's functions that may return new channels in a struct (goroutines/constructors.ts). */
   channelConstructors(): readonly string[] {
-    return (this.constructors ??= channelConstructorNames(this.ownText));
+    // Most files make no channel; the lint plan asks each (the stranded-goroutine rules' package triggers).
+    return (this.constructors ??= /\bmake\s*\(\s*(?:<-\s*)?chan\b/.test(this.ownText) ? channelConstructorNames(this.ownText) : []);
   }
 
   /** The file's channel fields no code of the package can complete an operation on (goroutines/fieldChannels.ts). */
