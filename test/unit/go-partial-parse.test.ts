@@ -72,6 +72,44 @@ test('keywords inside literals, comments and brackets do not start a chunk', () 
   assert.deepEqual(chunkHeads(text), ['package p', 'var s = `', '/*', 'func f() {', 'type funcs int']);
 });
 
+test('each chunk knows its comments, and a block comment cut by a chunk start goes with both', () => {
+  const text = ['package p', '', '// doc', 'var u = "http://x" /* a', 'b */', 'func f() {} // done', ''].join('\n');
+  const chunks = declChunks(text)!;
+  const comments = chunks.map((c) => Array.from({ length: c.comments.length / 2 }, (_, i) => text.slice(c.comments[2 * i], c.comments[2 * i + 1])));
+  assert.deepEqual(comments, [[], ['// doc', '/* a\nb */'], ['/* a\nb */', '// done']]);
+});
+
+test('a function chunk knows the name it declares, and a chunk knows when a declaration starts inside it', () => {
+  const text = [
+    'package p',
+    'func (l *List[T]) Push(v T) {}',
+    'func Map[T any](xs []T) {}',
+    'func décrire() {}',
+    'func (s *S)',
+    '\tMulti() {}',
+    'func f() func() { return nil }',
+    'var x = 1',
+    '  func indented() {}',
+    'var y = 1 /* a',
+    '*/ func afterComment() {}',
+    'var z = struct{ f func() }{}',
+  ].join('\n');
+  assert.deepEqual(
+    declChunks(text)!.map((c) => [c.funcName, c.holdsMore]),
+    [
+      [undefined, undefined],
+      ['Push', undefined],
+      ['Map', undefined],
+      ['décrire', undefined],
+      ['Multi', undefined],
+      ['f', undefined],
+      [undefined, true],
+      [undefined, true],
+      [undefined, undefined],
+    ],
+  );
+});
+
 test('half-typed code gives no chunks, so the file is parsed in full', () => {
   for (const text of ['package p\nfunc f() {\n', 'package p\nvar s = `open\n', 'package p\n/* open\n', 'package p\nvar s = "open\nfunc f() {}\n']) {
     assert.equal(declChunks(text), undefined, JSON.stringify(text));
@@ -111,6 +149,26 @@ function topLevelTypes(text: string, tree = parseGo(text, undefined, treePlans(t
 test('declarations no rule reads are left out of the tree', () => {
   assert.deepEqual(topLevelTypes(TICKER_AND_PLAIN), ['package_clause:0', 'import_declaration:2', 'function_declaration:6']);
   assert.equal(topLevelTypes(TICKER_AND_PLAIN, parseGo(TICKER_AND_PLAIN)).length, 5);
+});
+
+test('a word in a comment wakes no rule, one in a string does', () => {
+  const text = `package p
+
+import "time"
+
+// wait would use a time.NewTicker; /* NewTicker */ it sleeps instead.
+func wait() { time.Sleep(time.Second) }
+
+func name() string { return "NewTicker" }
+
+func poll() {
+	t := time.NewTicker(time.Second) // NewTicker
+	<-t.C
+}
+`;
+  assert.deepEqual(topLevelTypes(text), ['package_clause:0', 'import_declaration:2', 'function_declaration:7', 'function_declaration:9']);
+  assert.deepEqual(lintGo('p.go', text), fullTreeFindings('p.go', text));
+  assert.equal(lintGo('p.go', text).length, 1);
 });
 
 test('a partial tree with a syntax error is replaced by a full parse', () => {
@@ -156,6 +214,91 @@ func stop(s stopper, ctx context.Context) error { return s.Shutdown(ctx) }
 `;
   assert.deepEqual(lintGo('main.go', header + main).map((f) => f.rule), ['go/server-no-shutdown']);
   assert.deepEqual(lintGo('main.go', header + stop + main).map((f) => f.rule), []);
+});
+
+test('rules that read by name see the functions named from what they check, transitively, and no others', () => {
+  // start is checked (`chan`); loop is named there and send only in loop, yet without send the
+  // goroutine could be handing w.out to code nobody sees. step holds none of the words the
+  // goroutine rules read, unused is named nowhere.
+  const text = `package p
+
+type worker struct{ out chan int }
+
+func start() {
+	w := &worker{out: make(chan int)}
+	go w.loop()
+}
+
+func (w *worker) loop() {
+	for range 3 {
+		w.step()
+	}
+	w.send()
+}
+
+func (w *worker) step() {}
+
+func (w *worker) send() { w.out <- 1 }
+
+func (w *worker) unused() { close(w.out) }
+`;
+  assert.deepEqual(topLevelTypes(text), ['package_clause:0', 'type_declaration:2', 'function_declaration:4', 'method_declaration:9', 'method_declaration:18']);
+  assert.deepEqual(lintGo('p.go', text), fullTreeFindings('p.go', text));
+  assert.deepEqual(lintGo('p.go', text).map((f) => `${f.rule}:${f.range.start.line}`), ['go/stranded-sender:6', 'go/blocks-forever:18']);
+});
+
+test('rules that read by name see the constants named in what they read, and no others', () => {
+  // The buffer's size decides the leak: without size the model could not tell.
+  const text = `package p
+
+const size = 1
+
+const unused = 3
+
+const (
+	first = iota
+	second
+)
+
+func start() {
+	ch := make(chan int, size)
+	go func() {
+		ch <- 1
+		ch <- 2
+	}()
+}
+`;
+  assert.deepEqual(topLevelTypes(text), ['package_clause:0', 'const_declaration:2', 'function_declaration:11']);
+  assert.deepEqual(lintGo('p.go', text), fullTreeFindings('p.go', text));
+  assert.deepEqual(lintGo('p.go', text).map((f) => `${f.rule}:${f.range.start.line}`), ['go/stranded-sender:13']);
+  assert.deepEqual(lintGo('p.go', text.replace('size = 1', 'size = 2')), []);
+});
+
+test('a declaration whose names the chunk scan cannot read, or that shares its chunk, is kept as before', () => {
+  const text = `package p
+
+type worker struct{ out chan int }
+
+func start() {
+	w := &worker{out: make(chan int)}
+	go w.odd()
+	go finish(w)
+}
+
+func (w (*worker)) odd() { close(w.out) }
+
+func idle() {}; func finish(w *worker) { close(w.out) }
+
+const (
+	/* unread */ hidden = 4
+)
+`;
+  assert.deepEqual(
+    declChunks(text)!.map((c) => [c.funcName, c.holdsMore]),
+    [[undefined, undefined], [undefined, undefined], ['start', undefined], [undefined, undefined], ['idle', true], [undefined, undefined]],
+  );
+  assert.deepEqual(topLevelTypes(text).slice(3), ['method_declaration:10', 'function_declaration:12', 'function_declaration:12', 'const_declaration:14']);
+  assert.deepEqual(lintGo('p.go', text), fullTreeFindings('p.go', text));
 });
 
 test('a suppression right above a declaration is parsed with it', () => {

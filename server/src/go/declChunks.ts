@@ -21,9 +21,17 @@ export interface Chunk {
   endColumn: number;
   /** The keyword the declaration starts with; undefined for the header (package clause and what precedes the first declaration). */
   keyword?: string;
+  /** Where its comments are, as [start, end) offset pairs in order: words there are no code. */
+  comments: readonly number[];
+  /** For a `func` chunk, the name of the function or method it declares (a method's without the receiver), where this scan can read it. */
+  funcName?: string;
+  /** Set when another declaration starts inside it, after a `;` or on an indented line: then it declares more than its first. */
+  holdsMore?: true;
 }
 
 const KEYWORDS = ['func', 'type', 'var', 'const', 'import'];
+
+const NO_COMMENTS: readonly number[] = [];
 
 /** What a line held, for attaching comment lines to the declaration below them. */
 const enum Line {
@@ -50,9 +58,14 @@ function scanChunks(text: string): Chunk[] | undefined {
   const lineStarts: number[] = [0];
   /** The rows of lines that start a declaration, with its keyword. */
   const starts: DeclStart[] = [];
+  const comments: number[] = [];
+  /** Offsets of declarations that start no line. */
+  const inlineDecls: number[] = [];
   let kind = Line.Blank;
   let depth = 0;
   let atLineStart = true;
+  /** Outside brackets, after a `;` or only blanks and comments since the line start: where a declaration may begin. */
+  let declMayStart = true;
   const newLine = (at: number) => {
     lineKinds.push(kind);
     lineStarts.push(at + 1);
@@ -75,6 +88,7 @@ function scanChunks(text: string): Chunk[] | undefined {
     if (c === 10) {
       newLine(i);
       atLineStart = true;
+      declMayStart = depth === 0;
       i++;
     } else if (c === 32 || c === 9 || c === 13) {
       i++;
@@ -82,23 +96,31 @@ function scanChunks(text: string): Chunk[] | undefined {
       // `//` runs to the end of the line.
       if (kind === Line.Blank) kind = Line.Comment;
       const end = text.indexOf('\n', i);
-      i = end < 0 ? n : end;
+      comments.push(i, (i = end < 0 ? n : end));
     } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
       // `/*` may span lines; the lines it covers alone are comment lines.
       if (kind === Line.Blank) kind = Line.Comment;
       const end = text.indexOf('*/', i + 2);
       if (end < 0) return undefined;
+      const lines = lineStarts.length;
       endLinesWithin(i, end, Line.Comment);
-      i = end + 2;
+      // A comment with a line break in it ends a statement as a line break would.
+      if (lineStarts.length > lines && depth === 0) declMayStart = true;
+      comments.push(i, (i = end + 2));
     } else if (c === 96) {
       // A raw string may span lines; its lines are code.
       kind = Line.Code;
+      declMayStart = false;
       const end = text.indexOf('`', i + 1);
       if (end < 0) return undefined;
       endLinesWithin(i, end, Line.Code);
       i = end + 1;
     } else {
       kind = Line.Code;
+      if (depth === 0) {
+        if (declMayStart && i !== lineStarts[lineStarts.length - 1] && keywordAt(text, i)) inlineDecls.push(i);
+        declMayStart = c === 59;
+      }
       if (c === 34 || c === 39) {
         // "…" and '…' end at an unescaped quote on the same line.
         i = quotedEnd(text, i, c);
@@ -112,7 +134,7 @@ function scanChunks(text: string): Chunk[] | undefined {
   }
   if (depth !== 0) return undefined;
   lineKinds.push(kind);
-  return cut(text, starts, lineKinds, lineStarts);
+  return cut(text, starts, lineKinds, lineStarts, comments, inlineDecls);
 }
 
 interface DeclStart {
@@ -120,8 +142,11 @@ interface DeclStart {
   keyword: string;
 }
 
-/** Chunks from declaration starts: each takes the comment lines right above it (its doc comment, a suppression). */
-function cut(text: string, starts: DeclStart[], lineKinds: Line[], lineStarts: number[]): Chunk[] {
+/**
+ * Chunks from declaration starts: each takes the comment lines right above it (its doc comment, a
+ * suppression), the comments within it and, for a function or method, its name.
+ */
+function cut(text: string, starts: DeclStart[], lineKinds: Line[], lineStarts: number[], comments: number[], inlineDecls: number[]): Chunk[] {
   const chunks: Chunk[] = [];
   const lastRow = lineStarts.length - 1;
   const textEnd = { end: text.length, endRow: lastRow, endColumn: text.length - lineStarts[lastRow] };
@@ -130,13 +155,61 @@ function cut(text: string, starts: DeclStart[], lineKinds: Line[], lineStarts: n
     let row = s.row;
     while (row - 1 > previousRow && lineKinds[row - 1] === Line.Comment) row--;
     previousRow = s.row;
-    return { row, start: lineStarts[row], keyword: s.keyword };
+    return { row, start: lineStarts[row], keyword: s.keyword, at: lineStarts[s.row] };
   });
   const endBefore = (next: { start: number; row: number } | undefined) =>
     next ? { end: next.start, endRow: next.row, endColumn: 0 } : textEnd;
-  if (begins.length === 0 || begins[0].start > 0) chunks.push({ start: 0, row: 0, ...endBefore(begins[0]) });
-  begins.forEach((b, k) => chunks.push({ start: b.start, row: b.row, keyword: b.keyword, ...endBefore(begins[k + 1]) }));
+  if (begins.length === 0 || begins[0].start > 0) chunks.push({ start: 0, row: 0, ...endBefore(begins[0]), comments: NO_COMMENTS });
+  begins.forEach((b, k) => {
+    const chunk: Chunk = { start: b.start, row: b.row, keyword: b.keyword, ...endBefore(begins[k + 1]), comments: NO_COMMENTS };
+    if (b.keyword === 'func') chunk.funcName = declaredName(text, b.at);
+    chunks.push(chunk);
+  });
+  let inline = 0;
+  for (const chunk of chunks) {
+    while (inline < inlineDecls.length && inlineDecls[inline] < chunk.start) inline++;
+    if (inline < inlineDecls.length && inlineDecls[inline] < chunk.end) chunk.holdsMore = true;
+  }
+  let comment = 0;
+  // A block comment may run past a chunk's end (the chunk below takes its last lines): both get it.
+  for (const chunk of chunks) {
+    while (comment < comments.length && comments[comment + 1] <= chunk.start) comment += 2;
+    let past = comment;
+    while (past < comments.length && comments[past] < chunk.end) past += 2;
+    if (past > comment) chunk.comments = comments.slice(comment, past);
+  }
   return chunks;
+}
+
+/**
+ * The name the function or method declaration whose `func` is at `at` declares; undefined where
+ * this plain reading is unsure (a receiver with parentheses inside, comments in the way).
+ */
+function declaredName(text: string, at: number): string | undefined {
+  let i = blanksEnd(text, at + 'func'.length);
+  if (text.charCodeAt(i) === 40) {
+    // The receiver: `(s *Server)`, `(l *List[T])`.
+    const close = text.indexOf(')', i);
+    if (close < 0 || text.lastIndexOf('(', close) !== i) return undefined;
+    i = blanksEnd(text, close + 1);
+  }
+  const start = i;
+  while (isIdentifierChar(text.charCodeAt(i))) i++;
+  const next = text.charCodeAt(blanksEnd(text, i));
+  // A name, then its parameters or type parameters.
+  const named = i > start && !isDigit(text.charCodeAt(start)) && (next === 40 || next === 91);
+  return named ? text.slice(start, i) : undefined;
+}
+
+/** The offset past the spaces, tabs and line breaks at `at`. */
+function blanksEnd(text: string, at: number): number {
+  let i = at;
+  for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
+  return i;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** The declaration keyword `text` has at `at` as a whole word, if any. */
@@ -156,4 +229,40 @@ function quotedEnd(text: string, at: number, quote: number): number {
     else if (c === 10) return -1;
   }
   return -1;
+}
+
+/**
+ * Calls `visit` with each match of `pattern` (global, its matches within a line) in the code of
+ * `chunks` of `text`, and the index of the chunk it lies in: comments are left out (a doc comment
+ * that says "go" starts nothing), strings are code. Chunks `skips` accepts are not searched.
+ */
+export function forEachCodeMatch(
+  text: string,
+  chunks: readonly Chunk[],
+  pattern: RegExp,
+  visit: (chunk: number, match: string) => void,
+  skips?: (chunk: number) => boolean,
+): void {
+  pattern.lastIndex = 0;
+  let m = pattern.exec(text);
+  for (let k = 0; k < chunks.length && m; k++) {
+    if (skips?.(k)) {
+      let next = k + 1;
+      while (next < chunks.length && skips(next)) next++;
+      if (next === chunks.length) return;
+      if (m.index < chunks[next].start) {
+        pattern.lastIndex = chunks[next].start;
+        m = pattern.exec(text);
+      }
+      k = next - 1;
+      continue;
+    }
+    const { end, comments } = chunks[k];
+    /** The first of the chunk's comments that does not end before the match. */
+    let comment = 0;
+    for (; m && m.index < end; m = pattern.exec(text)) {
+      while (comment < comments.length && comments[comment + 1] <= m.index) comment += 2;
+      if (comment === comments.length || comments[comment] > m.index) visit(k, m[0]);
+    }
+  }
 }

@@ -19,6 +19,8 @@ import { readFieldChannels, type FieldChannels } from './goroutines/fieldChannel
 
 export type { DeclaredAcquirer, FileDecls };
 
+const NO_FIELD_CHANNELS: FieldChannels = { accessors: new Map(), neverSignalled: new Set(), neverReceived: new Set(), words: [] };
+
 /** Files larger than this are not read for declarations (generated code; the lint limit is similar). */
 const MAX_SIBLING_BYTES = 2_000_000;
 
@@ -111,12 +113,14 @@ export class PackageIndex {
 
   /** Names of the file's functions that may return new channels in a struct (goroutines/constructors.ts). */
   channelConstructors(): readonly string[] {
-    return (this.constructors ??= channelConstructorNames(this.ownText));
+    // Most files make no channel; the lint plan asks each (the stranded-goroutine rules' package triggers).
+    return (this.constructors ??= /\bmake\s*\(\s*(?:<-\s*)?chan\b/.test(this.ownText) ? channelConstructorNames(this.ownText) : []);
   }
 
   /** The file's channel fields no code of the package can complete an operation on (goroutines/fieldChannels.ts). */
   fieldChannels(): FieldChannels {
-    return (this.channels ??= readFieldChannels(this.ownText, this.own.pkg, this.siblings));
+    // A file without `chan` declares no channel field: most files, and the lint plan asks each (blocks-forever's package triggers).
+    return (this.channels ??= /\bchan\b/.test(this.ownText) ? readFieldChannels(this.ownText, this.own.pkg, this.siblings) : NO_FIELD_CHANNELS);
   }
 }
 

@@ -4,7 +4,7 @@
  * included ranges, and lint saves that share of its parse time. The declarations to check are
  * parsed in batches of about BATCH_CHARS, one tree after another, each with the header (package
  * clause and imports), every import declaration and the declarations file-scoped rules read
- * anywhere: tree-sitter's WASM memory grows to the largest tree parsed and never shrinks, and one
+ * anywhere or where what they check names them (namedContext.ts): tree-sitter's WASM memory grows to the largest tree parsed and never shrinks, and one
  * tree of a 2 MB file took 75 MB of it. For code without syntax errors the rules find exactly what
  * they find on a full tree (a test holds the two to that); a batch with a syntax error (broken code,
  * or a split the chunk scan got wrong) sends the file to a full parse. Open documents are parsed in
@@ -12,9 +12,10 @@
  */
 import type { Range } from 'web-tree-sitter';
 import { declChunks, type Chunk } from './declChunks';
+import { namedContext } from './namedContext';
 import type { PackageIndex } from './packageIndex';
 import type { GoRule } from './rule';
-import { checksEveryDeclaration, declarationNeeds } from './rulePlan';
+import { checksEveryDeclaration, chunkNeeds } from './rulePlan';
 
 /** Text of the declarations one tree holds to be checked (context chunks come on top). */
 const BATCH_CHARS = 256 * 1024;
@@ -41,14 +42,12 @@ export function treePlans(text: string, rules: readonly GoRule[], pkg?: PackageI
   while (headerEnd < chunks.length && (!chunks[headerEnd].keyword || chunks[headerEnd].keyword === 'import')) headerEnd++;
   // An import further down (not Go) would join the header of whichever tree it came first in.
   if (chunks.slice(headerEnd).some((c) => c.keyword === 'import')) return WHOLE_FILE;
-  const context: Chunk[] = [];
-  const checked: Chunk[] = [];
-  chunks.forEach((c, k) => {
-    // The first chunk is always parsed: tree-sitter reads an empty list of ranges as the whole text.
-    const needs = declarationNeeds(rules, text.slice(c.start, c.end), pkg);
-    if (k === 0 || k < headerEnd || needs.readAnywhere) context.push(c);
-    if (needs.checked) checked.push(c);
-  });
+  const needs = chunkNeeds(rules, text, chunks, pkg);
+  // The first chunk is always parsed: tree-sitter reads an empty list of ranges as the whole text.
+  const read = (k: number) => k === 0 || k < headerEnd || needs[k].readAnywhere;
+  const named = namedContext(text, chunks, needs, (k) => read(k) || needs[k].checked);
+  const context = chunks.filter((_, k) => read(k) || named.has(k));
+  const checked = chunks.filter((_, k) => needs[k].checked);
   const batches: Chunk[][] = [];
   let size = Number.POSITIVE_INFINITY;
   for (const c of checked) {

@@ -37,6 +37,14 @@ export interface GoRule extends RuleMeta {
    */
   readsAnywhere?: readonly string[];
   /**
+   * Set when the functions, methods and constants of the file the rule reads beyond the declaration
+   * it checks are found by name: those named in its code, and those these name in turn (the
+   * goroutine model follows a call into the declaration of that name, and reads integer constants).
+   * A function, method or constant declaration holding one of its readsAnywhere words is then kept
+   * in a lint's tree only when so named; types and variables holding one are kept wherever they are.
+   */
+  readsByName?: boolean;
+  /**
    * Names (callees, types, keywords) at least one of which appears as a whole word in the text of
    * any declaration the rule can flag. Declarations without any are skipped before any tree work: most code never
    * mentions NewTicker or QueryContext, and walking WASM trees is the engine's main cost.

@@ -1,20 +1,25 @@
 /** Which rules to run on a text: the words it holds lead to the rules they may wake. */
+import { forEachCodeMatch, type Chunk } from './declChunks';
 import type { PackageIndex } from './packageIndex';
 import type { GoRule } from './rule';
-import { wordFinder } from './words';
+import { escapeRegExp, wordPattern } from './words';
 
 /** How a list of rules is dispatched on a declaration: which words to look for and whom they wake. */
 interface RulePlan {
-  /** Which of the rules' trigger (and also-required) words a text holds, found in one pass. */
-  find: (text: string) => Set<string>;
+  /** The rules' trigger, also-required and read-anywhere words (and the package's, see planFor)... */
+  words: readonly string[];
+  /** ... as one search. */
+  pattern: RegExp;
   /** Positions in the list of the rules each trigger word may wake. */
   woken: Map<string, number[]>;
   /** Positions of rules without triggers: they run on every declaration. */
   always: number[];
-  /** Words file-scoped rules look for in any declaration (GoRule.readsAnywhere). */
+  /** Words file-scoped rules look for in any declaration (GoRule.readsAnywhere), and tokens that are not words (`<-`)... */
   readAnywhere: ReadonlySet<string>;
-  /** The same for tokens that are not words (`<-`): looked for as plain text. */
-  readAnywhereTokens: readonly string[];
+  /** ... and those of rules that read by name (GoRule.readsByName), which look in functions, methods and constants only where named. */
+  readIfNamed: ReadonlySet<string>;
+  /** The tokens of both, looked for as plain text; undefined when there are none. */
+  tokens?: RegExp;
 }
 
 const plansByKey = new Map<string, RulePlan>();
@@ -34,39 +39,53 @@ function rulePlan(rules: readonly GoRule[]): RulePlan {
       if (!rule.triggers) always.push(i);
       for (const word of rule.triggers ?? []) woken.set(word, [...(woken.get(word) ?? []), i]);
     });
-    const anywhere = rules.flatMap((r) => r.readsAnywhere ?? []);
-    const readAnywhere = new Set(anywhere.filter((w) => /^\w+$/.test(w)));
-    const readAnywhereTokens = [...new Set(anywhere.filter((w) => !/^\w+$/.test(w)))];
-    const find = wordFinder(rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? [])]).concat([...readAnywhere]));
-    plansByKey.set(key, (plan = { find, woken, always, readAnywhere, readAnywhereTokens }));
+    const readAnywhere = new Set(rules.flatMap((r) => (r.readsByName ? [] : (r.readsAnywhere ?? []))));
+    const readIfNamed = new Set(rules.flatMap((r) => (r.readsByName ? (r.readsAnywhere ?? []) : [])));
+    const isWord = (w: string) => /^\w+$/.test(w);
+    const tokens = [...readAnywhere, ...readIfNamed].filter((w) => !isWord(w));
+    const words = rules.flatMap((r) => [...(r.triggers ?? []), ...(r.alsoRequires ?? []), ...(r.readsAnywhere ?? [])]).filter(isWord);
+    plan = {
+      words,
+      pattern: wordPattern(words),
+      woken,
+      always,
+      readAnywhere,
+      readIfNamed,
+      tokens: tokens.length ? new RegExp([...new Set(tokens)].map(escapeRegExp).join('|'), 'g') : undefined,
+    };
+    plansByKey.set(key, plan);
   }
   plansByList.set(rules, plan);
   return plan;
 }
 
-/** The words a package adds to the rules' triggers (GoRule.packageTriggers) and whom they wake. */
-interface PackagePlan {
-  find: (text: string) => Set<string>;
-  woken: Map<string, number[]>;
-}
+/** Per package index and rule list: the rule list's plan with the words the package adds (most add none). */
+const packagePlans = new WeakMap<PackageIndex, WeakMap<readonly GoRule[], RulePlan>>();
 
-/** Per package index and rule list; null when the package adds no word (most packages). */
-const packagePlans = new WeakMap<PackageIndex, WeakMap<readonly GoRule[], PackagePlan | null>>();
-
-function packagePlan(rules: readonly GoRule[], pkg: PackageIndex | undefined): PackagePlan | undefined {
-  if (!pkg) return undefined;
+/**
+ * The plan for `rules` in the file `pkg` indexes: the rules' own, with the words the package adds
+ * to their triggers (GoRule.packageTriggers) searched in the same pass.
+ */
+function planFor(rules: readonly GoRule[], pkg: PackageIndex | undefined): RulePlan {
+  const plan = rulePlan(rules);
+  if (!pkg) return plan;
   let byRules = packagePlans.get(pkg);
   if (!byRules) packagePlans.set(pkg, (byRules = new WeakMap()));
-  let plan = byRules.get(rules);
-  if (plan === undefined) {
-    const woken = new Map<string, number[]>();
+  let withPackage = byRules.get(rules);
+  if (!withPackage) {
+    const woken = new Map(plan.woken);
+    let adds = false;
     rules.forEach((rule, i) => {
-      for (const word of rule.packageTriggers?.(pkg) ?? []) woken.set(word, [...(woken.get(word) ?? []), i]);
+      for (const word of rule.packageTriggers?.(pkg) ?? []) {
+        woken.set(word, [...(woken.get(word) ?? []), i]);
+        adds = true;
+      }
     });
-    plan = woken.size ? { find: wordFinder([...woken.keys()]), woken } : null;
-    byRules.set(rules, plan);
+    const words = [...plan.words, ...[...woken.keys()].filter((w) => !plan.woken.has(w))];
+    withPackage = adds ? { ...plan, woken, words, pattern: words.length > plan.words.length ? wordPattern(words) : plan.pattern } : plan;
+    byRules.set(rules, withPackage);
   }
-  return plan ?? undefined;
+  return withPackage;
 }
 
 /**
@@ -75,19 +94,13 @@ function packagePlan(rules: readonly GoRule[], pkg: PackageIndex | undefined): P
  * rule's words being looked up.
  */
 export function rulesToRun(rules: readonly GoRule[], source: string, pkg?: PackageIndex): GoRule[] {
-  const plan = rulePlan(rules);
-  return rulesWoken(rules, plan, plan.find(source), packageWoken(rules, source, pkg));
+  const plan = planFor(rules, pkg);
+  return rulesWoken(rules, plan, new Set(source.match(plan.pattern)));
 }
 
-/** Positions of the rules the package's words in `source` wake. */
-function packageWoken(rules: readonly GoRule[], source: string, pkg: PackageIndex | undefined): number[] {
-  const plan = packagePlan(rules, pkg);
-  return plan ? [...plan.find(source)].flatMap((w) => plan.woken.get(w) ?? []) : [];
-}
-
-/** The rules `present` words (and the package's words) wake whose also-required words are all present too, in list order. */
-function rulesWoken(rules: readonly GoRule[], plan: RulePlan, present: Set<string>, fromPackage: readonly number[] = []): GoRule[] {
-  const picked = new Set<number>([...plan.always, ...fromPackage]);
+/** The rules `present` words wake whose also-required words are all present too, in list order. */
+function rulesWoken(rules: readonly GoRule[], plan: RulePlan, present: ReadonlySet<string>): GoRule[] {
+  const picked = new Set<number>(plan.always);
   for (const word of present) for (const i of plan.woken.get(word) ?? []) picked.add(i);
   const out: GoRule[] = [];
   for (const i of [...picked].sort((a, b) => a - b)) {
@@ -102,14 +115,40 @@ export function checksEveryDeclaration(rules: readonly GoRule[]): boolean {
   return rulePlan(rules).always.length > 0;
 }
 
+/** What the rules need of a chunk of a file. */
+export interface ChunkNeeds {
+  /** One of them may flag a declaration in it. */
+  checked: boolean;
+  /** One that reads by name (GoRule.readsByName) may: what its code names is read too. */
+  readsByName: boolean;
+  /** A file-scoped rule looks for a word it holds while checking other declarations. */
+  readAnywhere: boolean;
+  /** A function, method or constant declaration that rules reading by name read where it is named. */
+  readIfNamed: boolean;
+}
+
+const NO_WORDS: ReadonlySet<string> = new Set();
+
 /**
- * What the rules need of a declaration with this text: to check it (one of them may flag it), and
- * to see it while checking any other (a file-scoped rule looks for a word it holds).
+ * What the rules need of each chunk of `text`, by the words in its code: one search over the whole
+ * text, each word found counted for the chunk it lies in.
  */
-export function declarationNeeds(rules: readonly GoRule[], text: string, pkg?: PackageIndex): { checked: boolean; readAnywhere: boolean } {
-  const plan = rulePlan(rules);
-  const present = plan.find(text);
-  let readAnywhere = plan.readAnywhereTokens.some((t) => text.includes(t));
-  for (const word of present) if (plan.readAnywhere.has(word)) readAnywhere = true;
-  return { checked: rulesWoken(rules, plan, present, packageWoken(rules, text, pkg)).length > 0, readAnywhere };
+export function chunkNeeds(rules: readonly GoRule[], text: string, chunks: readonly Chunk[], pkg?: PackageIndex): ChunkNeeds[] {
+  const plan = planFor(rules, pkg);
+  const words: Set<string>[] = [];
+  forEachCodeMatch(text, chunks, plan.pattern, (k, word) => (words[k] ??= new Set()).add(word));
+  if (plan.tokens) forEachCodeMatch(text, chunks, plan.tokens, (k, token) => (words[k] ??= new Set()).add(token));
+  return chunks.map((chunk, k) => {
+    const present = words[k] ?? NO_WORDS;
+    const woken = rulesWoken(rules, plan, present);
+    let readAnywhere = false;
+    let readIfNamed = false;
+    for (const word of present) {
+      if (plan.readAnywhere.has(word)) readAnywhere = true;
+      else if (plan.readIfNamed.has(word)) readIfNamed = true;
+    }
+    // Only functions, methods and constants are read by name; a chunk that holds more is read wherever it is.
+    if (readIfNamed && (chunk.holdsMore || (chunk.keyword !== 'func' && chunk.keyword !== 'const'))) readAnywhere = true;
+    return { checked: woken.length > 0, readsByName: woken.some((r) => r.readsByName), readAnywhere, readIfNamed: readIfNamed && !readAnywhere };
+  });
 }

@@ -56,9 +56,19 @@ export function isIdentifierChar(code: number): boolean {
  * declaration prefilter asks this for every rule's trigger words; one scan beats an indexOf per word.
  */
 export function wordFinder(words: readonly string[]): (text: string) => Set<string> {
-  if (words.length === 0) return () => new Set();
-  const escaped = [...new Set(words)].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  // Word characters as isIdentifierChar has them: ASCII letters, digits, `_`, and any code unit past ASCII.
-  const pattern = new RegExp(`(?<![0-9A-Za-z_\u0080-\uffff])(?:${escaped.join('|')})(?![0-9A-Za-z_\u0080-\uffff])`, 'g');
+  const pattern = wordPattern(words);
   return (text) => new Set(text.match(pattern));
+}
+
+/** A global RegExp matching any of `words` as a whole word, as isIdentifierChar has words end. */
+export function wordPattern(words: readonly string[]): RegExp {
+  if (words.length === 0) return /(?!)/g;
+  const escaped = [...new Set(words)].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  // Word characters as isIdentifierChar has them: ASCII letters, digits, `_`, and any code unit past ASCII.
+  return new RegExp(`(?<![0-9A-Za-z_\u0080-\uffff])(?:${escaped.join('|')})(?![0-9A-Za-z_\u0080-\uffff])`, 'g');
+}
+
+/** `text` as a RegExp source that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

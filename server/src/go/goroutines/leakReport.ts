@@ -8,7 +8,7 @@ import type { ChannelLeak } from './model';
  * What the two stranded-goroutine rules share: they read the same model, so they wake on the same
  * words, see the whole file, and leave the same code alone.
  */
-export const STRANDED_GOROUTINE: Pick<GoRule, 'fileScoped' | 'scope' | 'triggers' | 'packageTriggers' | 'readsAnywhere'> = {
+export const STRANDED_GOROUTINE: Pick<GoRule, 'fileScoped' | 'scope' | 'triggers' | 'packageTriggers' | 'readsAnywhere' | 'readsByName'> = {
   fileScoped: true,
   scope: {
     tests: { checked: true, why: 'a goroutine stranded in a test stays for the rest of the test binary, and goleak-style checks fail on it.' },
@@ -18,6 +18,8 @@ export const STRANDED_GOROUTINE: Pick<GoRule, 'fileScoped' | 'scope' | 'triggers
   // A constructor's call makes channels the caller owns (`w := newWatcher(0)`): no `chan` in sight.
   packageTriggers: (pkg) => pkg.channelConstructors(),
   readsAnywhere: ['close', 'select', 'go', 'Go', 'const', 'range', '<-'],
+  // The model reads other functions and constants of the file only where code names them (goroutines/summaries.ts).
+  readsByName: true,
 };
 
 /** The closing brace of a block-bodied node (a function or a loop), where control falls off it. */

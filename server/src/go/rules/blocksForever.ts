@@ -35,6 +35,8 @@ export const blocksForever: GoRule = {
   },
   triggers: ['chan', 'select'],
   packageTriggers: (pkg) => pkg.fieldChannels().words,
+  // The goroutine model it reads follows calls into the file's functions, and reads its constants, by name (goroutines/summaries.ts).
+  readsByName: true,
   docs: {
     description:
       'A send or receive on a nil channel (declared with `var c chan T` and never assigned) never completes: the goroutine running it blocks forever and leaks. So does a goroutine started to run `select {}` or to wait on a channel made on the spot (`<-make(chan T)`). In a `select` with other cases a nil channel only disables its case and is not flagged; `select {}` and `<-make(chan struct{})` outside a goroutine are the idioms for blocking the caller on purpose and are not flagged either. Also flagged: a send (or a call of a function of the file that sends first) on a channel the function made and still holds alone — nothing has received from it, it was handed to nobody, no goroutine that mentions it was started — past its buffer: `ch := make(chan T, 1); ch <- a; ch <- b; go consume(ch)` blocks on the second send before any consumer exists. Also flagged: a receive on an unexported channel field of the package\'s own struct that no code of the package ever sends on or closes (directly or through a method that returns it), and a send on such a field made unbuffered that no code ever receives from; a field handed to other code, aliased or named by another file of the package is not judged.',

@@ -178,6 +178,9 @@ export const deferInLoop: GoRule = {
     'on the standard library and the Kubernetes, etcd and gRPC modules a reviewer kept none of its findings: the loops that defer run a few times (a search that stops at the first success, a handful of versions), or the deferred resource is meant to live until the function returns.',
   triggers: ['defer'],
   alsoRequires: ['for'],
+  // A loop's bound may be a constant of the file (fixedTurns), found by its name.
+  readsAnywhere: ['const'],
+  readsByName: true,
   docs: {
     description:
       '`defer` runs when the function returns, not at the end of the loop iteration. A `defer cancel()`, `defer t.Stop()`, `defer f.Close()` or `defer span.End()` inside a loop keeps every iteration\'s context, ticker, file or span alive until the whole loop — and the function — is done; a long or endless loop leaks without bound. Run the body in a function literal so the defer fires per iteration, or release explicitly at the end of the iteration. Not flagged: loops over a fixed list or a constant count, a defer followed by a `return` or a `break` of the loop in its block (the iteration that defers is the last), a resource the loop also stores or hands to a goroutine (it is meant to live until the function returns), a fired timer\'s `Stop`, a defer in a timeout\'s select case (it fires once), and the cancel of a `WithTimeout`/`WithDeadline` context, which ends by itself when its time is up.',

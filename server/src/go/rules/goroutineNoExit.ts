@@ -29,6 +29,8 @@ export const goroutineNoExit: GoRule = {
   },
   triggers: ['go', 'Go'],
   readsAnywhere: ['for'],
+  // The function a `go` statement starts, by its name.
+  readsByName: true,
   docs: {
     description:
       'A goroutine — a func literal, or a function or method of the same file started with `go f()` / `go s.loop()` — runs `for { … }` with no `return`, no `break` out of the loop and no receive from `ctx.Done()` or a done/quit/stop channel: it can never end. It and everything it references live until the process exits, and each call that starts one leaks another. Flagged when the goroutine could see a context it ignores (a parameter, or a context made before the `go`), and in test code, where every test that starts one leaves it running. Not flagged: `for v := range ch` (ends when ch is closed); loops started by `main` or `init`, or that touch only package-level state (a process-wide service started once); outside tests, loops with no context to watch (a daemon\'s loop, started once).',
