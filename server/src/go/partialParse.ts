@@ -1,14 +1,15 @@
 /**
  * Parsing only what the rules read, a batch at a time. A lint run checks the declarations that hold
- * some rule's trigger words, typically about half of a codebase; tree-sitter skips the rest through
- * included ranges, and lint saves that share of its parse time. The declarations to check are
- * parsed in batches of about BATCH_CHARS, one tree after another, each with the header (package
- * clause and imports), every import declaration and the declarations file-scoped rules read
- * anywhere or where what they check names them (namedContext.ts): tree-sitter's WASM memory grows to the largest tree parsed and never shrinks, and one
- * tree of a 2 MB file took 75 MB of it. For code without syntax errors the rules find exactly what
- * they find on a full tree (a test holds the two to that); a batch with a syntax error (broken code,
- * or a split the chunk scan got wrong) sends the file to a full parse. Open documents are parsed in
- * full: the editor reparses them incrementally on each keystroke.
+ * some rule's trigger words in their code, a quarter of the standard library; tree-sitter skips
+ * the rest through included ranges, and lint saves that share of its parse time. The declarations
+ * to check are parsed in batches of about BATCH_CHARS, one tree after another, each with the header
+ * (package clause and imports), every import declaration and the declarations file-scoped rules
+ * read anywhere, or where what they check names them (namedContext.ts): tree-sitter's WASM memory
+ * grows to the largest tree parsed and never shrinks, and one tree of a 2 MB file took 75 MB of it.
+ * For code without syntax errors the rules find exactly what they find on a full tree (a test holds
+ * the two to that); a batch with a syntax error (broken code, or a split the chunk scan got wrong)
+ * sends the file to a full parse. Open documents are parsed in full: the editor reparses them
+ * incrementally on each keystroke.
  */
 import type { Range } from 'web-tree-sitter';
 import { declChunks, type Chunk } from './declChunks';

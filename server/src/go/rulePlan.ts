@@ -6,9 +6,9 @@ import { escapeRegExp, wordPattern } from './words';
 
 /** How a list of rules is dispatched on a declaration: which words to look for and whom they wake. */
 interface RulePlan {
-  /** The rules' trigger, also-required and read-anywhere words (and the package's, see planFor)... */
+  /** The words to look for: the rules' trigger, also-required and read-anywhere words, and the package's (see planFor). */
   words: readonly string[];
-  /** ... as one search. */
+  /** The same as one search. */
   pattern: RegExp;
   /** Positions in the list of the rules each trigger word may wake. */
   woken: Map<string, number[]>;
