@@ -37,7 +37,11 @@ function nameCancel(ctx: GoRuleContext, { call, own }: Acquired): { name: string
   if (b.declares) return { name, edits };
   const block = parentOf(parentOf(b.stmt));
   const others = expressionsOf(b.stmt.childForFieldName('left')).filter((t) => t.id !== b.target.id && t.text !== '_');
-  const sameBlock = others.every((t) => typeOf(t) === 'identifier' && declarationScope(t.text, b.stmt) === block);
+  // Nodes are compared by id: the same node may come back as another object.
+  const sameBlock = others.every((t) => {
+    const scope = typeOf(t) === 'identifier' ? declarationScope(t.text, b.stmt) : undefined;
+    return typeof scope === 'object' && scope.id === block?.id;
+  });
   const operator = b.stmt.children.find((c) => hasType(c, '='));
   if (sameBlock && operator) return { name, edits: [...edits, replaceNode(operator, ':=')] };
   const pkg = ctx.file.localNameOf('context');
