@@ -16,8 +16,9 @@ import type { GoFile } from '../file';
 import { add, canExceed, isExact, isZero, key as countKey, MANY, max, times, ZERO, type Count } from './counts';
 import { forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
 import { factsOf, unownable, walkFunction, type Exit, type PathState, type Started } from './paths';
-import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type Wait } from './summaries';
-import { isInside, textOf, typeOf } from '../syntax';
+import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type FileScope, type Wait } from './summaries';
+import { callParts, isInside, namedChildren, textOf, typeOf } from '../syntax';
+import { statementsByKeyword } from '../wordNodes';
 import { mentionsWord, wordFinder } from '../words';
 
 export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner' | 'skipped';
@@ -128,8 +129,10 @@ function calledNames(text: string): Set<string> {
 }
 
 function buildModel(file: GoFile, decl: Node): GoroutineModel {
-  if (startsNothing(file, textOf(decl))) return { leaks: [], endless: [], blocked: [] };
+  const text = textOf(decl);
+  if (startsNothing(file, text)) return { leaks: [], endless: [], blocked: [] };
   const scope = fileScope(file);
+  if (touchesNoChannel(scope, text) && !mayStartEndless(scope, decl, text)) return { leaks: [], endless: [], blocked: [] };
   let summaries = summariesOf.get(file);
   if (!summaries) summariesOf.set(file, (summaries = new Summaries(scope)));
   const model: GoroutineModel = { leaks: [], endless: [], blocked: [] };
@@ -162,6 +165,42 @@ function buildModel(file: GoFile, decl: Node): GoroutineModel {
     return !seen.has(id) && !!seen.add(id);
   });
   return model;
+}
+
+/**
+ * A declaration with no channel syntax of its own — no `chan`, `<-` or `select`, no call of a
+ * constructor of the file — makes no channel, sends, receives or waits on none, and holds no nil
+ * one: nothing in it can leak or block, and its model need not be built unless a goroutine it
+ * starts may loop forever (most such declarations only pass a `go` word or call a function that
+ * starts one).
+ */
+function touchesNoChannel(scope: FileScope, text: string): boolean {
+  if (mentionsWord(text, 'chan') || mentionsWord(text, 'select') || text.includes('<-')) return false;
+  for (const name of scope.options.constructors.keys()) if (mentionsWord(text, name)) return false;
+  return true;
+}
+
+/** Whether a goroutine the declaration starts may loop: it has a loop of its own, or a `go` starts a function of the file that has one. */
+function mayStartEndless(scope: FileScope, decl: Node, text: string): boolean {
+  if (mentionsWord(text, 'for')) return true;
+  for (const go of statementsByKeyword(decl, ['go'], text)) {
+    const call = namedChildren(go)[0];
+    const parts = call && typeOf(call) === 'call_expression' ? callParts(call) : undefined;
+    const fn = parts && typeOf(parts.fn);
+    if (fn === 'func_literal') continue;
+    if (fn !== 'identifier' && fn !== 'selector_expression') return true;
+    if (declarationsNamed(scope, parts!.name).some((d) => mentionsWord(textOf(d), 'for'))) return true;
+  }
+  return false;
+}
+
+/** The file's functions and methods (of any receiver type) called `name`. */
+function declarationsNamed(scope: FileScope, name: string): Node[] {
+  const out: Node[] = [];
+  const fn = scope.functions.get(name);
+  if (fn) out.push(fn);
+  for (const [key, method] of scope.methods) if (key.slice(key.indexOf('.') + 1) === name) out.push(method);
+  return out;
 }
 
 /** The functions around a func literal, innermost last. */
