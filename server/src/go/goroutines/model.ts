@@ -87,24 +87,18 @@ const summariesOf = new WeakMap<GoFile, Summaries>();
  */
 function startsNothing(file: GoFile, text: string): boolean {
   if (mentionsWord(text, 'go') || /\bvar\b[^=\n]*\bchan\b|\bvar\s*\(|<-\s*nil\b|\bnil\s*<-/.test(text)) return false;
-  const starters = startersOf(file);
-  return starters.size === 0 || !callsOneOf(text, starters);
+  return !startersOf(file)?.test(text);
 }
 
-const CALL = /([A-Za-z_]\w*)\s*\(/g;
+const startersByFile = new WeakMap<GoFile, RegExp | null>();
 
-/** Whether `text` calls (`name(`, `x.name(`) one of `names`. */
-function callsOneOf(text: string, names: ReadonlySet<string>): boolean {
-  for (const m of text.matchAll(CALL)) if (names.has(m[1])) return true;
-  return false;
-}
-
-const startersByFile = new WeakMap<GoFile, Set<string>>();
-
-/** Names of the file's functions and methods that start goroutines, directly or through calls (MAX_CALL_DEPTH levels). */
-function startersOf(file: GoFile): Set<string> {
+/**
+ * A search for calls (`name(`, `x.name(`) of the file's functions and methods that start
+ * goroutines, directly or through calls (MAX_CALL_DEPTH levels); null when none does.
+ */
+function startersOf(file: GoFile): RegExp | null {
   let starters = startersByFile.get(file);
-  if (starters) return starters;
+  if (starters !== undefined) return starters;
   const funcs = (declChunks(file.text) ?? [])
     .filter((c) => c.keyword === 'func')
     .map((c) => {
@@ -112,20 +106,20 @@ function startersOf(file: GoFile): Set<string> {
       return { name: /^\s*func\s*(?:\([^)]*\)\s*)?(\w+)/m.exec(text)?.[1], text };
     });
   const found = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
-  // Each function's text is read for the names it calls once, not once per level.
-  const callers = found.size > 0 ? funcs.filter((f) => f.name && !found.has(f.name)).map((f) => ({ name: f.name!, calls: calledNames(f.text) })) : [];
-  for (let depth = 1; depth < MAX_CALL_DEPTH && found.size > 0; depth++) {
-    const more = callers.filter((f) => !found.has(f.name) && [...f.calls].some((name) => found.has(name)));
-    if (more.length === 0) break;
-    for (const f of more) found.add(f.name);
+  // Each level searches the functions not yet found for calls of those the last level found.
+  let frontier = [...found];
+  for (let depth = 1; depth < MAX_CALL_DEPTH && frontier.length > 0; depth++) {
+    const calls = callsOf(frontier);
+    frontier = funcs.filter((f) => f.name && !found.has(f.name) && calls.test(f.text)).map((f) => f.name!);
+    for (const name of frontier) found.add(name);
   }
-  startersByFile.set(file, (starters = found));
+  startersByFile.set(file, (starters = found.size > 0 ? callsOf([...found]) : null));
   return starters;
 }
 
-/** The names `text` calls (`name(`, `x.name(`). */
-function calledNames(text: string): Set<string> {
-  return new Set(Array.from(text.matchAll(CALL), (m) => m[1]));
+/** A search for a call of one of `names`: the whole identifier, then `(`. */
+function callsOf(names: readonly string[]): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_])(?:${[...new Set(names)].join('|')})\\s*\\(`);
 }
 
 function buildModel(file: GoFile, decl: Node): GoroutineModel {
