@@ -29,9 +29,11 @@ type Use = 'send' | 'receive' | 'close' | 'make' | 'accessor' | 'check' | 'other
 
 /** The facts for a file of package `pkg` with `text`, beside the other files of its directory. */
 export function readFieldChannels(source: string, pkg: string, others: readonly FileDecls[]): FieldChannels {
+  const none: FieldChannels = { accessors: new Map(), neverSignalled: new Set(), neverReceived: new Set(), words: [] };
+  // Most files that say `chan` declare no channel field: no line (or struct body) starts with names and a channel type.
+  if (!FIELD_LINE_OF_CHANNEL.test(source)) return none;
   // Empty struct and interface types, blanked to the same length, leave every brace a block's.
   const text = source.replace(/\b(struct|interface)\s*\{\s*\}/g, (m) => '_'.repeat(m.length));
-  const none: FieldChannels = { accessors: new Map(), neverSignalled: new Set(), neverReceived: new Set(), words: [] };
   const fields = channelFields(text);
   if (fields.size === 0) return none;
   const siblings = others.filter((d) => d.pkg === pkg);
@@ -53,6 +55,9 @@ export function readFieldChannels(source: string, pkg: string, others: readonly 
   const words = [...judged, ...[...accessors].filter(([, f]) => judged.has(f)).map(([m]) => m)];
   return { accessors, neverSignalled, neverReceived, words };
 }
+
+/** What a field line channelFields keeps looks like, where a line or a struct body begins. */
+const FIELD_LINE_OF_CHANNEL = /(?:^|[\n{])[ \t\r]*[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s+(?:<-\s*)?chan\b/;
 
 /** Unexported channel fields declared by exactly one struct field line of the file. */
 function channelFields(text: string): Set<string> {
