@@ -174,10 +174,14 @@ function touchesNoChannel(scope: FileScope, text: string): boolean {
   return true;
 }
 
-/** Whether a goroutine the declaration starts may loop: it has a loop of its own, or a `go` starts a function of the file that has one. */
+/**
+ * Whether a goroutine the declaration starts may loop: it starts one (a `go` statement, or errgroup's
+ * `g.Go(func…)`), and has a loop of its own or a `go` starts a function of the file that has one.
+ */
 function mayStartEndless(scope: FileScope, decl: Node, text: string): boolean {
-  if (mentionsWord(text, 'for')) return true;
-  for (const go of statementsByKeyword(decl, ['go'], text)) {
+  const starts = statementsByKeyword(decl, ['go'], text);
+  if (mentionsWord(text, 'for')) return starts.length > 0 || mentionsWord(text, 'Go');
+  for (const go of starts) {
     const call = namedChildren(go)[0];
     const parts = call && typeOf(call) === 'call_expression' ? callParts(call) : undefined;
     const fn = parts && typeOf(parts.fn);
