@@ -130,6 +130,8 @@ function scanChunks(text: string): Chunk[] | undefined {
       if (c === 40 || c === 91 || c === 123) depth++;
       else if (c === 41 || c === 93 || c === 125) depth--;
       i++;
+      // The rest of a word holds nothing the scan looks for.
+      if (isIdentifierChar(c)) while (i < n && isIdentifierChar(text.charCodeAt(i))) i++;
     }
   }
   if (depth !== 0) return undefined;
