@@ -42,8 +42,12 @@ export interface FileDecls {
   pkg: string;
   test: boolean;
   acquirers: readonly DeclaredAcquirer[];
-  /** For the other files of a package: every name used after a dot (fields and methods it touches; see fieldChannels.ts). */
-  selectors?: ReadonlySet<string>;
+  /**
+   * For the other files of a package: every name used after a dot (fields and methods it touches;
+   * see fieldChannels.ts), read when first asked (most packages declare no channel field); undefined
+   * when it cannot be read.
+   */
+  selectors?: () => ReadonlySet<string> | undefined;
 }
 
 const TYPE_NAMES = [...new Set(DECLARED_RESOURCES.flatMap((r) => RESOURCE_TYPES[r].names))];

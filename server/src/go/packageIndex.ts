@@ -204,8 +204,23 @@ function readDecls(file: string, cached?: CachedFile): CachedFile | undefined {
     if (!st.isFile() || st.size > MAX_SIBLING_BYTES) return undefined;
     if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached;
     const text = fs.readFileSync(file, 'utf8');
-    return { mtimeMs: st.mtimeMs, size: st.size, decls: { ...declaredAcquirers(file, text), selectors: selectorNames(text) } };
+    return { mtimeMs: st.mtimeMs, size: st.size, decls: { ...declaredAcquirers(file, text), selectors: selectorsOnDisk(file, st.mtimeMs) } };
   } catch {
     return undefined;
   }
+}
+
+/** The file's selector names, read from disk when first asked; undefined when it changed since or cannot be read. */
+function selectorsOnDisk(file: string, mtimeMs: number): () => ReadonlySet<string> | undefined {
+  let names: ReadonlySet<string> | undefined | null = null;
+  return () => {
+    if (names === null) {
+      try {
+        names = fs.statSync(file).mtimeMs === mtimeMs ? selectorNames(fs.readFileSync(file, 'utf8')) : undefined;
+      } catch {
+        names = undefined;
+      }
+    }
+    return names;
+  };
 }

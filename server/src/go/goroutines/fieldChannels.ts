@@ -38,7 +38,11 @@ export function readFieldChannels(source: string, pkg: string, others: readonly 
   if (fields.size === 0) return none;
   const siblings = others.filter((d) => d.pkg === pkg);
   // A field or accessor another file of the package names may be signalled or drained there.
-  const elsewhere = (name: string) => siblings.some((d) => !d.selectors || d.selectors.has(name));
+  const elsewhere = (name: string) =>
+    siblings.some((d) => {
+      const names = d.selectors?.();
+      return !names || names.has(name);
+    });
   const accessors = new Map([...accessorMethods(text)].filter(([m, f]) => fields.has(f) && !elsewhere(m)));
   const neverSignalled = new Set<string>();
   const neverReceived = new Set<string>();
