@@ -35,7 +35,9 @@ function fieldsOnTheWay(make: Node, out: Set<string>): void {
   for (let p = parentOf(make); p; p = parentOf(p)) {
     const type = typeOf(p);
     if (type === 'keyed_element') {
-      const field = namedChildren(namedChildren(p)[0] ?? p)[0];
+      // As the model reads a literal (ir.ts structLiteral): the key's element, an identifier.
+      const [key] = namedChildren(p);
+      const field = key && namedChildren(key)[0];
       if (field && typeOf(field) === 'identifier') out.add(field.text);
     } else if (type === 'assignment_statement' || type === 'short_var_declaration') {
       for (const target of expressionsOf(p.childForFieldName('left'))) for (const field of fieldsOf(chanKeyOf(target))) out.add(field);
