@@ -99,12 +99,7 @@ const startersByFile = new WeakMap<GoFile, RegExp | null>();
 function startersOf(file: GoFile): RegExp | null {
   let starters = startersByFile.get(file);
   if (starters !== undefined) return starters;
-  const funcs = (declChunks(file.text) ?? [])
-    .filter((c) => c.keyword === 'func')
-    .map((c) => {
-      const text = file.text.slice(c.start, c.end);
-      return { name: /^\s*func\s*(?:\([^)]*\)\s*)?(\w+)/m.exec(text)?.[1], text };
-    });
+  const funcs = (declChunks(file.text) ?? []).filter((c) => c.keyword === 'func').map((c) => ({ name: c.funcName, text: file.text.slice(c.start, c.end) }));
   const found = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
   // Each level searches the functions not yet found for calls of those the last level found.
   let frontier = [...found];

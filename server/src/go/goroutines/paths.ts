@@ -94,10 +94,10 @@ const BLANK: ChanFacts = {
 /** Work allowed per walk (statements visited over all paths); past it the walk gives up. */
 const BUDGET = 20_000;
 /**
- * Distinct facts allowed at one point of the function; past it the walk gives up. States hold only
- * names whose facts can matter (see madeFields.ts); 32 keeps the walks that gave up when states also
- * told apart every name used on one path and not another (48 then) from finishing on facts the walk
- * cannot follow (a flag set in one select case and tested after it), and gives up on no walk that finished then.
+ * Distinct facts allowed at one point of the function; past it the walk gives up. It was 48 when
+ * states also held every name a path had used (see madeFields.ts). With those gone, on the judged
+ * real code 32 gives up on no walk that finished then, and still gives up on walks whose paths a flag
+ * decides (set in one select case, tested after it), which the walk cannot follow.
  */
 const MAX_STATES = 32;
 

@@ -217,6 +217,7 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
     // Made here: a channel of this function's own, not one it was handed.
     if (all.some((f) => f.made)) continue;
     const ret = distinctFacts(returningMaps, ch);
+    const drains = all.some((f) => f.drained);
     effects.set(ch, {
       minSends: ret.length ? ret.map((f) => f.sends).reduce(minCount) : ZERO,
       minRecvs: ret.length ? ret.map((f) => f.recvs).reduce(minCount) : ZERO,
@@ -227,8 +228,8 @@ function summarize(ir: FunctionIR, exits: readonly Exit[]): Summary {
       closesSometimes: all.some((f) => f.closed || f.maybeClosed),
       escapes: all.some((f) => f.escaped),
       leadingSends: all.map((f) => f.leadingSends).reduce(minCount),
-      drains: all.some((f) => f.drained),
-      drainsUntil: all.some((f) => f.drained) ? stopsOfDrains(leaving, waits, ch) : undefined,
+      drains,
+      drainsUntil: drains ? stopsOfDrains(leaving, waits, ch) : undefined,
     });
   }
   const starts = new Map<Node, Started>();
