@@ -9,6 +9,7 @@ import { goFileTraits } from './fileTraits';
 import type { GoRule, GoRuleContext } from './rule';
 import { focusDeclaration, nodeRange, textOf } from './syntax';
 import { packageIndexOf } from './packageIndex';
+import type { TreePlan } from './partialParse';
 import { runsForProcess } from './processLifetime';
 import { rulesToRun } from './rulePlan';
 import { goRules } from './rules';
@@ -26,17 +27,21 @@ export interface GoAnalysisOptions {
   fixes?: boolean;
 }
 
-/** Runs `rules` over one declaration and returns their raw findings (no config or suppressions yet). */
+/**
+ * Runs `rules` over one declaration and returns their raw findings (no config or suppressions yet);
+ * `words`, the rules' words in its code when the plan already found them (TreePlan.wordsAt).
+ */
 export function checkDecl(
   file: GoFile,
   decl: Node,
   rules: readonly GoRule[],
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
+  words?: ReadonlySet<string>,
 ): Finding[] {
   // The declaration's text is a slice of the file's (no copy), so word searches stop at its end.
   const source = textOf(decl);
-  let toRun = rulesToRun(rules, source, packageIndexOf(file));
+  let toRun = rulesToRun(rules, source, packageIndexOf(file), words);
   if (toRun.length === 0) return [];
   // Rules whose findings are no leak in code that runs for the whole process do not run there.
   if (toRun.some((r) => r.scope?.processLifetime) && runsForProcess(file, decl)) toRun = toRun.filter((r) => !r.scope?.processLifetime);
@@ -87,8 +92,10 @@ export function finalizeFindings(
   return out.sort(compareFindings);
 }
 
+const WHOLE_TREE: TreePlan = { checks: () => true };
+
 /**
- * Every finding for a whole file; with `checks`, only for the top-level declarations it accepts (by
+ * Every finding for a whole file; with a `plan`, only for the top-level declarations it checks (by
  * start offset: a lint parses a large file in batches, each tree holding others to be read).
  */
 export function analyzeGoFile(
@@ -97,9 +104,11 @@ export function analyzeGoFile(
   config: LeakLensConfig,
   onError: RuleErrorHandler,
   options: GoAnalysisOptions = {},
-  checks: (offset: number) => boolean = () => true,
+  plan: TreePlan = WHOLE_TREE,
 ): Finding[] {
   const enabled = rulesOn(config, rules, goFileTraits(file.path, file.imports));
-  const raw = file.topLevelDecls().flatMap((decl) => (checks(decl.startIndex) ? checkDecl(file, decl, enabled, onError, options) : []));
+  const raw = file
+    .topLevelDecls()
+    .flatMap((decl) => (plan.checks(decl.startIndex) ? checkDecl(file, decl, enabled, onError, options, plan.wordsAt?.(decl.startIndex)) : []));
   return finalizeFindings(file, raw, config);
 }

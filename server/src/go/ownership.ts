@@ -28,6 +28,7 @@ import {
   nodeRange,
   parentOf,
   statementsOf,
+  textOf,
   typeOf,
   unparen,
 } from './syntax';
@@ -809,6 +810,7 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
   const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && typeOf(n) === 'identifier').map((n) => n.text).filter((n) => n !== '_');
   const up = parentOf(stmt);
   const inHeader = !!up && typeOf(up) === 'if_statement' && ifParts(up).initializer?.id === stmt.id;
+  if (!inHeader && name !== '_' && releasedRightAfter(stmt, name, errNames, kind)) return OWNED;
   const deadBranches = new Map<number, Branch | undefined>();
   const deadBranch = (s: Node) => {
     if (!deadBranches.has(s.id)) deadBranches.set(s.id, deadBranchOf(file, s, stmt, name, errNames, body));
@@ -894,6 +896,30 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
   const inClosure = someOwnMention((s, i) => enclosingFunction(s.mentions.nodes[i])?.id !== fn.id);
   return { state: 'leaks', leaks: dedupe(leaks), binding: { ...binding, handedOn, inClosure }, fn };
 }
+
+/**
+ * True when the statement after the acquisition — or after its `if err != nil { … }`, on whose
+ * taken branch there is no resource — is `defer <name>.<release>()`: the idiom, and what the path
+ * walk would find at its first step. Reading it off those two statements spares the walk's set-up
+ * (mentions, companions, scopes), most of what the resource rules cost. The `if` is passed over only
+ * for a resource without companions, which the condition could otherwise mention.
+ */
+function releasedRightAfter(stmt: Node, name: string, errNames: readonly string[], kind: ResourceKind): boolean {
+  if (!hasType(parentOf(stmt), 'statement_list')) return false;
+  const after = statementsAfter(stmt);
+  let next: Node | undefined = after.next().value ?? undefined;
+  if (next && typeOf(next) === 'if_statement' && !kind.companions) {
+    const { initializer, condition, alternative } = ifParts(next);
+    const tested = !initializer && !alternative && condition ? ERROR_CHECK.exec(textOf(condition)) : null;
+    if (!tested || !errNames.includes(tested[1])) return false;
+    next = after.next().value ?? undefined;
+  }
+  if (!next || typeOf(next) !== 'defer_statement') return false;
+  return textOf(next).replace(/\s+/g, '') === `defer${[name, ...kind.releasePath].join('.')}()`;
+}
+
+/** `err != nil`: the condition of an error check, capturing the error's name. */
+const ERROR_CHECK = /^([A-Za-z_]\w*)\s*!=\s*nil$/;
 
 /** True when `id` lies in the condition of an if or a loop (outside func literals in it): where deadBranchOf looks. */
 function inCondition(id: Node): boolean {

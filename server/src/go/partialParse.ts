@@ -26,6 +26,11 @@ export interface TreePlan {
   ranges?: Range[];
   /** True for a top-level node (by its start offset) this tree checks; others are there to be read. */
   checks(offset: number): boolean;
+  /**
+   * The rules' words in the code of the chunk a top-level node (by its start offset) lies in, found
+   * while planning: the analysis need not search its text again. Absent for a tree of the whole file.
+   */
+  wordsAt?(offset: number): ReadonlySet<string>;
 }
 
 const WHOLE_FILE: TreePlan[] = [{ checks: () => true }];
@@ -57,14 +62,28 @@ export function treePlans(text: string, rules: readonly GoRule[], pkg?: PackageI
     size += c.end - c.start;
   }
   if (batches.length === 0) batches.push([]);
+  const wordsAt = (offset: number) => needs[chunkAt(chunks, offset)].words;
   return batches.map((own) => {
     const parsed = [...new Set([...context, ...own])].sort((a, b) => a.start - b.start);
     const spans = own.map((c) => [c.start, c.end] as const);
     return {
       ranges: parsed.length === chunks.length ? undefined : rangesOf(parsed),
       checks: batches.length === 1 ? () => true : (offset) => spans.some(([start, end]) => start <= offset && offset < end),
+      wordsAt,
     };
   });
+}
+
+/** The index of the chunk holding `offset` (chunks are in order and cover the text). */
+function chunkAt(chunks: readonly Chunk[], offset: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (chunks[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Chunks as ranges to parse, merged where they touch. */

@@ -91,11 +91,12 @@ function planFor(rules: readonly GoRule[], pkg: PackageIndex | undefined): RuleP
 /**
  * The rules whose triggers (one of them, or one the package adds) and also-required words (all of
  * them) occur in `source`, in list order: the words found lead to the rules, rather than every
- * rule's words being looked up.
+ * rule's words being looked up. `present`, when given, are the words already found in its code
+ * (ChunkNeeds.words): the source is not searched again.
  */
-export function rulesToRun(rules: readonly GoRule[], source: string, pkg?: PackageIndex): GoRule[] {
+export function rulesToRun(rules: readonly GoRule[], source: string, pkg?: PackageIndex, present?: ReadonlySet<string>): GoRule[] {
   const plan = planFor(rules, pkg);
-  return rulesWoken(rules, plan, new Set(source.match(plan.pattern)));
+  return rulesWoken(rules, plan, present ?? new Set(source.match(plan.pattern)));
 }
 
 /** The rules `present` words wake whose also-required words are all present too, in list order. */
@@ -125,6 +126,8 @@ export interface ChunkNeeds {
   readAnywhere: boolean;
   /** A function, method or constant declaration that rules reading by name read where it is named. */
   readIfNamed: boolean;
+  /** The rules' words (and tokens) its code holds: what wakes rules on it. */
+  words: ReadonlySet<string>;
 }
 
 const NO_WORDS: ReadonlySet<string> = new Set();
@@ -149,6 +152,6 @@ export function chunkNeeds(rules: readonly GoRule[], text: string, chunks: reado
     }
     // Only functions, methods and constants are read by name; a chunk that holds more is read wherever it is.
     if (readIfNamed && (chunk.holdsMore || (chunk.keyword !== 'func' && chunk.keyword !== 'const'))) readAnywhere = true;
-    return { checked: woken.length > 0, readsByName: woken.some((r) => r.readsByName), readAnywhere, readIfNamed: readIfNamed && !readAnywhere };
+    return { checked: woken.length > 0, readsByName: woken.some((r) => r.readsByName), readAnywhere, readIfNamed: readIfNamed && !readAnywhere, words: present };
   });
 }

@@ -85,7 +85,7 @@ export function analyzeGoSource(
     // A partial tree with a syntax error may not be what a full parse makes of those declarations.
     const broken = !!plan.ranges && tree.rootNode.hasError;
     try {
-      if (!broken) found.push(...analyzeGoFile(new GoFile(file, text, tree, semantics), rules, config, (rule, err) => errors.push([rule, err]), options, plan.checks));
+      if (!broken) found.push(...analyzeGoFile(new GoFile(file, text, tree, semantics), rules, config, (rule, err) => errors.push([rule, err]), options, plan));
     } finally {
       tree.delete();
     }
