@@ -810,7 +810,8 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
   const errNames = (multi ? pos.left : []).filter((n) => n.id !== target.id && typeOf(n) === 'identifier').map((n) => n.text).filter((n) => n !== '_');
   const up = parentOf(stmt);
   const inHeader = !!up && typeOf(up) === 'if_statement' && ifParts(up).initializer?.id === stmt.id;
-  if (!inHeader && name !== '_' && releasedRightAfter(stmt, name, errNames, kind)) return OWNED;
+  const companions = kind.companions?.(call, file, fn) ?? [];
+  if (!inHeader && name !== '_' && releasedRightAfter(stmt, name, errNames, kind.releasePath, companions)) return OWNED;
   const deadBranches = new Map<number, Branch | undefined>();
   const deadBranch = (s: Node) => {
     if (!deadBranches.has(s.id)) deadBranches.set(s.id, deadBranchOf(file, s, stmt, name, errNames, body));
@@ -822,7 +823,6 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
   const errCheck = checked && failure ? { stmt: checked, failure } : undefined;
   const discarded = name === '_';
   const binding = { target, stmt, declares, errCheck, handedOn: false, inClosure: false };
-  const companions = kind.companions?.(call, file, fn) ?? [];
   if (companions.some((c) => releasedByEarlierDefer(c.name, (id) => c.use(id) === 'release', stmt, fn, body, false))) return OWNED;
 
   let scope: Node | undefined;
@@ -901,21 +901,21 @@ function ownershipOf(file: GoFile, call: Node, kind: ResourceKind): Ownership {
  * True when the statement after the acquisition — or after its `if err != nil { … }`, on whose
  * taken branch there is no resource — is `defer <name>.<release>()`: the idiom, and what the path
  * walk would find at its first step. Reading it off those two statements spares the walk's set-up
- * (mentions, companions, scopes), most of what the resource rules cost. The `if` is passed over only
- * for a resource without companions, which the condition could otherwise mention.
+ * (mentions, scopes, earlier defers), most of what the resource rules cost. The error is neither the
+ * resource nor a companion, so the walk would find nothing in the condition but the dead branch.
  */
-function releasedRightAfter(stmt: Node, name: string, errNames: readonly string[], kind: ResourceKind): boolean {
+function releasedRightAfter(stmt: Node, name: string, errNames: readonly string[], releasePath: readonly string[], companions: readonly Companion[]): boolean {
   if (!hasType(parentOf(stmt), 'statement_list')) return false;
   const after = statementsAfter(stmt);
   let next: Node | undefined = after.next().value ?? undefined;
-  if (next && typeOf(next) === 'if_statement' && !kind.companions) {
+  if (next && typeOf(next) === 'if_statement') {
     const { initializer, condition, alternative } = ifParts(next);
-    const tested = !initializer && !alternative && condition ? ERROR_CHECK.exec(textOf(condition)) : null;
-    if (!tested || !errNames.includes(tested[1])) return false;
+    const tested = !initializer && !alternative && condition ? ERROR_CHECK.exec(textOf(condition))?.[1] : undefined;
+    if (!tested || !errNames.includes(tested) || companions.some((c) => c.name === tested)) return false;
     next = after.next().value ?? undefined;
   }
   if (!next || typeOf(next) !== 'defer_statement') return false;
-  return textOf(next).replace(/\s+/g, '') === `defer${[name, ...kind.releasePath].join('.')}()`;
+  return textOf(next).replace(/\s+/g, '') === `defer${[name, ...releasePath].join('.')}()`;
 }
 
 /** `err != nil`: the condition of an error check, capturing the error's name. */

@@ -57,6 +57,9 @@ function deferReleaseFix(ctx: GoRuleContext, { call, resource, own }: Acquired):
     edits.push(replaceNode(b.target, name));
   }
   const after = resource.afterErrorCheck && b.errCheck ? b.errCheck.stmt : b.stmt;
+  // A path that leaks before the defer would run (an else branch of the error check that returns) keeps leaking.
+  const { row, column } = after.endPosition;
+  if (own.leaks.some(({ range: { start } }) => start.line < row || (start.line === row && start.character < column))) return undefined;
   const release = `defer ${releaseCall(ctx.file, resource, call, name)}`;
   edits.push(insertLinesAfter(ctx.file, after, [release]));
   const title = b.target.text === '_' ? `Name it ${name} and add ${release}` : `Add ${release}`;
