@@ -107,8 +107,8 @@ export function checkResource(ctx: GoRuleContext, check: ResourceCheck): void {
     const acquired = acquisition(file, call, resource, pkg);
     if (!acquired) continue;
     const own = analyzeOwnership(file, call, acquired);
-    // Most resources are released where they are acquired: that walk costs less than asking who else owns it.
-    if (own.state === 'owned' || resource.ownedElsewhere?.(file, call) || (check.reportable && !check.reportable(call, own))) continue;
+    // Most resources are released where they are acquired: the walk that says so costs less than the question.
+    if (own.state === 'owned' || resource.needsNoRelease?.(file, call) || (check.reportable && !check.reportable(call, own))) continue;
     const related: RelatedLocation[] = own.leaks.map((l) => ({ range: l.range, message: LEAK_MESSAGES[l.how](resource.noun) }));
     const found: Acquired = { call, resource: acquired, own };
     report(call, check.message(call, own.state, file), {

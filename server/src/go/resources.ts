@@ -28,8 +28,12 @@ export interface Resource extends ResourceKind {
   releaseArgs?(file: GoFile, call: Node): string;
   /** The resource as a declared result type: same-package functions returning it acquire it too (packageIndex.ts). */
   declared?: DeclaredResource;
-  /** True when something else releases what `call` acquired: the parent context the function cancels, the request's context. */
-  ownedElsewhere?(file: GoFile, call: Node): boolean;
+  /**
+   * True when what `call` acquired needs no release here after all: something else releases it (the
+   * parent context the function cancels, the request's context), or it holds nothing to release (the
+   * response to a HEAD request). Asked only of acquisitions found leaking: it costs more than the walk.
+   */
+  needsNoRelease?(file: GoFile, call: Node): boolean;
 }
 
 /** The call that releases the resource `call` returned, held in `v`: `cancel()`, `t.Stop()`, `resp.Body.Close()`. */
@@ -193,7 +197,7 @@ export const cancelFunc: Resource = {
     const ctx = boundName(call, 0);
     return ctx ? [{ name: ctx, use: receivesDone }] : [];
   },
-  ownedElsewhere: parentReleased,
+  needsNoRelease: parentReleased,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -277,8 +281,8 @@ export const responseBody: Resource = {
   drains: drainsBody,
   callees: RESOURCE_TYPES.response.acquiredBy,
   declared: 'response',
+  needsNoRelease: isHeadRequest,
   acquiredBy(file, call) {
-    if (isHeadRequest(file, call)) return false;
     if (file.isPkgCall(call, 'net/http', ['Get', 'Post', 'PostForm'])) return true;
     const m = methodWithTwoResults(call, CLIENT_METHODS, 1);
     if (!m) return false;
@@ -403,7 +407,7 @@ export const span: Resource = {
     const ctx = boundName(call, 0);
     return ctx ? [{ name: ctx, use: (id) => carriesSpan(file, id) }] : [];
   },
-  ownedElsewhere: recordedNowhere,
+  needsNoRelease: recordedNowhere,
   acquiredBy(file, call) {
     const m = methodWithTwoResults(call, TRACER_METHODS);
     if (!m || (callParts(call)?.args.length ?? 0) < 2) return false;
