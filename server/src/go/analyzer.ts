@@ -106,7 +106,9 @@ export function analyzeGoFile(
   options: GoAnalysisOptions = {},
   plan: TreePlan = WHOLE_TREE,
 ): Finding[] {
-  const enabled = rulesOn(config, rules, goFileTraits(file.path, file.imports));
+  const on = rulesOn(config, rules, goFileTraits(file.path, file.imports));
+  // The same list when none is off: the rule plans built for it are found again (rulePlan.ts).
+  const enabled = on.length === rules.length ? rules : on;
   const raw = file
     .topLevelDecls()
     .flatMap((decl) => (plan.checks(decl.startIndex) ? checkDecl(file, decl, enabled, onError, options, plan.wordsAt?.(decl.startIndex)) : []));

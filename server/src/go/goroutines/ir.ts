@@ -122,7 +122,7 @@ export interface BuildOptions {
   /** Names of functions and methods declared in the file: calls of others are not worth a `call`. */
   declared: ReadonlySet<string>;
   /** The type a function of the file returns first (`newPool() *Pool` -> `Pool`), for the variables it initializes. */
-  resultTypes: ReadonlyMap<string, string>;
+  resultTypeOf(name: string): string | undefined;
   /** The file's constructors by name: their calls make the channels of the value they return. */
   constructors: ReadonlyMap<string, Constructor>;
 }
@@ -388,7 +388,7 @@ class Builder {
         const values = expressionsOf(s.childForFieldName('right'));
         names.forEach((name, i) => {
           this.locals.add(name.text);
-          const type = names.length === values.length ? valueType(values[i], this.options.resultTypes) : undefined;
+          const type = names.length === values.length ? valueType(values[i], this.options) : undefined;
           if (type) this.types.set(name.text, type);
           else this.types.delete(name.text);
         });
@@ -829,13 +829,13 @@ export function typeName(type: Node | null | undefined): string | undefined {
 }
 
 /** The type of `T{…}`, `&T{…}`, `new(T)` and of a call of a function of the file (its first result). */
-function valueType(value: Node, resultTypes: ReadonlyMap<string, string>): string | undefined {
+function valueType(value: Node, options: BuildOptions): string | undefined {
   let v = unparen(value);
   if (typeOf(v) === 'unary_expression' && v.childForFieldName('operator')?.text === '&') v = unparen(v.childForFieldName('operand')!);
   if (typeOf(v) === 'composite_literal') return typeName(v.childForFieldName('type'));
   const parts = typeOf(v) === 'call_expression' ? callParts(v) : undefined;
   if (!parts || typeOf(parts.fn) !== 'identifier') return undefined;
-  return parts.name === 'new' ? typeName(parts.args[0]) : resultTypes.get(parts.name);
+  return parts.name === 'new' ? typeName(parts.args[0]) : options.resultTypeOf(parts.name);
 }
 
 /** Parameter names in order (`_` for unnamed ones): a parameter or receiver list. */

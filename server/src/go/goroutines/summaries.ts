@@ -103,18 +103,24 @@ export function fileScope(file: GoFile): FileScope {
     else if (type === 'const_declaration') readConstants(decl, constants);
   }
   const declared = new Set([...functions.keys(), ...[...methods.keys()].map((m) => m.slice(m.indexOf('.') + 1))]);
-  const resultTypes = new Map<string, string>();
   const constructors = new Map<string, Constructor>();
   for (const [name, decl] of functions) {
     // A constructor makes a channel: most functions are told apart by their text without a walk of their tree.
     const text = textOf(decl);
     const made = text.includes('make') && text.includes('chan') ? constructorOf(decl) : undefined;
     if (made) constructors.set(name, made);
-    // What a constructor returns is its literal's type, even behind an interface result.
-    const type = made?.type ?? typeName(resultsOf(decl)[0]);
-    if (type) resultTypes.set(name, type);
   }
-  scope = { file, functions, methods, madeFields: madeFieldNames(file.topLevelDecls()), options: { file, constants, declared, resultTypes, constructors } };
+  // Read when a variable is initialized by a call of the function: few are.
+  const resultTypes = new Map<string, string | undefined>();
+  const resultTypeOf = (name: string) => {
+    if (!resultTypes.has(name)) {
+      const decl = functions.get(name);
+      // What a constructor returns is its literal's type, even behind an interface result.
+      resultTypes.set(name, (decl && (constructors.get(name)?.type ?? typeName(resultsOf(decl)[0]))) || undefined);
+    }
+    return resultTypes.get(name);
+  };
+  scope = { file, functions, methods, madeFields: madeFieldNames(file.topLevelDecls()), options: { file, constants, declared, resultTypeOf, constructors } };
   scopes.set(file, scope);
   return scope;
 }
