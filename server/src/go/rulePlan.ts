@@ -96,7 +96,19 @@ function planFor(rules: readonly GoRule[], pkg: PackageIndex | undefined): RuleP
  */
 export function rulesToRun(rules: readonly GoRule[], source: string, pkg?: PackageIndex, present?: ReadonlySet<string>): GoRule[] {
   const plan = planFor(rules, pkg);
-  return rulesWoken(rules, plan, present ?? new Set(source.match(plan.pattern)));
+  return present ? rulesWokenBy(rules, plan, present) : rulesWoken(rules, plan, new Set(source.match(plan.pattern)));
+}
+
+/** rulesWoken's last answer for a set of words: the plan asks it of a chunk's words, then the analysis of the declaration in it. */
+const wokenBySet = new WeakMap<ReadonlySet<string>, { rules: readonly GoRule[]; plan: RulePlan; woken: GoRule[] }>();
+
+/** rulesWoken, remembered for the set of words. */
+function rulesWokenBy(rules: readonly GoRule[], plan: RulePlan, present: ReadonlySet<string>): GoRule[] {
+  const known = wokenBySet.get(present);
+  if (known?.rules === rules && known.plan === plan) return known.woken;
+  const woken = rulesWoken(rules, plan, present);
+  wokenBySet.set(present, { rules, plan, woken });
+  return woken;
 }
 
 /** The rules `present` words wake whose also-required words are all present too, in list order. */
@@ -143,7 +155,7 @@ export function chunkNeeds(rules: readonly GoRule[], text: string, chunks: reado
   if (plan.tokens) forEachCodeMatch(text, chunks, plan.tokens, (k, token) => (words[k] ??= new Set()).add(token));
   return chunks.map((chunk, k) => {
     const present = words[k] ?? NO_WORDS;
-    const woken = rulesWoken(rules, plan, present);
+    const woken = rulesWokenBy(rules, plan, present);
     let readAnywhere = false;
     let readIfNamed = false;
     for (const word of present) {
