@@ -38,6 +38,8 @@ export function namedContext(text: string, chunks: readonly Chunk[], needs: read
       for (const name of names) byName.set(name, [...(byName.get(name) ?? []), k]);
     }
   });
+  // A name only its one declaring chunk holds can reach nothing but that chunk, from inside it.
+  for (const [name, [k, ...more]] of byName) if (more.length === 0 && !occursOutside(text, name, chunks[k])) byName.delete(name);
   if (byName.size === 0) return kept;
   const pattern = wordPattern([...byName.keys()]);
   const reached = new Set(frontier);
@@ -62,6 +64,13 @@ export function namedContext(text: string, chunks: readonly Chunk[], needs: read
     );
   }
   return kept;
+}
+
+/** True when `name` occurs in `text` (in any word, comment or string) outside `chunk`: a plain search, faster than the word pattern. */
+function occursOutside(text: string, name: string, chunk: Chunk): boolean {
+  const first = text.indexOf(name);
+  // After the first, only an occurrence that ends past the chunk's end lies outside it.
+  return first >= 0 && (first < chunk.start || text.indexOf(name, Math.max(first, chunk.end - name.length + 1)) >= 0);
 }
 
 const IDENTIFIER = '[A-Za-z_\\u0080-\\uffff][0-9A-Za-z_\\u0080-\\uffff]*';
