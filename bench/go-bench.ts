@@ -76,7 +76,7 @@ async function main() {
     const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
     console.log(`  tree-sitter parse only   ${fmt(t.parse.wallMs)} wall, ${fmt(t.parse.cpuMs)} CPU`);
     console.log(`  LeakLens lint            ${fmt(t.lint.wallMs)} wall, ${fmt(t.lint.cpuMs)} CPU  (${t.findings} findings; parses only the declarations rules read)`);
-    console.log(`  lint / parse ratio       ${x(t.lint.wallMs, t.parse.wallMs)} wall, ${x(t.lint.cpuMs, t.parse.cpuMs)} CPU   (target <= 1.5x; rounds: ${t.ratios.map((r) => r.toFixed(2)).join(' ')})`);
+    console.log(`  lint / parse ratio       ${x(t.lint.wallMs, t.parse.wallMs)} wall, ${x(t.lint.cpuMs, t.parse.cpuMs)} CPU   (budget <= 1.2x; rounds: ${t.ratios.map((r) => r.toFixed(2)).join(' ')})`);
     console.log(`  lint + fixes (json)      ${fmt(t.lintFixes.wallMs)} wall, ${fmt(t.lintFixes.cpuMs)} CPU: ${x(t.lintFixes.cpuMs, t.parse.cpuMs)} CPU`);
     console.log(`  lint of whole-file trees ${fmt(t.lintFullTree.wallMs)} wall, ${fmt(t.lintFullTree.cpuMs)} CPU: ${x(t.lintFullTree.cpuMs, t.parse.cpuMs)} CPU   (the editor's cost for a file it opens)`);
   };
