@@ -26,7 +26,6 @@ export interface ImportInfo {
   path: string;
   /** Local name: explicit alias, `.` for dot imports, `_` for blank ones, else the package's default name. */
   name: string;
-  node: Node;
 }
 
 const defaultNames = new Map<string, string>();
@@ -136,7 +135,7 @@ export class GoFile {
         if (!pathNode || !typeOf(pathNode).endsWith('string_literal')) continue;
         const importPath = pathNode.text.slice(1, -1);
         const alias = parts.length > 1 ? parts[0] : undefined;
-        out.push({ path: importPath, name: alias ? alias.text : defaultImportName(importPath), node: spec });
+        out.push({ path: importPath, name: alias ? alias.text : defaultImportName(importPath) });
       }
     }
     return (this.importList = out);
