@@ -95,30 +95,36 @@ function planFor(rules: readonly GoRule[], pkg: PackageIndex | undefined): RuleP
  * (ChunkNeeds.words): the source is not searched again.
  */
 export function rulesToRun(rules: readonly GoRule[], source: string, pkg?: PackageIndex, present?: ReadonlySet<string>): GoRule[] {
-  const plan = planFor(rules, pkg);
-  return present ? rulesWokenBy(rules, plan, present) : rulesWoken(rules, plan, new Set(source.match(plan.pattern)));
+  if (!present) {
+    const plan = planFor(rules, pkg);
+    return rulesWoken(rules, plan, new Set(source.match(plan.pattern)));
+  }
+  const known = wokenBySet.get(present);
+  return known?.rules === rules && known.pkg === pkg ? known.woken : rulesWokenBy(rules, pkg, planFor(rules, pkg), present);
 }
 
-/** rulesWoken's last answer for a set of words: the plan asks it of a chunk's words, then the analysis of the declaration in it. */
-const wokenBySet = new WeakMap<ReadonlySet<string>, { rules: readonly GoRule[]; plan: RulePlan; woken: GoRule[] }>();
+/**
+ * rulesWoken's last answer for a set of words, with the rules and package it was for (they make the
+ * plan): the plan asks it of a chunk's words, then the analysis of the declaration in the chunk.
+ */
+const wokenBySet = new WeakMap<ReadonlySet<string>, { rules: readonly GoRule[]; pkg?: PackageIndex; woken: GoRule[] }>();
 
 /** rulesWoken, remembered for the set of words. */
-function rulesWokenBy(rules: readonly GoRule[], plan: RulePlan, present: ReadonlySet<string>): GoRule[] {
-  const known = wokenBySet.get(present);
-  if (known?.rules === rules && known.plan === plan) return known.woken;
+function rulesWokenBy(rules: readonly GoRule[], pkg: PackageIndex | undefined, plan: RulePlan, present: ReadonlySet<string>): GoRule[] {
   const woken = rulesWoken(rules, plan, present);
-  wokenBySet.set(present, { rules, plan, woken });
+  wokenBySet.set(present, { rules, pkg, woken });
   return woken;
 }
 
 /** The rules `present` words wake whose also-required words are all present too, in list order. */
 function rulesWoken(rules: readonly GoRule[], plan: RulePlan, present: ReadonlySet<string>): GoRule[] {
-  const picked = new Set<number>(plan.always);
-  for (const word of present) for (const i of plan.woken.get(word) ?? []) picked.add(i);
+  const picked = new Uint8Array(rules.length);
+  for (const i of plan.always) picked[i] = 1;
+  for (const word of present) for (const i of plan.woken.get(word) ?? []) picked[i] = 1;
   const out: GoRule[] = [];
-  for (const i of [...picked].sort((a, b) => a - b)) {
+  for (let i = 0; i < rules.length; i++) {
     const needs = rules[i].alsoRequires;
-    if (!needs || needs.every((w) => present.has(w))) out.push(rules[i]);
+    if (picked[i] && (!needs || needs.every((w) => present.has(w)))) out.push(rules[i]);
   }
   return out;
 }
@@ -155,7 +161,7 @@ export function chunkNeeds(rules: readonly GoRule[], text: string, chunks: reado
   if (plan.tokens) forEachCodeMatch(text, chunks, plan.tokens, (k, token) => (words[k] ??= new Set()).add(token));
   return chunks.map((chunk, k) => {
     const present = words[k] ?? NO_WORDS;
-    const woken = rulesWokenBy(rules, plan, present);
+    const woken = rulesWokenBy(rules, pkg, plan, present);
     let readAnywhere = false;
     let readIfNamed = false;
     for (const word of present) {
