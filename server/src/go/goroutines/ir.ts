@@ -123,8 +123,10 @@ export interface BuildOptions {
   declared: ReadonlySet<string>;
   /** The type a function of the file returns first (`newPool() *Pool` -> `Pool`), for the variables it initializes. */
   resultTypeOf(name: string): string | undefined;
-  /** The file's constructors by name: their calls make the channels of the value they return. */
-  constructors: ReadonlyMap<string, Constructor>;
+  /** Functions of the file that may be constructors (their text makes a channel). */
+  mayConstruct: readonly string[];
+  /** The file's constructor of that name, if it is one: its calls make the channels of the value it returns. */
+  constructorNamed(name: string): Constructor | undefined;
 }
 
 /** Func literals nested deeper than this are not modelled: a fixed budget however deep code nests. */
@@ -315,7 +317,7 @@ class Builder {
     this.functions.push(ir);
     const outer = { locals: this.locals, types: this.types, constructedLocal: this.constructedLocal };
     const name = typeOf(fn) === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
-    this.constructedLocal = ir.constructs = name ? this.options.constructors.get(name)?.local : undefined;
+    this.constructedLocal = ir.constructs = name ? this.options.constructorNamed(name)?.local : undefined;
     this.locals = ir.locals;
     this.types = new Map(this.types);
     for (const list of [fn.childForFieldName('receiver'), fn.childForFieldName('parameters')]) {
@@ -527,7 +529,7 @@ class Builder {
    */
   private constructed(key: ChanKey, value: Node, out: Stmt[], depth: number): boolean {
     const parts = typeOf(value) === 'call_expression' ? callParts(value) : undefined;
-    const made = parts && typeOf(parts.fn) === 'identifier' ? this.options.constructors.get(parts.name) : undefined;
+    const made = parts && typeOf(parts.fn) === 'identifier' ? this.options.constructorNamed(parts.name) : undefined;
     if (!parts || !made) return false;
     for (const { field, make, sizeParam } of made.fields) {
       const passed = sizeParam === undefined ? undefined : parts.args[sizeParam];

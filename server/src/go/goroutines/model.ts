@@ -165,7 +165,7 @@ function buildModel(file: GoFile, decl: Node): GoroutineModel {
  */
 function touchesNoChannel(scope: FileScope, text: string): boolean {
   if (mentionsWord(text, 'chan') || mentionsWord(text, 'select') || text.includes('<-')) return false;
-  for (const name of scope.options.constructors.keys()) if (mentionsWord(text, name)) return false;
+  for (const name of scope.options.mayConstruct) if (mentionsWord(text, name) && scope.options.constructorNamed(name)) return false;
   return true;
 }
 

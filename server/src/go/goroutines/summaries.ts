@@ -103,24 +103,28 @@ export function fileScope(file: GoFile): FileScope {
     else if (type === 'const_declaration') readConstants(decl, constants);
   }
   const declared = new Set([...functions.keys(), ...[...methods.keys()].map((m) => m.slice(m.indexOf('.') + 1))]);
-  const constructors = new Map<string, Constructor>();
-  for (const [name, decl] of functions) {
-    // A constructor makes a channel: most functions are told apart by their text without a walk of their tree.
-    const text = textOf(decl);
-    const made = text.includes('make') && text.includes('chan') ? constructorOf(decl) : undefined;
-    if (made) constructors.set(name, made);
-  }
+  // A constructor makes a channel: most functions are told apart by their text, the rest walked when a call names them.
+  const mayConstruct = [...functions].filter(([, decl]) => textOf(decl).includes('make') && textOf(decl).includes('chan')).map(([name]) => name);
+  const constructors = new Map<string, Constructor | undefined>();
+  const constructorNamed = (name: string) => {
+    if (!constructors.has(name)) {
+      const decl = mayConstruct.includes(name) ? functions.get(name) : undefined;
+      constructors.set(name, decl && constructorOf(decl));
+    }
+    return constructors.get(name);
+  };
   // Read when a variable is initialized by a call of the function: few are.
   const resultTypes = new Map<string, string | undefined>();
   const resultTypeOf = (name: string) => {
     if (!resultTypes.has(name)) {
       const decl = functions.get(name);
       // What a constructor returns is its literal's type, even behind an interface result.
-      resultTypes.set(name, (decl && (constructors.get(name)?.type ?? typeName(resultsOf(decl)[0]))) || undefined);
+      resultTypes.set(name, (decl && (constructorNamed(name)?.type ?? typeName(resultsOf(decl)[0]))) || undefined);
     }
     return resultTypes.get(name);
   };
-  scope = { file, functions, methods, madeFields: madeFieldNames(file.topLevelDecls()), options: { file, constants, declared, resultTypeOf, constructors } };
+  const options = { file, constants, declared, resultTypeOf, mayConstruct, constructorNamed };
+  scope = { file, functions, methods, madeFields: madeFieldNames(file.topLevelDecls()), options };
   scopes.set(file, scope);
   return scope;
 }
