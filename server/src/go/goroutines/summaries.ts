@@ -104,7 +104,8 @@ export function fileScope(file: GoFile): FileScope {
   }
   const declared = new Set([...functions.keys(), ...[...methods.keys()].map((m) => m.slice(m.indexOf('.') + 1))]);
   // A constructor makes a channel: most functions are told apart by their text, the rest walked when a call names them.
-  const mayConstruct = [...functions].filter(([, decl]) => textOf(decl).includes('make') && textOf(decl).includes('chan')).map(([name]) => name);
+  const makesChannel = (text: string) => text.includes('make') && text.includes('chan');
+  const mayConstruct = [...functions].filter(([, decl]) => makesChannel(textOf(decl))).map(([name]) => name);
   const constructors = new Map<string, Constructor | undefined>();
   const constructorNamed = (name: string) => {
     if (!constructors.has(name)) {
