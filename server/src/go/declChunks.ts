@@ -214,6 +214,18 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+/** The index of the chunk (of chunks in order, as declChunks cuts them) holding `offset`; -1 when none does. */
+export function chunkIndexAt(chunks: readonly { start: number; end: number }[], offset: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (chunks[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return chunks.length > 0 && chunks[lo].start <= offset && offset < chunks[lo].end ? lo : -1;
+}
+
 /** The declaration keyword `text` has at `at` as a whole word, if any. */
 function keywordAt(text: string, at: number): string | undefined {
   for (const k of KEYWORDS) {

@@ -12,7 +12,7 @@
  * incrementally on each keystroke.
  */
 import type { Range } from 'web-tree-sitter';
-import { declChunks, type Chunk } from './declChunks';
+import { chunkIndexAt, declChunks, type Chunk } from './declChunks';
 import { namedContext } from './namedContext';
 import type { PackageIndex } from './packageIndex';
 import type { GoRule } from './rule';
@@ -30,7 +30,7 @@ export interface TreePlan {
    * The rules' words in the code of the chunk a top-level node (by its start offset) lies in, found
    * while planning: the analysis need not search its text again. Absent for a tree of the whole file.
    */
-  wordsAt?(offset: number): ReadonlySet<string>;
+  wordsAt?(offset: number): ReadonlySet<string> | undefined;
 }
 
 const WHOLE_FILE: TreePlan[] = [{ checks: () => true }];
@@ -62,7 +62,7 @@ export function treePlans(text: string, rules: readonly GoRule[], pkg?: PackageI
     size += c.end - c.start;
   }
   if (batches.length === 0) batches.push([]);
-  const wordsAt = (offset: number) => needs[chunkAt(chunks, offset)].words;
+  const wordsAt = (offset: number) => needs[chunkIndexAt(chunks, offset)]?.words;
   return batches.map((own) => {
     const parsed = [...new Set([...context, ...own])].sort((a, b) => a.start - b.start);
     const spans = own.map((c) => [c.start, c.end] as const);
@@ -72,18 +72,6 @@ export function treePlans(text: string, rules: readonly GoRule[], pkg?: PackageI
       wordsAt,
     };
   });
-}
-
-/** The index of the chunk holding `offset` (chunks are in order and cover the text). */
-function chunkAt(chunks: readonly Chunk[], offset: number): number {
-  let lo = 0;
-  let hi = chunks.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (chunks[mid].start <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Chunks as ranges to parse, merged where they touch. */

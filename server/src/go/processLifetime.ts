@@ -11,7 +11,7 @@
  * only the declarations rules check, and the callers that decide this may not be among them.
  */
 import type { Node } from 'web-tree-sitter';
-import { declChunks } from './declChunks';
+import { chunkIndexAt, declChunks } from './declChunks';
 import type { GoFile } from './file';
 import { wordOffsets } from './words';
 
@@ -23,7 +23,7 @@ export function runsForProcess(file: GoFile, decl: Node): boolean {
   let facts = cache.get(file);
   if (!facts) cache.set(file, (facts = processFunctions(file)));
   // The declaration's chunk is the one it starts in (a chunk may begin with its doc comment).
-  const chunk = facts.chunks.find((c) => c.start <= decl.startIndex && decl.startIndex < c.end);
+  const chunk = facts.chunks[chunkIndexAt(facts.chunks, decl.startIndex)];
   return !!chunk && facts.process.has(chunk.start);
 }
 
