@@ -9,7 +9,7 @@
  */
 import { forEachCodeMatch, type Chunk } from './declChunks';
 import type { ChunkNeeds } from './rulePlan';
-import { wordPattern } from './words';
+import { firstWord, wordPattern } from './words';
 
 /**
  * Of the chunks `needs` marks readIfNamed and `inTree` leaves out, those to parse: named from what
@@ -66,11 +66,14 @@ export function namedContext(text: string, chunks: readonly Chunk[], needs: read
   return kept;
 }
 
-/** True when `name` occurs in `text` (in any word, comment or string) outside `chunk`: a plain search, faster than the word pattern. */
+/**
+ * True when `name` occurs as a whole word in `text` (code, comment or string) outside `chunk`: a
+ * search for the one name, faster than the word pattern, which matches whole words only too.
+ */
 function occursOutside(text: string, name: string, chunk: Chunk): boolean {
-  const first = text.indexOf(name);
-  // After the first, only an occurrence that ends past the chunk's end lies outside it.
-  return first >= 0 && (first < chunk.start || text.indexOf(name, Math.max(first, chunk.end - name.length + 1)) >= 0);
+  const first = firstWord(text, name);
+  // After the first, only an occurrence past the chunk's end lies outside it.
+  return first >= 0 && (first < chunk.start || firstWord(text, name, Math.max(first + 1, chunk.end)) >= 0);
 }
 
 const IDENTIFIER = '[A-Za-z_\\u0080-\\uffff][0-9A-Za-z_\\u0080-\\uffff]*';

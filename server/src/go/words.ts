@@ -8,9 +8,9 @@ export function mentionsWord(text: string, word: string): boolean {
   return nextWord(text, word, 0) >= 0;
 }
 
-/** The offset of the first whole-word occurrence of `word` in `text`, or -1. */
-export function firstWord(text: string, word: string): number {
-  return nextWord(text, word, 0);
+/** The offset of the first whole-word occurrence of `word` in `text` at or after `from` (the start when absent), or -1. */
+export function firstWord(text: string, word: string, from = 0): number {
+  return nextWord(text, word, from);
 }
 
 /** Offsets of the whole-word occurrences of `word` in `text`. */

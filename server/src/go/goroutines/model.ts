@@ -11,7 +11,7 @@
  * model cannot see might send or receive.
  */
 import type { Node } from 'web-tree-sitter';
-import { declChunks } from '../declChunks';
+import { chunkIndexAt, declChunks } from '../declChunks';
 import type { GoFile } from '../file';
 import { add, canExceed, isExact, isZero, key as countKey, MANY, max, times, ZERO, type Count } from './counts';
 import { forEachStmt, FRESH, namesIn, NIL, type ChanKey, type FunctionIR, type Stmt } from './ir';
@@ -99,13 +99,20 @@ const startersByFile = new WeakMap<GoFile, RegExp | null>();
 function startersOf(file: GoFile): RegExp | null {
   let starters = startersByFile.get(file);
   if (starters !== undefined) return starters;
-  const funcs = (declChunks(file.text) ?? []).filter((c) => c.keyword === 'func').map((c) => ({ name: c.funcName, text: file.text.slice(c.start, c.end) }));
-  const found = new Set(funcs.filter((f) => f.name && mentionsWord(f.text, 'go')).map((f) => f.name!));
-  // Each level searches the functions not yet found for calls of those the last level found.
+  const { text } = file;
+  const funcs = (declChunks(text) ?? []).filter((c) => c.keyword === 'func');
+  const found = new Set(funcs.filter((c) => c.funcName && mentionsWord(text.slice(c.start, c.end), 'go')).map((c) => c.funcName!));
+  // Each level finds the functions not yet found that call one the last level found.
   let frontier = [...found];
   for (let depth = 1; depth < MAX_CALL_DEPTH && frontier.length > 0; depth++) {
-    const calls = callsOf(frontier);
-    frontier = funcs.filter((f) => f.name && !found.has(f.name) && calls.test(f.text)).map((f) => f.name!);
+    const callers = new Set<string>();
+    for (const name of frontier) {
+      forEachCall(text, name, (at, end) => {
+        const caller = funcs[chunkIndexAt(funcs, at)];
+        if (caller?.funcName && end <= caller.end && !found.has(caller.funcName)) callers.add(caller.funcName);
+      });
+    }
+    frontier = [...callers];
     for (const name of frontier) found.add(name);
   }
   startersByFile.set(file, (starters = found.size > 0 ? callsOf([...found]) : null));
@@ -115,6 +122,20 @@ function startersOf(file: GoFile): RegExp | null {
 /** A search for a call of one of `names`: the whole identifier, then `(`. */
 function callsOf(names: readonly string[]): RegExp {
   return new RegExp(`(?<![A-Za-z0-9_])(?:${[...new Set(names)].join('|')})\\s*\\(`);
+}
+
+const OPEN_PAREN = /\s*\(/y;
+
+/**
+ * Visits each place in `text` that callsOf([name]) matches, with the offset of the name and the
+ * end of the match: occurrences of the name found by indexOf, far faster than the pattern.
+ */
+function forEachCall(text: string, name: string, visit: (at: number, end: number) => void): void {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (at > 0 && /[A-Za-z0-9_]/.test(text[at - 1])) continue;
+    OPEN_PAREN.lastIndex = at + name.length;
+    if (OPEN_PAREN.test(text)) visit(at, OPEN_PAREN.lastIndex);
+  }
 }
 
 function buildModel(file: GoFile, decl: Node): GoroutineModel {
