@@ -7,7 +7,7 @@
  * they check, or of one read that way, transitively; the rest (most constants, and in a large file
  * most functions) need not be parsed.
  */
-import { forEachCodeMatch, type Chunk } from './declChunks';
+import { chunkIndexAt, forEachCodeMatch, type Chunk } from './declChunks';
 import type { ChunkNeeds } from './rulePlan';
 import { firstWord, wordPattern } from './words';
 
@@ -39,7 +39,7 @@ export function namedContext(text: string, chunks: readonly Chunk[], needs: read
     }
   });
   // A name only its one declaring chunk holds can reach nothing but that chunk, from inside it.
-  for (const [name, [k, ...more]] of byName) if (more.length === 0 && !occursOutside(text, name, chunks[k])) byName.delete(name);
+  for (const [name, [k, ...more]] of byName) if (more.length === 0 && !occursOutside(text, name, chunks, k)) byName.delete(name);
   if (byName.size === 0) return kept;
   const pattern = wordPattern([...byName.keys()]);
   const reached = new Set(frontier);
@@ -67,13 +67,26 @@ export function namedContext(text: string, chunks: readonly Chunk[], needs: read
 }
 
 /**
- * True when `name` occurs as a whole word in `text` (code, comment or string) outside `chunk`: a
- * search for the one name, faster than the word pattern, which matches whole words only too.
+ * True when `name` occurs as a whole word in the code (strings included, comments not) of a chunk
+ * other than `chunks[k]`: where the word pattern below would find it, found by a search for the one
+ * name, which is faster.
  */
-function occursOutside(text: string, name: string, chunk: Chunk): boolean {
-  const first = firstWord(text, name);
-  // After the first, only an occurrence past the chunk's end lies outside it.
-  return first >= 0 && (first < chunk.start || firstWord(text, name, Math.max(first + 1, chunk.end)) >= 0);
+function occursOutside(text: string, name: string, chunks: readonly Chunk[], k: number): boolean {
+  const own = chunks[k];
+  for (let at = firstWord(text, name); at >= 0; ) {
+    if (at >= own.start && at < own.end) {
+      at = firstWord(text, name, own.end);
+      continue;
+    }
+    if (!inComment(chunks[chunkIndexAt(chunks, at)], at)) return true;
+    at = firstWord(text, name, at + name.length);
+  }
+  return false;
+}
+
+function inComment(chunk: Chunk, at: number): boolean {
+  for (let i = 0; i < chunk.comments.length; i += 2) if (chunk.comments[i] <= at && at < chunk.comments[i + 1]) return true;
+  return false;
 }
 
 const IDENTIFIER = '[A-Za-z_\\u0080-\\uffff][0-9A-Za-z_\\u0080-\\uffff]*';
