@@ -274,6 +274,28 @@ func start() {
   assert.deepEqual(lintGo('p.go', text.replace('size = 1', 'size = 2')), []);
 });
 
+test('a method named elsewhere only in a comment, or inside a longer name, is not read by name', () => {
+  // drain holds a word the goroutine rules read (\`<-\`) and no trigger, and no code of a checked
+  // declaration calls it: start's doc comment names it, and start calls drainAll, whose name begins with it.
+  const text = `package p
+
+type worker struct{ out chan int }
+
+// start is like drain, but for one value.
+func start() {
+	w := &worker{out: make(chan int)}
+	go func() { w.out <- 1 }()
+	w.drainAll()
+}
+
+func (w *worker) drainAll() {}
+
+func (w *worker) drain() { <-w.out }
+`;
+  assert.deepEqual(topLevelTypes(text), ['package_clause:0', 'type_declaration:2', 'comment:4', 'function_declaration:5']);
+  assert.deepEqual(lintGo('p.go', text), fullTreeFindings('p.go', text));
+});
+
 test('a declaration whose names the chunk scan cannot read, or that shares its chunk, is kept as before', () => {
   const text = `package p
 

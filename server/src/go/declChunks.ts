@@ -245,6 +245,12 @@ function quotedEnd(text: string, at: number, quote: number): number {
   return -1;
 }
 
+/** True when `offset` lies in one of `chunk`'s comments (forEachCodeMatch keeps a cursor instead, for matches in order). */
+export function inComment(chunk: Chunk, offset: number): boolean {
+  for (let i = 0; i < chunk.comments.length; i += 2) if (chunk.comments[i] <= offset && offset < chunk.comments[i + 1]) return true;
+  return false;
+}
+
 /**
  * Calls `visit` with each match of `pattern` (global, its matches within a line) in the code of
  * `chunks` of `text`, and the index of the chunk it lies in: comments are left out (a doc comment

@@ -7,7 +7,7 @@
  * they check, or of one read that way, transitively; the rest (most constants, and in a large file
  * most functions) need not be parsed.
  */
-import { chunkIndexAt, forEachCodeMatch, type Chunk } from './declChunks';
+import { chunkIndexAt, forEachCodeMatch, inComment, type Chunk } from './declChunks';
 import type { ChunkNeeds } from './rulePlan';
 import { firstWord, wordPattern } from './words';
 
@@ -81,11 +81,6 @@ function occursOutside(text: string, name: string, chunks: readonly Chunk[], k: 
     if (!inComment(chunks[chunkIndexAt(chunks, at)], at)) return true;
     at = firstWord(text, name, at + name.length);
   }
-  return false;
-}
-
-function inComment(chunk: Chunk, at: number): boolean {
-  for (let i = 0; i < chunk.comments.length; i += 2) if (chunk.comments[i] <= at && at < chunk.comments[i + 1]) return true;
   return false;
 }
 
