@@ -19,7 +19,7 @@ import { factsOf, unownable, walkFunction, type Exit, type PathState, type Start
 import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type FileScope, type Wait } from './summaries';
 import { callParts, isInside, namedChildren, textOf, typeOf } from '../syntax';
 import { statementsByKeyword } from '../wordNodes';
-import { mentionsWord, wordFinder } from '../words';
+import { mentionsWord, wordFinder, wordOffsets } from '../words';
 
 export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner' | 'skipped';
 
@@ -107,10 +107,12 @@ function startersOf(file: GoFile): RegExp | null {
   for (let depth = 1; depth < MAX_CALL_DEPTH && frontier.length > 0; depth++) {
     const callers = new Set<string>();
     for (const name of frontier) {
-      forEachCall(text, name, (at, end) => {
-        const caller = funcs[chunkIndexAt(funcs, at)];
-        if (caller?.funcName && end <= caller.end && !found.has(caller.funcName)) callers.add(caller.funcName);
-      });
+      for (const at of wordOffsets(text, name)) {
+        // A call: the name, then `(`, within the caller's chunk.
+        OPEN_PAREN.lastIndex = at + name.length;
+        const caller = OPEN_PAREN.test(text) ? funcs[chunkIndexAt(funcs, at)] : undefined;
+        if (caller?.funcName && OPEN_PAREN.lastIndex <= caller.end && !found.has(caller.funcName)) callers.add(caller.funcName);
+      }
     }
     frontier = [...callers];
     for (const name of frontier) found.add(name);
@@ -124,19 +126,8 @@ function callsOf(names: readonly string[]): RegExp {
   return new RegExp(`(?<![A-Za-z0-9_])(?:${[...new Set(names)].join('|')})\\s*\\(`);
 }
 
+/** Blanks and `(` right at lastIndex: what follows a name that is called. */
 const OPEN_PAREN = /\s*\(/y;
-
-/**
- * Visits each place in `text` that callsOf([name]) matches, with the offset of the name and the
- * end of the match: occurrences of the name found by indexOf, far faster than the pattern.
- */
-function forEachCall(text: string, name: string, visit: (at: number, end: number) => void): void {
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-    if (at > 0 && /[A-Za-z0-9_]/.test(text[at - 1])) continue;
-    OPEN_PAREN.lastIndex = at + name.length;
-    if (OPEN_PAREN.test(text)) visit(at, OPEN_PAREN.lastIndex);
-  }
-}
 
 function buildModel(file: GoFile, decl: Node): GoroutineModel {
   const text = textOf(decl);
