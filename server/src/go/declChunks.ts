@@ -33,6 +33,10 @@ const KEYWORDS = ['func', 'type', 'var', 'const', 'import'];
 
 const NO_COMMENTS: readonly number[] = [];
 
+/** Line breaks, brackets, and what may open a comment or a literal: ASCII codes the scan acts on inside brackets. */
+const ENDS_A_RUN = new Uint8Array(128);
+for (const c of '\n/`"\'()[]{}') ENDS_A_RUN[c.charCodeAt(0)] = 1;
+
 /** What a line held, for attaching comment lines to the declaration below them. */
 const enum Line {
   Blank,
@@ -83,6 +87,11 @@ function scanChunks(text: string): Chunk[] | undefined {
       atLineStart = false;
       const keyword = depth === 0 ? keywordAt(text, i) : undefined;
       if (keyword) starts.push({ row: lineStarts.length - 1, keyword });
+    }
+    if (depth > 0 && kind === Line.Code) {
+      // Inside brackets, on a line that already holds code, only these characters change what the scan knows.
+      while (i < n && !ENDS_A_RUN[text.charCodeAt(i)]) i++;
+      if (i === n) break;
     }
     const c = text.charCodeAt(i);
     if (c === 10) {

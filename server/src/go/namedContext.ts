@@ -9,7 +9,7 @@
  */
 import { chunkIndexAt, forEachCodeMatch, inComment, type Chunk } from './declChunks';
 import type { ChunkNeeds } from './rulePlan';
-import { firstWord, wordPattern } from './words';
+import { forEachWordOf, wordPattern } from './words';
 
 /**
  * Of the chunks `needs` marks readIfNamed and `inTree` leaves out, those to parse: named from what
@@ -39,7 +39,9 @@ export function namedContext(text: string, chunks: readonly Chunk[], needs: read
     }
   });
   // A name only its one declaring chunk holds can reach nothing but that chunk, from inside it.
-  for (const [name, [k, ...more]] of byName) if (more.length === 0 && !occursOutside(text, name, chunks, k)) byName.delete(name);
+  const declaredOnce = [...byName].filter(([, ks]) => ks.length === 1).map(([name]) => name);
+  const elsewhere = namedElsewhere(text, chunks, declaredOnce, (name) => chunks[byName.get(name)![0]]);
+  for (const name of declaredOnce) if (!elsewhere.has(name)) byName.delete(name);
   if (byName.size === 0) return kept;
   const pattern = wordPattern([...byName.keys()]);
   const reached = new Set(frontier);
@@ -67,21 +69,17 @@ export function namedContext(text: string, chunks: readonly Chunk[], needs: read
 }
 
 /**
- * True when `name` occurs as a whole word in the code (strings included, comments not) of a chunk
- * other than `chunks[k]`: where the word pattern below would find it, found by a search for the one
- * name, which is faster.
+ * Of `names`, each declared by one chunk (`home`), those that occur as whole words in the code
+ * (strings included, comments not) of another chunk: where the word pattern below would find them.
  */
-function occursOutside(text: string, name: string, chunks: readonly Chunk[], k: number): boolean {
-  const own = chunks[k];
-  for (let at = firstWord(text, name); at >= 0; ) {
-    if (at >= own.start && at < own.end) {
-      at = firstWord(text, name, own.end);
-      continue;
-    }
-    if (!inComment(chunks[chunkIndexAt(chunks, at)], at)) return true;
-    at = firstWord(text, name, at + name.length);
-  }
-  return false;
+function namedElsewhere(text: string, chunks: readonly Chunk[], names: readonly string[], home: (name: string) => Chunk): Set<string> {
+  const found = new Set<string>();
+  forEachWordOf(text, names, (at, name) => {
+    const own = home(name);
+    if (found.has(name) || (at >= own.start && at < own.end)) return;
+    if (!inComment(chunks[chunkIndexAt(chunks, at)], at)) found.add(name);
+  });
+  return found;
 }
 
 const IDENTIFIER = '[A-Za-z_\\u0080-\\uffff][0-9A-Za-z_\\u0080-\\uffff]*';

@@ -8,9 +8,9 @@ export function mentionsWord(text: string, word: string): boolean {
   return nextWord(text, word, 0) >= 0;
 }
 
-/** The offset of the first whole-word occurrence of `word` in `text` at or after `from` (the start when absent), or -1. */
-export function firstWord(text: string, word: string, from = 0): number {
-  return nextWord(text, word, from);
+/** The offset of the first whole-word occurrence of `word` in `text`, or -1. */
+export function firstWord(text: string, word: string): number {
+  return nextWord(text, word, 0);
 }
 
 /** Offsets of the whole-word occurrences of `word` in `text`. */
@@ -18,6 +18,24 @@ export function wordOffsets(text: string, word: string): number[] {
   const out: number[] = [];
   for (let at = nextWord(text, word, 0); at >= 0; at = nextWord(text, word, at + word.length)) out.push(at);
   return out;
+}
+
+/**
+ * Below this many words, one indexOf search per word beats building and running a pattern of them
+ * all; past it (the many functions of a large file), one pass of the pattern is far cheaper.
+ */
+const FEW_WORDS = 16;
+
+/**
+ * Calls `visit` with each whole-word occurrence of one of `words` in `text` and the word, in no
+ * particular order: one search per word when there are few, one pattern over the text otherwise.
+ */
+export function forEachWordOf(text: string, words: readonly string[], visit: (at: number, word: string) => void): void {
+  if (words.length <= FEW_WORDS) {
+    for (const word of words) for (let at = nextWord(text, word, 0); at >= 0; at = nextWord(text, word, at + word.length)) visit(at, word);
+    return;
+  }
+  for (const m of text.matchAll(wordPattern(words))) visit(m.index, m[0]);
 }
 
 /** The index of the first of `offsets` (ascending) at or after `offset`: a binary search. */

@@ -19,7 +19,7 @@ import { factsOf, unownable, walkFunction, type Exit, type PathState, type Start
 import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type FileScope, type Wait } from './summaries';
 import { callParts, isInside, namedChildren, textOf, typeOf } from '../syntax';
 import { statementsByKeyword } from '../wordNodes';
-import { mentionsWord, wordFinder, wordOffsets } from '../words';
+import { forEachWordOf, mentionsWord, wordFinder } from '../words';
 
 export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner' | 'skipped';
 
@@ -106,14 +106,12 @@ function startersOf(file: GoFile): RegExp | null {
   let frontier = [...found];
   for (let depth = 1; depth < MAX_CALL_DEPTH && frontier.length > 0; depth++) {
     const callers = new Set<string>();
-    for (const name of frontier) {
-      for (const at of wordOffsets(text, name)) {
-        // A call: the name, then `(`, within the caller's chunk.
-        OPEN_PAREN.lastIndex = at + name.length;
-        const caller = OPEN_PAREN.test(text) ? funcs[chunkIndexAt(funcs, at)] : undefined;
-        if (caller?.funcName && OPEN_PAREN.lastIndex <= caller.end && !found.has(caller.funcName)) callers.add(caller.funcName);
-      }
-    }
+    forEachWordOf(text, frontier, (at, name) => {
+      // A call: the name, then `(`, within the caller's chunk.
+      OPEN_PAREN.lastIndex = at + name.length;
+      const caller = OPEN_PAREN.test(text) ? funcs[chunkIndexAt(funcs, at)] : undefined;
+      if (caller?.funcName && OPEN_PAREN.lastIndex <= caller.end && !found.has(caller.funcName)) callers.add(caller.funcName);
+    });
     frontier = [...callers];
     for (const name of frontier) found.add(name);
   }
