@@ -46,9 +46,10 @@ export function readFieldChannels(source: string, pkg: string, others: readonly 
   const accessors = new Map([...accessorMethods(text)].filter(([m, f]) => fields.has(f) && !elsewhere(m)));
   const neverSignalled = new Set<string>();
   const neverReceived = new Set<string>();
-  for (const field of fields) {
-    if (elsewhere(field)) continue;
-    const uses = usesOf(text, field, [...accessors].filter(([, f]) => f === field).map(([m]) => m));
+  const judgeable = [...fields].filter((field) => !elsewhere(field));
+  const usesByField = usesOf(text, judgeable, accessors);
+  for (const field of judgeable) {
+    const uses = usesByField.get(field);
     // Made here, or its value comes from somewhere this reading cannot see (a positional literal).
     if (!uses || uses.includes('other') || !uses.includes('make')) continue;
     const signalled = uses.includes('send') || uses.includes('close');
@@ -91,8 +92,9 @@ function structFieldLines(text: string): { line: string; times: number }[] {
   const bodies: { start: number; end: number }[] = [];
   const open: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '{') open.push(i);
-    else if (text[i] === '}') {
+    const c = text.charCodeAt(i); // `{` 123, `}` 125
+    if (c === 123) open.push(i);
+    else if (c === 125) {
       const brace = open.pop();
       if (brace !== undefined && structBraces.has(brace)) bodies.push({ start: brace + 1, end: i });
     }
@@ -140,25 +142,45 @@ function accessorMethods(text: string): Map<string, string> {
   return out;
 }
 
-/** How the file uses `.field` and `.accessor()`; undefined when the field is never mentioned after a dot. */
-function usesOf(text: string, field: string, accessors: readonly string[]): Use[] | undefined {
-  const uses: Use[] = [];
-  for (const name of [field, ...accessors]) {
-    for (const m of text.matchAll(new RegExp(`\\.\\s*${name}\\b`, 'g'))) {
-      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
-      const call = name !== field;
+/**
+ * How the file uses `.field` and `.accessor()` for each of `fields` (`accessors`: method -> field),
+ * all in one pass of each pattern; a field mentioned neither after a dot nor as a literal's key has no entry.
+ */
+function usesOf(text: string, fields: readonly string[], accessors: ReadonlyMap<string, string>): Map<string, Use[]> {
+  const out = new Map<string, Use[]>();
+  if (fields.length === 0) return out;
+  const note = (field: string, use: Use) => {
+    const uses = out.get(field);
+    if (uses) uses.push(use);
+    else out.set(field, [use]);
+  };
+  /** For each name after a dot: the field it is, or the fields whose accessor it calls (a name may be both, in two structs). */
+  const meanings = new Map<string, { field: string; call: boolean }[]>();
+  const mean = (name: string, field: string, call: boolean) => meanings.set(name, [...(meanings.get(name) ?? []), { field, call }]);
+  for (const field of fields) mean(field, field, false);
+  for (const [method, field] of accessors) if (fields.includes(field)) mean(method, field, true);
+  for (const m of text.matchAll(new RegExp(`\\.\\s*(${alternation([...meanings.keys()])})\\b`, 'g'))) {
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
+    for (const { field, call } of meanings.get(m[1])!) {
       // A method value (`s.done` passed without calling it) is handed on.
       if (call && !/^\s*\(\s*\)/.test(after)) {
-        uses.push('other');
+        note(field, 'other');
         continue;
       }
       const rest = call ? after.replace(/^\s*\(\s*\)/, '') : after;
-      uses.push(classify(text.slice(Math.max(0, m.index - 200), chainStart(text, m.index)), rest, text, m.index, field, call));
+      note(field, classify(text.slice(Math.max(0, m.index - 200), chainStart(text, m.index)), rest, text, m.index, field, call));
     }
   }
   // `field: value` in a composite literal: a make, or another channel the field now aliases.
-  for (const m of text.matchAll(new RegExp(`[{,]\\s*${field}\\s*:\\s*(\\S)`, 'g'))) uses.push(text.startsWith('make', m.index + m[0].length - 1) ? 'make' : 'other');
-  return uses.length > 0 ? uses : undefined;
+  for (const m of text.matchAll(new RegExp(`[{,]\\s*(${alternation(fields)})\\s*:\\s*(?=\\S)`, 'g'))) {
+    note(m[1], text.startsWith('make', m.index + m[0].length) ? 'make' : 'other');
+  }
+  return out;
+}
+
+/** Identifiers as one regex alternation, the longest first. */
+function alternation(names: readonly string[]): string {
+  return [...names].sort((a, b) => b.length - a.length).join('|');
 }
 
 /** Where the selector chain ending at `dot` starts (`r.recv.get().c`: at r). */
