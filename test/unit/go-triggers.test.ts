@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { generateLargeFile } from '../../bench/goCorpus';
 import { analyzeGoFile } from '../../server/src/go/analyzer';
-import { mentionsWord, wordFinder } from '../../server/src/go/words';
+import { forEachWordOf, mentionsWord, wordFinder, wordOffsets } from '../../server/src/go/words';
 import { GoFile } from '../../server/src/go/file';
 import { parseGo } from '../../server/src/go/parser';
 import { goRules } from '../../server/src/go/rules';
@@ -50,6 +50,19 @@ test('the one-pass word finder agrees with mentionsWord', () => {
   const find = wordFinder(['Do', 'Done', 'Get', 'go', 'goto', 'NewTicker', 'Tick']);
   for (const [text, word, whole] of WHOLE_WORD_CASES) assert.equal(find(text).has(word), whole, `${word} in ${text}`);
   assert.deepEqual([...find('t := time.NewTicker(d); <-time.Tick(d); goto x')].sort(), ['NewTicker', 'Tick', 'goto']);
+});
+
+test('forEachWordOf finds what wordOffsets finds, with a search per word or one pattern for many words', () => {
+  const text = 'run(); runLoop(x); rerun(); éRun run_ go run() // run\n';
+  const few = ['run', 'runLoop', 'Run'];
+  const many = [...few, ...Array.from({ length: 20 }, (_, i) => `unused${i}`)];
+  const expected = few.flatMap((w) => wordOffsets(text, w).map((at) => `${w}@${at}`)).sort();
+  assert.deepEqual(expected, ['run@0', 'run@41', 'run@50', 'runLoop@7']);
+  for (const words of [few, many]) {
+    const found: string[] = [];
+    forEachWordOf(text, words, (at, word) => found.push(`${word}@${at}`));
+    assert.deepEqual(found.sort(), expected, `${words.length} words`);
+  }
 });
 
 test('every Go rule declares triggers', () => {

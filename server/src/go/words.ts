@@ -81,9 +81,13 @@ export function wordFinder(words: readonly string[]): (text: string) => Set<stri
 /** A global RegExp matching any of `words` as a whole word, as isIdentifierChar has words end. */
 export function wordPattern(words: readonly string[]): RegExp {
   if (words.length === 0) return /(?!)/g;
-  const escaped = [...new Set(words)].sort((a, b) => b.length - a.length).map(escapeRegExp);
   // Word characters as isIdentifierChar has them: ASCII letters, digits, `_`, and any code unit past ASCII.
-  return new RegExp(`(?<![0-9A-Za-z_\u0080-\uffff])(?:${escaped.join('|')})(?![0-9A-Za-z_\u0080-\uffff])`, 'g');
+  return new RegExp(`(?<![0-9A-Za-z_\u0080-\uffff])(?:${alternationOf(words)})(?![0-9A-Za-z_\u0080-\uffff])`, 'g');
+}
+
+/** `words` as a RegExp alternation that matches them literally, the longest first (a prefix of another never wins). */
+export function alternationOf(words: readonly string[]): string {
+  return [...new Set(words)].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
 }
 
 /** `text` as a RegExp source that matches it literally. */

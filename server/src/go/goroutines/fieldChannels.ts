@@ -13,6 +13,7 @@ import type { Node } from 'web-tree-sitter';
 import { LineIndex } from '../../engine/text';
 import type { FileDecls } from '../declaredResults';
 import { hasType, isFunctionNode, namedChildren, parentOf, typeOf, unparen } from '../syntax';
+import { alternationOf } from '../words';
 
 export interface FieldChannels {
   /** Accessor methods (`func (s *S) Done() <-chan T { return s.done }`) and the field each returns. */
@@ -159,7 +160,7 @@ function usesOf(text: string, fields: readonly string[], accessors: ReadonlyMap<
   const mean = (name: string, field: string, call: boolean) => meanings.set(name, [...(meanings.get(name) ?? []), { field, call }]);
   for (const field of fields) mean(field, field, false);
   for (const [method, field] of accessors) if (fields.includes(field)) mean(method, field, true);
-  for (const m of text.matchAll(new RegExp(`\\.\\s*(${alternation([...meanings.keys()])})\\b`, 'g'))) {
+  for (const m of text.matchAll(new RegExp(`\\.\\s*(${alternationOf([...meanings.keys()])})\\b`, 'g'))) {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
     for (const { field, call } of meanings.get(m[1])!) {
       // A method value (`s.done` passed without calling it) is handed on.
@@ -172,15 +173,10 @@ function usesOf(text: string, fields: readonly string[], accessors: ReadonlyMap<
     }
   }
   // `field: value` in a composite literal: a make, or another channel the field now aliases.
-  for (const m of text.matchAll(new RegExp(`[{,]\\s*(${alternation(fields)})\\s*:\\s*(?=\\S)`, 'g'))) {
+  for (const m of text.matchAll(new RegExp(`[{,]\\s*(${alternationOf(fields)})\\s*:\\s*(?=\\S)`, 'g'))) {
     note(m[1], text.startsWith('make', m.index + m[0].length) ? 'make' : 'other');
   }
   return out;
-}
-
-/** Identifiers as one regex alternation, the longest first. */
-function alternation(names: readonly string[]): string {
-  return [...names].sort((a, b) => b.length - a.length).join('|');
 }
 
 /** Where the selector chain ending at `dot` starts (`r.recv.get().c`: at r). */
