@@ -32,7 +32,7 @@ const FEW_WORDS = 16;
  */
 export function forEachWordOf(text: string, words: readonly string[], visit: (at: number, word: string) => void): void {
   if (words.length <= FEW_WORDS) {
-    for (const word of words) for (let at = nextWord(text, word, 0); at >= 0; at = nextWord(text, word, at + word.length)) visit(at, word);
+    for (const word of words) for (const at of wordOffsets(text, word)) visit(at, word);
     return;
   }
   for (const m of text.matchAll(wordPattern(words))) visit(m.index, m[0]);
