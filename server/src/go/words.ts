@@ -27,12 +27,13 @@ export function wordOffsets(text: string, word: string): number[] {
 const FEW_WORDS = 16;
 
 /**
- * Calls `visit` with each whole-word occurrence of one of `words` in `text` and the word, in no
- * particular order: one search per word when there are few, one pattern over the text otherwise.
+ * Calls `visit` once with each whole-word occurrence of one of `words` (repeats count once) in
+ * `text` and the word, in no particular order: one search per word when there are few, one pattern
+ * over the text otherwise.
  */
 export function forEachWordOf(text: string, words: readonly string[], visit: (at: number, word: string) => void): void {
   if (words.length <= FEW_WORDS) {
-    for (const word of words) for (const at of wordOffsets(text, word)) visit(at, word);
+    for (const word of new Set(words)) for (const at of wordOffsets(text, word)) visit(at, word);
     return;
   }
   for (const m of text.matchAll(wordPattern(words))) visit(m.index, m[0]);
