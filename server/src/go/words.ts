@@ -79,11 +79,15 @@ export function wordFinder(words: readonly string[]): (text: string) => Set<stri
   return (text) => new Set(text.match(pattern));
 }
 
+/** Word characters as isIdentifierChar has them: ASCII letters, digits, `_`, and any code unit past ASCII. */
+const WORD_CHAR = '[0-9A-Za-z_\u0080-\uffff]';
+/** RegExp source: no word character right before, so what follows starts a word. */
+export const WORD_START = `(?<!${WORD_CHAR})`;
+
 /** A global RegExp matching any of `words` as a whole word, as isIdentifierChar has words end. */
 export function wordPattern(words: readonly string[]): RegExp {
   if (words.length === 0) return /(?!)/g;
-  // Word characters as isIdentifierChar has them: ASCII letters, digits, `_`, and any code unit past ASCII.
-  return new RegExp(`(?<![0-9A-Za-z_\u0080-\uffff])(?:${alternationOf(words)})(?![0-9A-Za-z_\u0080-\uffff])`, 'g');
+  return new RegExp(`${WORD_START}(?:${alternationOf(words)})(?!${WORD_CHAR})`, 'g');
 }
 
 /** `words` as a RegExp alternation that matches them literally, the longest first (a prefix of another never wins). */

@@ -19,7 +19,7 @@ import { factsOf, unownable, walkFunction, type Exit, type PathState, type Start
 import { fileScope, MAX_CALL_DEPTH, Summaries, waitsOf, type ChanEffect, type FileScope, type Wait } from './summaries';
 import { callParts, isInside, namedChildren, textOf, typeOf } from '../syntax';
 import { statementsByKeyword } from '../wordNodes';
-import { forEachWordOf, mentionsWord, wordFinder } from '../words';
+import { alternationOf, forEachWordOf, mentionsWord, WORD_START, wordFinder } from '../words';
 
 export type LeakShape = 'sender' | 'receiver' | 'range' | 'stop' | 'owner' | 'skipped';
 
@@ -121,7 +121,7 @@ function startersOf(file: GoFile): RegExp | null {
 
 /** A search for a call of one of `names`: the whole identifier, then `(`. */
 function callsOf(names: readonly string[]): RegExp {
-  return new RegExp(`(?<![A-Za-z0-9_])(?:${[...new Set(names)].join('|')})\\s*\\(`);
+  return new RegExp(`${WORD_START}(?:${alternationOf(names)})\\s*\\(`);
 }
 
 /** Blanks and `(` right at lastIndex: what follows a name that is called. */
