@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { EngineTiming } from './engineTiming';
+import type { TreeReadTiming } from './treeReadTiming';
 import { generateCorpus } from './goCorpus';
 
 const ROOT = path.join(__dirname, '..');
@@ -25,12 +26,12 @@ function listGoFiles(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.go')).map((f) => path.join(dir, f)).sort();
 }
 
-/** Bundles engineTiming.ts as esbuild.mjs bundles the CLI, beside the two .wasm files; returns its path. */
-function bundleEngineTiming(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-engine-timing-'));
-  const outfile = path.join(dir, 'engineTiming.js');
+/** Bundles a timing program of bench/ (`engineTiming`) as esbuild.mjs bundles the CLI, beside the two .wasm files; returns its path. */
+function bundleTiming(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaklens-timing-'));
+  const outfile = path.join(dir, `${name}.js`);
   esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'engineTiming.ts')],
+    entryPoints: [path.join(__dirname, `${name}.ts`)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -64,22 +65,26 @@ async function main() {
   const files = listGoFiles(CORPUS);
 
   // The engine as shipped: bundled like the CLI, run by plain node.
-  const timing = bundleEngineTiming();
-  const measure = (list: string[], rounds = 5, stub?: string): EngineTiming => {
+  const timing = bundleTiming('engineTiming');
+  const treeRead = bundleTiming('treeReadTiming');
+  const run = (program: string, list: string[], args: string[]) => {
     const listFile = path.join(os.tmpdir(), 'leaklens-bench-files.json');
     fs.writeFileSync(listFile, JSON.stringify(list));
-    const r = spawnSync('node', [timing, listFile, String(rounds), ...(stub ? [stub] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status !== 0) throw new Error(`engine timing failed: ${r.stderr}`);
+    const r = spawnSync('node', [program, listFile, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`${path.basename(program)} failed: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
+  const measure = (list: string[], rounds = 5, stub?: string): EngineTiming => run(timing, list, [String(rounds), ...(stub ? [stub] : [])]);
   // The same lint with every rule's check stubbed out: what parsing the declarations rules read,
-  // planning and per-file work cost before any rule runs, so the rules' own share of the ratio shows.
-  const report = (t: EngineTiming, floor: EngineTiming) => {
+  // planning and per-file work cost before any rule runs, so the rules' own share of the ratio shows;
+  // and what reading every node of the parsed trees once costs, which is what that share buys.
+  const report = (t: EngineTiming, floor: EngineTiming, read: TreeReadTiming) => {
     const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
     console.log(`  tree-sitter parse only   ${fmt(t.parse.wallMs)} wall, ${fmt(t.parse.cpuMs)} CPU`);
     console.log(`  LeakLens lint            ${fmt(t.lint.wallMs)} wall, ${fmt(t.lint.cpuMs)} CPU  (${t.findings} findings; parses only the declarations rules read)`);
     console.log(`  lint / parse ratio       ${x(t.lint.wallMs, t.parse.wallMs)} wall, ${x(t.lint.cpuMs, t.parse.cpuMs)} CPU   (budget <= 1.2x; rounds: ${t.ratios.map((r) => r.toFixed(2)).join(' ')})`);
     console.log(`    of which before rules  ${x(floor.lint.cpuMs, floor.parse.cpuMs)} CPU   (rule checks stubbed: parsing the declarations rules read, planning, per-file work; rounds: ${floor.ratios.map((r) => r.toFixed(2)).join(' ')})`);
+    console.log(`  every node read once     ${x(read.cursorMs, read.parseMs)} CPU by tree cursor, ${x(read.nodeObjectsMs, read.parseMs)} by Node objects, of a whole-file parse (${read.nodes} nodes)`);
     console.log(`  lint + fixes (json)      ${fmt(t.lintFixes.wallMs)} wall, ${fmt(t.lintFixes.cpuMs)} CPU: ${x(t.lintFixes.cpuMs, t.parse.cpuMs)} CPU`);
     console.log(`  lint of whole-file trees ${fmt(t.lintFullTree.wallMs)} wall, ${fmt(t.lintFullTree.cpuMs)} CPU: ${x(t.lintFullTree.cpuMs, t.parse.cpuMs)} CPU   (the editor's cost for a file it opens)`);
   };
@@ -87,7 +92,7 @@ async function main() {
   // `leaklens lint` builds fixes only for --format json (which says whether each finding is
   // fixable); the editor builds them too. Both are measured.
   console.log(`\nin one process, one core (the median of 5 rounds; the four passes take turns every 50 files):`);
-  report(measure(files), measure(files, 3, '.'));
+  report(measure(files), measure(files, 3, '.'), run(treeRead, files, ['3']));
 
   // The same comparison on real code: the Go standard library's network, database and OS packages.
   const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
@@ -96,7 +101,7 @@ async function main() {
     .filter((f) => !f.includes(`${path.sep}testdata${path.sep}`));
   const realLines = realFiles.reduce((n, f) => n + fs.readFileSync(f, 'utf8').split('\n').length, 0);
   console.log(`\nreal code: ${realFiles.length} files, ${realLines} lines of GOROOT/src/{net,database/sql,os,context,time,sync}:`);
-  report(measure(realFiles), measure(realFiles, 3, '.'));
+  report(measure(realFiles), measure(realFiles, 3, '.'), run(treeRead, realFiles, ['3']));
 
   const cli = path.join(ROOT, 'dist', 'cli.js');
   if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
