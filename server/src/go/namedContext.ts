@@ -9,7 +9,7 @@
  */
 import { chunkIndexAt, forEachCodeMatch, inComment, type Chunk } from './declChunks';
 import type { ChunkNeeds } from './rulePlan';
-import { forEachWordOf, wordPattern } from './words';
+import { forEachWordOf, IDENTIFIER, wordPattern } from './words';
 
 /**
  * Of the chunks `needs` marks readIfNamed and `inTree` leaves out, those to parse: named from what
@@ -81,8 +81,6 @@ function namedElsewhere(text: string, chunks: readonly Chunk[], names: readonly 
   });
   return found;
 }
-
-const IDENTIFIER = '[A-Za-z_\\u0080-\\uffff][0-9A-Za-z_\\u0080-\\uffff]*';
 
 /**
  * The identifier lists that open a constant declaration's specs: after `const`, `(`, `;` or at a

@@ -83,6 +83,8 @@ export function wordFinder(words: readonly string[]): (text: string) => Set<stri
 const WORD_CHAR = '[0-9A-Za-z_\u0080-\uffff]';
 /** RegExp source: no word character right before, so what follows starts a word. */
 export const WORD_START = `(?<!${WORD_CHAR})`;
+/** RegExp source: an identifier, word characters not starting with a digit. */
+export const IDENTIFIER = `[A-Za-z_\u0080-\uffff]${WORD_CHAR}*`;
 
 /** A global RegExp matching any of `words` as a whole word, as isIdentifierChar has words end. */
 export function wordPattern(words: readonly string[]): RegExp {
